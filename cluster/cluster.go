@@ -1,0 +1,59 @@
+package cluster
+
+import (
+	"context"
+	"time"
+)
+
+// Config sets how stories are formed. The zero value gives the defaults.
+type Config struct {
+	// Threshold is the mean cosine similarity at which two groups merge.
+	// Zero means DefaultThreshold.
+	Threshold float64
+	// Window is how far apart in time two dated articles may be and still
+	// be compared. Zero means DefaultWindow.
+	Window time.Duration
+	// MaxPostings bounds how many earlier items in the window one term may
+	// propose as candidates. Zero means DefaultMaxPostings.
+	MaxPostings int
+	// TopTerms is how many terms summarise a story. Zero means 10.
+	TopTerms int
+}
+
+const (
+	DefaultThreshold   = 0.3
+	DefaultWindow      = 72 * time.Hour
+	DefaultMaxPostings = 5000
+)
+
+// edgeFraction sets the smallest similarity kept as an edge, as a fraction
+// of the threshold: pairs below it count as zero in the group means.
+const edgeFraction = 0.4
+
+// WithDefaults returns c with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	if c.Threshold == 0 {
+		c.Threshold = DefaultThreshold
+	}
+	if c.Window == 0 {
+		c.Window = DefaultWindow
+	}
+	if c.MaxPostings == 0 {
+		c.MaxPostings = DefaultMaxPostings
+	}
+	if c.TopTerms == 0 {
+		c.TopTerms = 10
+	}
+	return c
+}
+
+// Cluster groups items (in canonical order) into stories.
+func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
+	cfg = cfg.WithDefaults()
+	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings)
+	if err != nil {
+		return nil, err
+	}
+	labels := AverageLink(len(items), edges, cfg.Threshold)
+	return Summarize(items, labels, cfg.TopTerms), nil
+}

@@ -1,0 +1,20 @@
+// Package cluster groups article vectors into stories.
+//
+// Items come in canonical order: undated items first, then dated items by
+// time (ties broken by the caller, by article id). Candidate pairs come from
+// an inverted index over the items' terms, searched only within the time
+// window (undated items are compared with all), so no all-pairs matrix is
+// ever built; a term whose postings within the window exceed MaxPostings
+// does not propose candidates (it is too common to tell stories apart), but
+// still counts in the exact cosine of pairs proposed by other terms.
+//
+// Stories are formed by average-linkage agglomeration over the sparse
+// similarity graph: two groups merge while the mean cosine over all their
+// cross pairs, counting pairs that are not candidates or lie outside the
+// window as zero, is at least Threshold. Unlike single-link chaining this
+// does not let a chain of near neighbours pull unrelated articles into one
+// giant story. Merging is deterministic: ties go to the lower item indices.
+//
+// Items without a usable vector stay singletons. Summaries give each story
+// its centroid, each member's cosine to it, and the story's top terms.
+package cluster

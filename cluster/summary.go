@@ -1,0 +1,101 @@
+package cluster
+
+import (
+	"math"
+	"slices"
+
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+// Story is one group of items with its summary.
+type Story struct {
+	Members        []int     // item indices, increasing
+	Similarity     []float32 // per member: cosine to the centroid
+	Centroid       vectorize.Vector
+	Cohesion       float32 // mean of Similarity
+	Representative int     // the member closest to the centroid; ties to the earliest
+	TopTerms       []int32 // up to the requested number of the centroid's heaviest terms
+}
+
+// Summarize builds the stories given a label per item (as from AverageLink),
+// in label order. A member with an empty vector has similarity zero.
+func Summarize(items []Item, labels []int, topTerms int) []Story {
+	n := 0
+	for _, l := range labels {
+		n = max(n, l+1)
+	}
+	stories := make([]Story, n)
+	for i, l := range labels {
+		stories[l].Members = append(stories[l].Members, i)
+	}
+	acc := map[int32]float64{}
+	for s := range stories {
+		st := &stories[s]
+		clear(acc)
+		for _, m := range st.Members {
+			v := items[m].Vec
+			for k, t := range v.Terms {
+				acc[t] += float64(v.Weights[k])
+			}
+		}
+		st.Centroid = unit(acc)
+		st.Similarity = make([]float32, len(st.Members))
+		best := -1.0
+		var sum float64
+		for k, m := range st.Members {
+			sim := vectorize.Dot(items[m].Vec, st.Centroid)
+			sim = min(max(sim, 0), 1)
+			st.Similarity[k] = float32(sim)
+			sum += sim
+			if sim > best {
+				best, st.Representative = sim, m
+			}
+		}
+		st.Cohesion = float32(sum / float64(len(st.Members)))
+		st.TopTerms = heaviest(st.Centroid, topTerms)
+	}
+	return stories
+}
+
+// unit returns the L2-normalised vector of the sums in acc.
+func unit(acc map[int32]float64) vectorize.Vector {
+	terms := make([]int32, 0, len(acc))
+	var ss float64
+	for t, w := range acc {
+		terms = append(terms, t)
+		ss += w * w
+	}
+	if ss == 0 {
+		return vectorize.Vector{}
+	}
+	slices.Sort(terms)
+	norm := math.Sqrt(ss)
+	v := vectorize.Vector{Terms: terms, Weights: make([]float32, len(terms))}
+	for k, t := range terms {
+		v.Weights[k] = float32(acc[t] / norm)
+	}
+	return v
+}
+
+// heaviest returns the ids of the k heaviest terms of v, heaviest first;
+// ties go to the lower id.
+func heaviest(v vectorize.Vector, k int) []int32 {
+	idx := make([]int, v.Len())
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if v.Weights[a] != v.Weights[b] {
+			if v.Weights[a] > v.Weights[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(v.Terms[a] - v.Terms[b])
+	})
+	out := make([]int32, 0, min(k, len(idx)))
+	for _, i := range idx[:min(k, len(idx))] {
+		out = append(out, v.Terms[i])
+	}
+	return out
+}

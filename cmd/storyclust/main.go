@@ -1,0 +1,91 @@
+// Command storyclust groups news articles from many outlets into stories.
+//
+// Usage:
+//
+//	storyclust run [flags] [INPUT ...]
+//	storyclust version
+//
+// See storyclust --help and storyclust run --help.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/storyclust/storyclust/pipeline"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errUsage marks a command line that cannot be run; the message says why.
+var errUsage = errors.New("usage")
+
+const usage = `storyclust groups news articles from many outlets into stories.
+
+Usage:
+  storyclust run [flags] [INPUT ...]   cluster articles and write Parquet tables
+  storyclust version                   print the version
+
+With no INPUT, run uses the sample corpus embedded in the binary.
+Run 'storyclust run --help' for the flags.
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "run":
+		return (&runCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "version":
+		fmt.Fprintln(stdout, "storyclust", version())
+		return nil
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "storyclust: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}
+
+// exitCode maps an error to the process exit code: 0 for success, 2 for a
+// command line, input path or output directory that cannot be used, 1 for
+// anything else.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, pipeline.ErrInput), errors.Is(err, pipeline.ErrOutput), errors.Is(err, pipeline.ErrConfig):
+		fmt.Fprintln(stderr, "storyclust:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "storyclust:", err)
+		return 1
+	}
+}
+
+// version is the module version the binary was built from, or "devel".
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/pipeline"
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+type runCommand struct {
+	stdout, stderr io.Writer
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// Run parses the run flags and runs the job.
+func (c *runCommand) Run(ctx context.Context, args []string) error {
+	var cfg pipeline.Config
+	var format string
+	var fields stringList
+	var quiet bool
+	fs := flag.NewFlagSet("storyclust run", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
+	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
+	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean cosine `similarity` (0-1) at which articles join one story; higher makes smaller, tighter stories")
+	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story (articles without a date are compared with all)")
+	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
+	fs.Var(&fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
+	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one (default: the year in the file name, else of the file's modification time)")
+	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed (default: keep them without a date)")
+	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
+	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
+	fs.BoolVar(&quiet, "quiet", false, "print no progress")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
+
+Reads news articles, groups coverage of the same event from different outlets
+into stories, and writes articles, stories and rejects tables plus
+_manifest.json to the output directory.
+
+INPUT is a file, a directory (walked recursively) or - (JSONL on standard
+input). Formats are told by extension, .gz for any: .jsonl/.ndjson/.json,
+.csv, .tsv, .parquet, .txt (one article per file). With no INPUT the sample
+corpus embedded in the binary is used.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	inputs, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	cfg.Inputs = inputs
+	cfg.Format = data.OutputFormat(format)
+	cfg.Fields = fields
+	cfg.Version = version()
+	if !quiet {
+		cfg.Progress = c.stderr
+	}
+	m, err := pipeline.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	printSummary(c.stdout, cfg.Out, m)
+	return nil
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments, which it returns.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if err == flag.ErrHelp {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		abs = out
+	}
+	c := m.Counts
+	fmt.Fprintf(w, "wrote %s: %s, _manifest.json\n", abs, strings.Join(m.Outputs, ", "))
+	fmt.Fprintf(w, "articles read:        %d (%d clustered, %d rejected, %d duplicates dropped)\n", c.Read, c.Clustered, c.Rejected, c.DuplicatesDropped)
+	fmt.Fprintf(w, "stories:              %d (%d single articles)\n", c.Stories, c.Singletons)
+	fmt.Fprintf(w, "cross-outlet stories: %d\n", c.CrossOutletStories)
+	fmt.Fprintf(w, "rejects:              %d\n", c.Rejected)
+	if len(m.Top) > 0 {
+		fmt.Fprintln(w, "stories with the most outlets:")
+		for _, s := range m.Top {
+			fmt.Fprintf(w, "  %4d outlets %5d articles  %s\n", s.NOutlets, s.NArticles, clip(s.Label, 90))
+		}
+	}
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

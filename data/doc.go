@@ -1,0 +1,21 @@
+// Package data reads news articles from the files researchers already have and
+// writes the job's output tables.
+//
+// Readers exist for JSONL (news-please and similar), CSV/TSV (All-the-News and
+// similar), Parquet (Hugging Face style) and plain-text articles with wire
+// datelines. Each reader looks like encoding/csv.Reader: NewXReader wraps an
+// io.Reader, Read returns one Article at a time and io.EOF at the end. A row
+// that cannot be used comes back as a *ParseError naming the file and line;
+// the reader stays usable and the next Read continues with the next row. Any
+// other error ends the file.
+//
+// Column names are mapped from common spellings by a FieldMap; dates are parsed
+// by ParseDate from the formats news data actually uses.
+//
+// The output side writes flat Arrow tables to Parquet (ZSTD, Arrow schema
+// stored, timestamps as timestamp[us, UTC], outlet and language as dictionary
+// columns) or to Arrow IPC files with the same schemas. Files are written to a
+// temporary name and renamed into place.
+//
+// Sample returns the small multi-outlet corpus embedded in the binary.
+package data

@@ -1,0 +1,113 @@
+package data
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Field is one of the article fields a reader fills.
+type Field int
+
+const (
+	FieldID Field = iota
+	FieldTitle
+	FieldText
+	FieldOutlet
+	FieldPublished
+	FieldURL
+	FieldLanguage
+	numFields
+)
+
+var fieldNames = [numFields]string{"id", "title", "text", "outlet", "published", "url", "language"}
+
+func (f Field) String() string { return fieldNames[f] }
+
+// fieldAliases lists, per field and in order of preference, the column names
+// that commonly carry it. Matching ignores case and surrounding space.
+var fieldAliases = [numFields][]string{
+	FieldID:        {"id", "article_id", "guid", "uuid", "doc_id", "_id"},
+	FieldTitle:     {"title", "headline", "head", "name"},
+	FieldText:      {"text", "maintext", "body", "content", "article", "article_text", "full_text", "description", "summary", "excerpt"},
+	FieldOutlet:    {"outlet", "source", "publisher", "source_domain", "publication", "media_name", "site", "domain", "source_name", "news_source"},
+	FieldPublished: {"published", "date", "date_publish", "publish_date", "published_at", "publication_date", "timestamp", "datetime", "pubdate", "time", "created_at"},
+	FieldURL:       {"url", "link", "source_url", "href"},
+	FieldLanguage:  {"language", "lang", "locale"},
+}
+
+// FieldMap maps input column names to article fields. The zero value maps the
+// common spellings in fieldAliases; Set pins a field to one column name.
+type FieldMap struct {
+	override [numFields]string
+}
+
+// Set pins field to the column named col ("text", "body").
+func (m *FieldMap) Set(field, col string) error {
+	for f, name := range fieldNames {
+		if name == strings.ToLower(strings.TrimSpace(field)) {
+			m.override[f] = strings.ToLower(strings.TrimSpace(col))
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown field %q (want one of %s)", field, strings.Join(fieldNames[:], ", "))
+}
+
+// ParseFieldMap builds a FieldMap from "field=column" pairs.
+func ParseFieldMap(pairs []string) (FieldMap, error) {
+	var m FieldMap
+	for _, p := range pairs {
+		field, col, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(col) == "" {
+			return m, fmt.Errorf("field mapping %q: want field=column", p)
+		}
+		if err := m.Set(field, col); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// Overrides returns the pinned mappings as sorted "field=column" pairs.
+func (m FieldMap) Overrides() []string {
+	var out []string
+	for f, col := range m.override {
+		if col != "" {
+			out = append(out, fieldNames[f]+"="+col)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// resolve returns, per field, the index in names of the column that carries
+// it, or -1. names are column names as found in the input.
+func (m FieldMap) resolve(names []string) [numFields]int {
+	pos := make(map[string]int, len(names))
+	for i, n := range names {
+		key := strings.ToLower(strings.TrimSpace(n))
+		if _, dup := pos[key]; !dup {
+			pos[key] = i
+		}
+	}
+	var idx [numFields]int
+	for f := range numFields {
+		idx[f] = -1
+		if col := m.override[f]; col != "" {
+			if i, ok := pos[col]; ok {
+				idx[f] = i
+			}
+			continue
+		}
+		for _, alias := range fieldAliases[f] {
+			if i, ok := pos[alias]; ok {
+				idx[f] = i
+				break
+			}
+		}
+	}
+	return idx
+}
+
+// fieldValues holds the raw string value of each field of one row.
+type fieldValues [numFields]string

@@ -1,0 +1,144 @@
+package data
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Options configures every reader. The zero value is ready to use.
+type Options struct {
+	// Fields maps input columns to article fields; the zero value knows the
+	// common spellings.
+	Fields FieldMap
+	// Year completes dateline dates that have no year. Zero takes the year
+	// of the file's modification time.
+	Year int
+	// MaxArticleBytes rejects any row or file larger than this many bytes.
+	// Zero means DefaultMaxArticleBytes.
+	MaxArticleBytes int
+	// Strict rejects rows whose date cannot be parsed instead of keeping
+	// them without a date.
+	Strict bool
+}
+
+// DefaultMaxArticleBytes is the largest row or text file read when
+// Options.MaxArticleBytes is zero.
+const DefaultMaxArticleBytes = 16 << 20
+
+func (o Options) maxBytes() int {
+	if o.MaxArticleBytes > 0 {
+		return o.MaxArticleBytes
+	}
+	return DefaultMaxArticleBytes
+}
+
+// maxInvalidUTF8 is the largest share of bytes in a row that may be invalid
+// UTF-8 and still be repaired (each replaced by U+FFFD); above it the row is
+// taken to be binary or in another encoding and rejected.
+const maxInvalidUTF8 = 0.05
+
+// repairUTF8 returns s with invalid bytes replaced, or ok=false when too
+// much of it is invalid to be text.
+func repairUTF8(s string) (string, bool) {
+	if utf8.ValidString(s) {
+		return s, true
+	}
+	bad := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		}
+		i += n
+	}
+	if float64(bad) > maxInvalidUTF8*float64(len(s)) {
+		return s, false
+	}
+	return strings.ToValidUTF8(s, "\uFFFD"), true
+}
+
+// buildArticle turns the field values of one row into an Article, or
+// explains why the row cannot be used.
+func buildArticle(v *fieldValues, file string, line int, raw []byte, opts *Options) (Article, *ParseError) {
+	for f := range v {
+		s, ok := repairUTF8(v[f])
+		if !ok {
+			return Article{}, newParseError(file, line, raw, "invalid UTF-8 in %s", Field(f))
+		}
+		v[f] = strings.TrimSpace(s)
+	}
+	a := Article{
+		ID:         v[FieldID],
+		Outlet:     v[FieldOutlet],
+		Title:      collapseSpace(v[FieldTitle]),
+		Text:       v[FieldText],
+		URL:        v[FieldURL],
+		Language:   strings.ToLower(v[FieldLanguage]),
+		SourceFile: file,
+		SourceLine: line,
+	}
+	if a.Title == "" && a.Text == "" {
+		return Article{}, newParseError(file, line, raw, "no title or text")
+	}
+	if s := v[FieldPublished]; s != "" {
+		t, note, err := ParseDate(s)
+		if err != nil {
+			if opts.Strict {
+				return Article{}, newParseError(file, line, raw, "unparsable date %q", clip(s, 64))
+			}
+			note = DateUnparsable
+		}
+		a.Published, a.DateNote = t, note
+	}
+	splitDateline(&a, time.Time{}, opts)
+	return a, nil
+}
+
+// splitDateline moves a leading wire dateline out of the text; it fills the
+// outlet and, for an article without a date, the date (completing a missing
+// year from opts.Year or fileTime).
+func splitDateline(a *Article, fileTime time.Time, opts *Options) {
+	d, rest, ok := SplitDateline(a.Text)
+	if !ok {
+		return
+	}
+	a.Dateline, a.Text = d.Text, strings.TrimSpace(rest)
+	if a.Outlet == "" {
+		a.Outlet = d.Outlet
+	}
+	if !a.Published.IsZero() || a.DateNote == DateUnparsable || d.Month == 0 || d.Day == 0 {
+		return
+	}
+	year, note := d.Year, DateAsGiven
+	if year == 0 {
+		note = DateYearInferred
+		switch {
+		case opts.Year != 0:
+			year = opts.Year
+		case !fileTime.IsZero():
+			year = fileTime.Year()
+		default:
+			return
+		}
+	}
+	a.Published = time.Date(year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	a.DateNote = note
+}
+
+func collapseSpace(s string) string {
+	if !strings.ContainsAny(s, "\n\r\t  ") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,287 @@
+package data
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Format is an input file format.
+type Format string
+
+const (
+	FormatJSONL   Format = "jsonl"
+	FormatCSV     Format = "csv"
+	FormatTSV     Format = "tsv"
+	FormatParquet Format = "parquet"
+	FormatText    Format = "text"
+)
+
+// Source is one input: a file on disk, standard input, or a file of the
+// embedded sample.
+type Source struct {
+	Name    string // as shown in errors and output rows
+	Format  Format
+	Gzip    bool
+	Size    int64 // bytes on disk; -1 when unknown (stdin)
+	ModTime time.Time
+	Outlet  string // outlet for text files without a dateline: the folder name
+
+	open func() (io.ReadCloser, error)
+}
+
+// formatOf returns the format named by a file's extension (after any .gz),
+// or "" when the extension names none.
+func formatOf(name string) (Format, bool) {
+	lower := strings.ToLower(name)
+	gz := strings.HasSuffix(lower, ".gz")
+	lower = strings.TrimSuffix(lower, ".gz")
+	switch filepath.Ext(lower) {
+	case ".jsonl", ".ndjson", ".json", ".jsonlines":
+		return FormatJSONL, gz
+	case ".csv":
+		return FormatCSV, gz
+	case ".tsv", ".tab":
+		return FormatTSV, gz
+	case ".parquet", ".pq":
+		return FormatParquet, gz
+	case ".txt", ".text":
+		return FormatText, gz
+	}
+	return "", gz
+}
+
+// ErrInput marks a problem with an input path given by the user: it does not
+// exist or cannot be read.
+var ErrInput = errors.New("bad input")
+
+// Sources expands input paths into sources. A directory is walked
+// recursively in lexical order, taking files with a known extension;
+// the others are returned in skipped. "-" is JSONL on standard input.
+// A path that does not exist or cannot be read is an error wrapping
+// ErrInput.
+func Sources(paths []string) (srcs []Source, skipped []string, err error) {
+	for _, p := range paths {
+		if p == "-" {
+			srcs = append(srcs, Source{Name: "-", Format: FormatJSONL, Size: -1, Outlet: "",
+				open: func() (io.ReadCloser, error) { return io.NopCloser(os.Stdin), nil }})
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: %w", ErrInput, err)
+		}
+		if !info.IsDir() {
+			f, _ := formatOf(p)
+			srcs = append(srcs, fileSource(p, info, f))
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrInput, err)
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			f, _ := formatOf(path)
+			if f == "" || !d.Type().IsRegular() {
+				skipped = append(skipped, path)
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return fmt.Errorf("%w: %w", ErrInput, err)
+			}
+			srcs = append(srcs, fileSource(path, info, f))
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return srcs, skipped, nil
+}
+
+func fileSource(path string, info fs.FileInfo, f Format) Source {
+	_, gz := formatOf(path)
+	return Source{
+		Name: path, Format: f, Gzip: gz, Size: info.Size(), ModTime: info.ModTime(),
+		Outlet: filepath.Base(filepath.Dir(path)),
+		open:   func() (io.ReadCloser, error) { return os.Open(path) },
+	}
+}
+
+//go:embed sample
+var sampleFS embed.FS
+
+// Sample returns the sources of the embedded sample corpus: headlines from
+// the UCI News Aggregator data set (CC BY 4.0) and one TASS article.
+func Sample() []Source {
+	entries, _ := sampleFS.ReadDir("sample")
+	var srcs []Source
+	for _, e := range entries {
+		name := "sample/" + e.Name()
+		info, _ := e.Info()
+		f, gz := formatOf(name)
+		srcs = append(srcs, Source{
+			Name: "embedded:" + name, Format: f, Gzip: gz, Size: info.Size(), Outlet: "sample",
+			open: func() (io.ReadCloser, error) { return sampleFS.Open(name) },
+		})
+	}
+	sort.Slice(srcs, func(i, j int) bool { return srcs[i].Name < srcs[j].Name })
+	return srcs
+}
+
+// Reader is what every format reader provides.
+type Reader interface {
+	Read() (Article, error)
+}
+
+// File is an open input: it reads articles and digests the raw bytes.
+type File struct {
+	Reader
+	src     Source
+	closers []io.Closer
+	hash    hash.Hash
+	counter *countingReader
+}
+
+// Open opens src for reading with opts. An error here concerns the whole
+// file: it cannot be opened, or (a *ParseError) it has no usable content.
+func Open(src Source, opts Options) (*File, error) {
+	rc, err := src.open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+	}
+	f := &File{src: src, closers: []io.Closer{rc}, hash: sha256.New()}
+	f.counter = &countingReader{r: io.TeeReader(rc, f.hash)}
+	var r io.Reader = f.counter
+	if src.Gzip {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			f.Close()
+			return nil, &ParseError{File: src.Name, Err: fmt.Errorf("bad gzip: %w", err)}
+		}
+		r = zr
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	if len(head) == 0 {
+		f.Close()
+		return nil, &ParseError{File: src.Name, Err: errors.New("empty file")}
+	}
+	r = decodeBOM(br, head)
+	format := src.Format
+	if format == "" {
+		format = sniff(br)
+	}
+	switch format {
+	case FormatJSONL:
+		f.Reader = NewJSONLReader(r, src.Name, opts)
+	case FormatCSV:
+		f.Reader = NewCSVReader(r, src.Name, ',', opts)
+	case FormatTSV:
+		f.Reader = NewCSVReader(r, src.Name, '\t', opts)
+	case FormatText:
+		f.Reader = NewTextReader(r, src.Name, src.Outlet, src.ModTime, opts)
+	case FormatParquet:
+		// Parquet needs random access: read it whole (it is bounded by
+		// the input file's size, and the file is columnar anyway).
+		b, err := io.ReadAll(r)
+		if err != nil {
+			f.Close()
+			return nil, fileError(src.Name, 0, err)
+		}
+		pr, err := NewParquetReader(bytes.NewReader(b), src.Name, opts)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		f.Reader = pr
+		f.closers = append(f.closers, pr)
+	default:
+		f.Close()
+		return nil, &ParseError{File: src.Name, Err: errors.New("unknown format")}
+	}
+	return f, nil
+}
+
+// Digest returns the SHA-256 of the raw bytes read so far and their count;
+// after the reader returned io.EOF it covers the whole file.
+func (f *File) Digest() (string, int64) {
+	// Drain what the format reader left unread (trailing bytes, a gzip
+	// footer) so that the digest covers the file.
+	io.Copy(io.Discard, f.counter)
+	return hex.EncodeToString(f.hash.Sum(nil)), f.counter.n
+}
+
+// Close releases the file.
+func (f *File) Close() error {
+	var err error
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		err = errors.Join(err, f.closers[i].Close())
+	}
+	return err
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// decodeBOM strips a UTF-8 byte order mark and decodes UTF-16 text marked
+// by its BOM into UTF-8.
+func decodeBOM(br *bufio.Reader, head []byte) io.Reader {
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return transform.NewReader(br, unicode.BOMOverride(unicode.UTF8.NewDecoder()))
+	}
+	return br
+}
+
+// sniff guesses the format of a file whose name does not tell it.
+func sniff(br *bufio.Reader) Format {
+	head, _ := br.Peek(4096)
+	t := bytes.TrimLeft(head, " \t\r\n")
+	switch {
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return FormatParquet
+	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
+		return FormatJSONL
+	}
+	first, _, _ := bytes.Cut(head, []byte("\n"))
+	switch {
+	case bytes.Count(first, []byte("\t")) >= 2:
+		return FormatTSV
+	case bytes.Count(first, []byte(",")) >= 2 && len(first) < 1024:
+		return FormatCSV
+	}
+	return FormatText
+}

@@ -1,0 +1,314 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/ipc"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet"
+	"github.com/apache/arrow/go/v15/parquet/compress"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+// OutputFormat is the file format of the output tables.
+type OutputFormat string
+
+const (
+	OutputParquet OutputFormat = "parquet"
+	OutputArrow   OutputFormat = "arrow" // Arrow IPC file format
+)
+
+// Ext returns the file name extension of the format, with the dot.
+func (f OutputFormat) Ext() string { return "." + string(f) }
+
+// rowGroupRows is the number of rows per Parquet row group.
+var rowGroupRows = 1 << 20
+
+// Table is a named Arrow schema with rows appended through its builder. Rows
+// are cut into records of at most rowGroupRows rows, each written as one
+// Parquet row group.
+type Table struct {
+	Name   string
+	Schema *arrow.Schema
+	b      *array.RecordBuilder
+	n      int // rows in b
+	recs   []arrow.Record
+}
+
+// row is called before each row is appended.
+func (t *Table) row() {
+	if t.n == rowGroupRows {
+		t.flush()
+	}
+	t.n++
+}
+
+func (t *Table) flush() {
+	if t.n > 0 || len(t.recs) == 0 {
+		t.recs = append(t.recs, t.b.NewRecord())
+	}
+	t.n = 0
+}
+
+var (
+	tsUTC   = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	dictStr = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	strList = arrow.ListOf(arrow.BinaryTypes.String)
+)
+
+// ArticlesSchema is the schema of articles.parquet.
+var ArticlesSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "article_id", Type: arrow.BinaryTypes.String},
+	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "outlet", Type: dictStr, Nullable: true},
+	{Name: "published_at", Type: tsUTC, Nullable: true},
+	{Name: "title", Type: arrow.BinaryTypes.String},
+	{Name: "url", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "language", Type: dictStr, Nullable: true},
+	{Name: "similarity", Type: arrow.PrimitiveTypes.Float32},
+	{Name: "source_file", Type: arrow.BinaryTypes.String},
+	{Name: "source_line", Type: arrow.PrimitiveTypes.Int64},
+}, nil)
+
+// StoriesSchema is the schema of stories.parquet.
+var StoriesSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "label", Type: arrow.BinaryTypes.String},
+	{Name: "top_terms", Type: strList},
+	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_outlets", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "outlets", Type: strList},
+	{Name: "first_published", Type: tsUTC, Nullable: true},
+	{Name: "last_published", Type: tsUTC, Nullable: true},
+	{Name: "representative_article_id", Type: arrow.BinaryTypes.String},
+	{Name: "cohesion", Type: arrow.PrimitiveTypes.Float32},
+}, nil)
+
+// RejectsSchema is the schema of rejects.parquet.
+var RejectsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "source_file", Type: arrow.BinaryTypes.String},
+	{Name: "source_line", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "reason", Type: arrow.BinaryTypes.String},
+	{Name: "raw", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// ArticleRow is one row of articles.parquet.
+type ArticleRow struct {
+	ArticleID, StoryID, Outlet string
+	Published                  time.Time // zero is null
+	Title, URL, Language       string
+	Similarity                 float32
+	SourceFile                 string
+	SourceLine                 int
+}
+
+// StoryRow is one row of stories.parquet.
+type StoryRow struct {
+	StoryID, Label          string
+	TopTerms                []string
+	NArticles, NOutlets     int
+	Outlets                 []string
+	First, Last             time.Time // zero is null
+	RepresentativeArticleID string
+	Cohesion                float32
+}
+
+// RejectRow is one row of rejects.parquet.
+type RejectRow struct {
+	SourceFile string
+	SourceLine int
+	Reason     string
+	Raw        []byte
+}
+
+// NewTable returns an empty table with the given schema.
+func NewTable(name string, schema *arrow.Schema) *Table {
+	return &Table{Name: name, Schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, schema)}
+}
+
+func appendString(b array.Builder, s string, nullIfEmpty bool) {
+	switch bb := b.(type) {
+	case *array.StringBuilder:
+		if nullIfEmpty && s == "" {
+			bb.AppendNull()
+		} else {
+			bb.Append(s)
+		}
+	case *array.BinaryDictionaryBuilder:
+		if nullIfEmpty && s == "" {
+			bb.AppendNull()
+		} else if err := bb.AppendString(s); err != nil {
+			panic(err) // only on allocation failure
+		}
+	}
+}
+
+func appendTime(b array.Builder, t time.Time) {
+	bb := b.(*array.TimestampBuilder)
+	if t.IsZero() {
+		bb.AppendNull()
+		return
+	}
+	bb.Append(arrow.Timestamp(t.UnixMicro()))
+}
+
+func appendStrings(b array.Builder, ss []string) {
+	lb := b.(*array.ListBuilder)
+	lb.Append(true)
+	vb := lb.ValueBuilder().(*array.StringBuilder)
+	for _, s := range ss {
+		vb.Append(s)
+	}
+}
+
+// AppendArticle adds one row to a table with ArticlesSchema.
+func (t *Table) AppendArticle(r ArticleRow) {
+	t.row()
+	f := t.b.Fields()
+	appendString(f[0], r.ArticleID, false)
+	appendString(f[1], r.StoryID, false)
+	appendString(f[2], r.Outlet, true)
+	appendTime(f[3], r.Published)
+	appendString(f[4], r.Title, false)
+	appendString(f[5], r.URL, true)
+	appendString(f[6], r.Language, true)
+	f[7].(*array.Float32Builder).Append(r.Similarity)
+	appendString(f[8], r.SourceFile, false)
+	f[9].(*array.Int64Builder).Append(int64(r.SourceLine))
+}
+
+// AppendStory adds one row to a table with StoriesSchema.
+func (t *Table) AppendStory(r StoryRow) {
+	t.row()
+	f := t.b.Fields()
+	appendString(f[0], r.StoryID, false)
+	appendString(f[1], r.Label, false)
+	appendStrings(f[2], r.TopTerms)
+	f[3].(*array.Int32Builder).Append(int32(r.NArticles))
+	f[4].(*array.Int32Builder).Append(int32(r.NOutlets))
+	appendStrings(f[5], r.Outlets)
+	appendTime(f[6], r.First)
+	appendTime(f[7], r.Last)
+	appendString(f[8], r.RepresentativeArticleID, false)
+	f[9].(*array.Float32Builder).Append(r.Cohesion)
+}
+
+// AppendReject adds one row to a table with RejectsSchema. Raw is stored as
+// text, with invalid UTF-8 replaced.
+func (t *Table) AppendReject(r RejectRow) {
+	t.row()
+	f := t.b.Fields()
+	appendString(f[0], r.SourceFile, false)
+	f[1].(*array.Int64Builder).Append(int64(r.SourceLine))
+	appendString(f[2], r.Reason, false)
+	raw := r.Raw
+	if len(raw) > MaxRaw {
+		raw = raw[:MaxRaw]
+	}
+	appendString(f[3], strings.ToValidUTF8(string(raw), "\uFFFD"), false)
+}
+
+// WriteFile writes the table to dir/Name+ext in the given format, with meta
+// as key-value metadata. It writes a temporary file in dir and renames it
+// into place, so a reader sees the old file or the whole new one.
+func (t *Table) WriteFile(dir string, format OutputFormat, meta map[string]string) (path string, err error) {
+	t.flush()
+	defer func() {
+		for _, r := range t.recs {
+			r.Release()
+		}
+		t.recs = nil
+	}()
+	path = filepath.Join(dir, t.Name+format.Ext())
+	tmp, err := os.CreateTemp(dir, "."+t.Name+".*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", t.Name, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// The format writers get a plain io.Writer: the file is synced and
+	// closed here, before the rename.
+	out := struct{ io.Writer }{tmp}
+	keys, vals := sortedMeta(meta)
+	md := arrow.NewMetadata(keys, vals)
+	switch format {
+	case OutputArrow:
+		schema := arrow.NewSchema(t.Schema.Fields(), &md)
+		w, err := ipc.NewFileWriter(tmp, ipc.WithSchema(schema), ipc.WithZstd())
+		if err != nil {
+			return "", fmt.Errorf("write %s: %w", t.Name, err)
+		}
+		for _, rec := range t.recs {
+			r2 := array.NewRecord(schema, rec.Columns(), rec.NumRows())
+			err := w.Write(r2)
+			r2.Release()
+			if err != nil {
+				return "", fmt.Errorf("write %s: %w", t.Name, err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			return "", fmt.Errorf("write %s: %w", t.Name, err)
+		}
+	default:
+		props := parquet.NewWriterProperties(
+			parquet.WithCompression(compress.Codecs.Zstd),
+			// Arrow v15 fails on dictionary columns that span more than
+			// one write batch or start at an offset: each row group is
+			// written from its own record in a single batch.
+			parquet.WithBatchSize(int64(rowGroupRows)),
+		)
+		w, err := pqarrow.NewFileWriter(t.Schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		if err != nil {
+			return "", fmt.Errorf("write %s: %w", t.Name, err)
+		}
+		for i := range keys {
+			if err := w.AppendKeyValueMetadata(keys[i], vals[i]); err != nil {
+				return "", fmt.Errorf("write %s: %w", t.Name, err)
+			}
+		}
+		for _, rec := range t.recs { // Write starts a row group per record
+			if err := w.Write(rec); err != nil {
+				return "", fmt.Errorf("write %s: %w", t.Name, err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			return "", fmt.Errorf("write %s: %w", t.Name, err)
+		}
+	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes files private
+		return "", fmt.Errorf("write %s: %w", t.Name, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", fmt.Errorf("write %s: %w", t.Name, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("write %s: %w", t.Name, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("write %s: %w", t.Name, err)
+	}
+	return path, nil
+}
+
+func sortedMeta(meta map[string]string) (keys, vals []string) {
+	for k := range meta {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		vals = append(vals, meta[k])
+	}
+	return keys, vals
+}

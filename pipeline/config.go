@@ -1,0 +1,113 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+// Config is one run of the job. The zero value runs on the embedded sample
+// with the default parameters and writes Parquet to ./out.
+type Config struct {
+	// Inputs are files, directories (walked recursively) or "-" for JSONL on
+	// standard input. Empty means the embedded sample corpus.
+	Inputs []string
+	// Out is the output directory; empty means "out".
+	Out string
+	// Format of the output tables; empty means Parquet.
+	Format data.OutputFormat
+
+	// Threshold is the mean cosine similarity at which groups of articles
+	// merge into one story; zero means cluster.DefaultThreshold.
+	Threshold float64
+	// Window is how far apart two dated articles may be and still share a
+	// story; zero means cluster.DefaultWindow.
+	Window time.Duration
+	// TitleWeight is how much a title token counts against a body token;
+	// zero means vectorize.DefaultTitleWeight.
+	TitleWeight float64
+
+	// Fields pins input columns to article fields ("text=body").
+	Fields []string
+	// Year completes dateline dates without a year; zero takes the file's.
+	Year int
+	// Strict rejects rows whose date cannot be parsed.
+	Strict bool
+	// MaxArticleBytes rejects larger rows; zero means data.DefaultMaxArticleBytes.
+	MaxArticleBytes int
+
+	// Workers bounds parallelism; zero means GOMAXPROCS.
+	Workers int
+	// Progress receives progress output (a bar when it is a terminal, plain
+	// lines otherwise); nil means none.
+	Progress io.Writer
+	// Version is recorded in the manifest and the tables' metadata.
+	Version string
+}
+
+func (c Config) withDefaults() Config {
+	if c.Out == "" {
+		c.Out = "out"
+	}
+	if c.Format == "" {
+		c.Format = data.OutputParquet
+	}
+	if c.Threshold == 0 {
+		c.Threshold = cluster.DefaultThreshold
+	}
+	if c.Window == 0 {
+		c.Window = cluster.DefaultWindow
+	}
+	if c.TitleWeight == 0 {
+		c.TitleWeight = vectorize.DefaultTitleWeight
+	}
+	if c.MaxArticleBytes == 0 {
+		c.MaxArticleBytes = data.DefaultMaxArticleBytes
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	return c
+}
+
+// ErrConfig marks an invalid configuration.
+var ErrConfig = errors.New("invalid configuration")
+
+// Validate reports every problem with c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Format != "" && c.Format != data.OutputParquet && c.Format != data.OutputArrow {
+		errs = append(errs, fmt.Errorf("format %q: want parquet or arrow", c.Format))
+	}
+	if c.Threshold < 0 || c.Threshold > 1 {
+		errs = append(errs, fmt.Errorf("threshold %v: want a value in (0, 1]", c.Threshold))
+	}
+	if c.Window < 0 {
+		errs = append(errs, fmt.Errorf("window %v: want a positive duration", c.Window))
+	}
+	if c.TitleWeight < 0 {
+		errs = append(errs, fmt.Errorf("title weight %v: want a positive number", c.TitleWeight))
+	}
+	if c.MaxArticleBytes < 0 {
+		errs = append(errs, fmt.Errorf("max article bytes %d: want a positive number", c.MaxArticleBytes))
+	}
+	if c.Workers < 0 {
+		errs = append(errs, fmt.Errorf("workers %d: want a positive number", c.Workers))
+	}
+	if c.Year < 0 || c.Year > 9999 {
+		errs = append(errs, fmt.Errorf("year %d: want a four-digit year", c.Year))
+	}
+	if _, err := data.ParseFieldMap(c.Fields); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))
+	}
+	return nil
+}

@@ -1,0 +1,110 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Manifest describes one run: what was read, with which parameters, what came
+// out, and how long each stage took. It is written last, as _manifest.json.
+//
+// The counts add up: Read = Clustered + Rejected + DuplicatesDropped.
+type Manifest struct {
+	Version    string          `json:"version"`
+	StartedAt  string          `json:"started_at"`
+	Parameters Parameters      `json:"parameters"`
+	Inputs     []InputRecord   `json:"inputs"`
+	Skipped    []string        `json:"skipped_files,omitempty"`
+	Counts     Counts          `json:"counts"`
+	Seconds    []StageTime     `json:"seconds"`
+	Outputs    []string        `json:"outputs"`
+	Top        []StorySummary  `json:"top_stories"`
+	Notes      []string        `json:"notes,omitempty"`
+}
+
+// Parameters are the settings that shape the output.
+type Parameters struct {
+	Threshold       float64  `json:"threshold"`
+	Window          string   `json:"window"`
+	TitleWeight     float64  `json:"title_weight"`
+	Format          string   `json:"format"`
+	Fields          []string `json:"fields,omitempty"`
+	Year            int      `json:"year,omitempty"`
+	Strict          bool     `json:"strict"`
+	MaxArticleBytes int      `json:"max_article_bytes"`
+	Sample          bool     `json:"embedded_sample"`
+}
+
+// InputRecord is one input file.
+type InputRecord struct {
+	Path   string `json:"path"`
+	Format string `json:"format"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	Error  string `json:"error,omitempty"` // why the file stopped early, if it did
+}
+
+// Counts are the run's article counts.
+type Counts struct {
+	Read              int `json:"read"`
+	Clustered         int `json:"clustered"`
+	Rejected          int `json:"rejected"`
+	DuplicatesDropped int `json:"duplicates_dropped"`
+
+	Undated          int `json:"undated"`
+	DatesAssumedUTC  int `json:"dates_assumed_utc"`
+	DatesYearInfered int `json:"dates_year_inferred"`
+	DatesUnparsable  int `json:"dates_unparsable"`
+	LanguageDetected int `json:"language_detected"`
+	EmptyVectors     int `json:"empty_vectors"`
+
+	Stories            int `json:"stories"`
+	CrossOutletStories int `json:"cross_outlet_stories"`
+	Singletons         int `json:"singleton_stories"`
+}
+
+// StageTime is the wall time of one stage.
+type StageTime struct {
+	Stage   string  `json:"stage"`
+	Seconds float64 `json:"seconds"`
+}
+
+// StorySummary names one story for the run summary.
+type StorySummary struct {
+	StoryID   string `json:"story_id"`
+	Label     string `json:"label"`
+	NArticles int    `json:"n_articles"`
+	NOutlets  int    `json:"n_outlets"`
+}
+
+// writeManifest writes m to dir/_manifest.json through a temporary file.
+func writeManifest(dir string, m *Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "._manifest.*.tmp")
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	_, err = tmp.Write(append(b, '\n'))
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dir, "_manifest.json"))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/storyclust/storyclust/data"
+)
+
+// fileResult is what reading one input produced.
+type fileResult struct {
+	articles []data.Article
+	rejects  []data.RejectRow
+	input    InputRecord
+	read     int // rows read: articles + rejects
+}
+
+// readAll reads every source on up to workers goroutines and returns the
+// results in source order. A file that cannot be used at all, or that ends
+// in an I/O error, is recorded as a reject; only cancellation stops the read.
+func readAll(ctx context.Context, srcs []data.Source, opts data.Options, workers int, done *atomic.Int64) ([]fileResult, error) {
+	results := make([]fileResult, len(srcs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for i, src := range srcs {
+		g.Go(func() error {
+			res, err := readFile(ctx, src, opts)
+			results[i] = res
+			done.Add(max(src.Size, 0))
+			return err
+		})
+	}
+	return results, g.Wait()
+}
+
+func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResult, error) {
+	res := fileResult{input: InputRecord{Path: src.Name, Format: string(src.Format)}}
+	reject := func(line int, reason string, raw []byte) {
+		res.rejects = append(res.rejects, data.RejectRow{SourceFile: src.Name, SourceLine: line, Reason: reason, Raw: raw})
+		res.read++
+	}
+	f, err := data.Open(src, opts)
+	if err != nil {
+		var pe *data.ParseError
+		if errors.As(err, &pe) {
+			reject(pe.Line, pe.Err.Error(), pe.Raw)
+		} else {
+			reject(0, err.Error(), nil)
+		}
+		res.input.Error = err.Error()
+		return res, nil
+	}
+	defer f.Close()
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+		a, err := f.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *data.ParseError
+			if errors.As(err, &pe) {
+				reject(pe.Line, pe.Err.Error(), pe.Raw)
+				continue
+			}
+			// The rest of the file cannot be read (a truncated gzip stream,
+			// an I/O error): record where it stopped.
+			var re *data.ReadError
+			if errors.As(err, &re) {
+				reject(re.Line, "read: "+re.Err.Error(), nil)
+			} else {
+				reject(0, err.Error(), nil)
+			}
+			res.input.Error = err.Error()
+			break
+		}
+		res.articles = append(res.articles, a)
+		res.read++
+	}
+	res.input.SHA256, res.input.Bytes = f.Digest()
+	return res, nil
+}

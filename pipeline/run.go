@@ -1,0 +1,235 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+// ErrOutput marks an output directory that cannot be written.
+var ErrOutput = errors.New("cannot write output")
+
+// ErrInput marks an input path that does not exist or cannot be read.
+var ErrInput = data.ErrInput
+
+// Run runs the job as cfg says and returns its manifest.
+func Run(ctx context.Context, cfg Config) (*Manifest, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	fields, _ := data.ParseFieldMap(cfg.Fields)
+	m := &Manifest{
+		Version:   cfg.Version,
+		StartedAt: time.Now().UTC().Format(time.RFC3339),
+		Parameters: Parameters{
+			Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight,
+			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
+			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
+		},
+	}
+	timer := stageTimer{m: m, start: time.Now()}
+
+	// Everything that can fail for the user's paths fails before any work.
+	var srcs []data.Source
+	if len(cfg.Inputs) == 0 {
+		srcs = data.Sample()
+	} else {
+		var err error
+		srcs, m.Skipped, err = data.Sources(cfg.Inputs)
+		if err != nil {
+			return nil, err
+		}
+		if len(srcs) == 0 {
+			return nil, fmt.Errorf("%w: no input files with a known extension in %q", ErrInput, cfg.Inputs)
+		}
+	}
+	if err := checkOutputDir(cfg.Out); err != nil {
+		return nil, err
+	}
+
+	// Read.
+	var total int64
+	for _, s := range srcs {
+		total += max(s.Size, 0)
+	}
+	var readBytes atomic.Int64
+	bar := startProgress(cfg.Progress, "read", total, "bytes", &readBytes)
+	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict}
+	files, err := readAll(ctx, srcs, opts, cfg.Workers, &readBytes)
+	bar.finish()
+	if err != nil {
+		return nil, err
+	}
+	var articles []data.Article
+	rejects := data.NewTable("rejects", data.RejectsSchema)
+	for _, f := range files {
+		m.Inputs = append(m.Inputs, f.input)
+		m.Counts.Read += f.read
+		m.Counts.Rejected += len(f.rejects)
+		for _, r := range f.rejects {
+			rejects.AppendReject(r)
+		}
+		articles = append(articles, f.articles...)
+	}
+	timer.lap("read")
+
+	articles, ids := dedupe(articles, &m.Counts)
+	m.Counts.Clustered = len(articles)
+	for _, a := range articles {
+		switch {
+		case a.DateNote == data.DateUnparsable:
+			m.Counts.DatesUnparsable++
+		case a.DateNote == data.DateAssumedUTC:
+			m.Counts.DatesAssumedUTC++
+		case a.DateNote == data.DateYearInferred:
+			m.Counts.DatesYearInfered++
+		}
+		if a.Published.IsZero() {
+			m.Counts.Undated++
+		}
+	}
+	if m.Counts.DatesYearInfered > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d dateline dates had no year; it was taken from --year, the file name or the file's modification time", m.Counts.DatesYearInfered))
+	}
+	if m.Counts.DatesAssumedUTC > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d dates had no time zone and were taken as UTC", m.Counts.DatesAssumedUTC))
+	}
+
+	// Vectorize.
+	docs := make([]vectorize.Doc, len(articles))
+	for i, a := range articles {
+		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
+	}
+	vec, err := vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers})
+	if err != nil {
+		return nil, err
+	}
+	m.Counts.EmptyVectors = vec.Empty
+	m.Counts.LanguageDetected = vec.Detected
+	timer.lap("vectorize")
+
+	// Cluster.
+	items := make([]cluster.Item, len(articles))
+	for i, a := range articles {
+		items[i] = cluster.Item{Vec: vec.Vectors[i], Time: a.Published}
+	}
+	stories, err := cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window})
+	if err != nil {
+		return nil, err
+	}
+	timer.lap("cluster")
+
+	// Write.
+	tables := buildTables(articles, ids, vec, stories, m)
+	tables = append(tables, rejects)
+	meta := map[string]string{
+		"storyclust.version":      cfg.Version,
+		"storyclust.threshold":    strconv.FormatFloat(cfg.Threshold, 'g', -1, 64),
+		"storyclust.window":       cfg.Window.String(),
+		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
+	}
+	for _, t := range tables {
+		path, err := t.WriteFile(cfg.Out, cfg.Format, meta)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		}
+		m.Outputs = append(m.Outputs, filepath.Base(path))
+	}
+	timer.lap("write")
+	if err := writeManifest(cfg.Out, m); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	return m, nil
+}
+
+// checkOutputDir creates dir if needed and checks that files can be
+// created in it.
+func checkOutputDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	f, err := os.CreateTemp(dir, ".probe.*")
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+type stageTimer struct {
+	m     *Manifest
+	start time.Time
+}
+
+func (t *stageTimer) lap(stage string) {
+	now := time.Now()
+	t.m.Seconds = append(t.m.Seconds, StageTime{Stage: stage, Seconds: now.Sub(t.start).Round(time.Millisecond).Seconds()})
+	t.start = now
+}
+
+// articleID is the input's id, else a hash of the URL, else of the content.
+func articleID(a *data.Article) string {
+	switch {
+	case a.ID != "":
+		return a.ID
+	case a.URL != "":
+		return "url:" + shortHash(a.URL)
+	default:
+		return "content:" + shortHash(a.Outlet+"\x00"+a.Title+"\x00"+a.Text)
+	}
+}
+
+func shortHash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:10])
+}
+
+// dedupe drops articles whose id was seen before (the first in input order
+// stays) and sorts the rest into canonical order: undated first, then by
+// time, ties by id. It returns the articles with their ids.
+func dedupe(articles []data.Article, c *Counts) ([]data.Article, []string) {
+	seen := make(map[string]bool, len(articles))
+	type keyed struct {
+		a  data.Article
+		id string
+	}
+	kept := make([]keyed, 0, len(articles))
+	for i := range articles {
+		id := articleID(&articles[i])
+		if seen[id] {
+			c.DuplicatesDropped++
+			continue
+		}
+		seen[id] = true
+		kept = append(kept, keyed{articles[i], id})
+	}
+	slices.SortFunc(kept, func(x, y keyed) int {
+		if xz, yz := x.a.Published.IsZero(), y.a.Published.IsZero(); xz != yz {
+			if xz {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(x.a.Published.Compare(y.a.Published), cmp.Compare(x.id, y.id))
+	})
+	out := make([]data.Article, len(kept))
+	ids := make([]string, len(kept))
+	for i, k := range kept {
+		out[i], ids[i] = k.a, k.id
+	}
+	return out, ids
+}

@@ -1,0 +1,143 @@
+package vectorize
+
+import (
+	"embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// An Analyzer turns text into tokens. It is safe for concurrent use.
+type Analyzer struct {
+	stop map[string]map[string]bool // language -> stop words
+}
+
+//go:embed stopwords/*.txt
+var stopFiles embed.FS
+
+// NewAnalyzer returns an analyzer with the embedded stop word lists.
+func NewAnalyzer() *Analyzer {
+	a := &Analyzer{stop: map[string]map[string]bool{}}
+	entries, _ := stopFiles.ReadDir("stopwords")
+	for _, e := range entries {
+		b, _ := stopFiles.ReadFile("stopwords/" + e.Name())
+		set := map[string]bool{}
+		for _, w := range strings.Fields(string(b)) {
+			set[w] = true
+		}
+		a.stop[strings.TrimSuffix(e.Name(), ".txt")] = set
+	}
+	return a
+}
+
+// bigramScript reports whether r belongs to a script written without spaces
+// between words, which is read as overlapping character bigrams.
+func bigramScript(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+// Tokens appends the tokens of text to dst and returns it, lower-cased,
+// without stop words of lang and without one-letter tokens (which are
+// mostly initials and possessive s). buf is scratch space, reused between
+// calls; tokens share no memory with it.
+func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([]string, []byte) {
+	stop := a.stop[baseLang(lang)]
+	var prevBigram rune = -1
+	for i := 0; i < len(text); {
+		c := text[i]
+		// ASCII fast path.
+		if c < utf8.RuneSelf {
+			if !isASCIIWord(c) {
+				i++
+				prevBigram = -1
+				continue
+			}
+			j := i
+			buf = buf[:0]
+			for j < len(text) {
+				c := text[j]
+				if c >= utf8.RuneSelf {
+					r, _ := utf8.DecodeRuneInString(text[j:])
+					if !isWordRune(r) || bigramScript(r) {
+						break
+					}
+					buf = utf8.AppendRune(buf, unicode.ToLower(r))
+					j += utf8.RuneLen(r)
+					continue
+				}
+				if !isASCIIWord(c) {
+					break
+				}
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				buf = append(buf, c)
+				j++
+			}
+			dst = a.emit(dst, buf, stop)
+			i = j
+			prevBigram = -1
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case bigramScript(r):
+			if prevBigram >= 0 {
+				dst = append(dst, string([]rune{prevBigram, r}))
+			} else if i+n >= len(text) || !nextIsBigram(text[i+n:]) {
+				dst = append(dst, string(r)) // a lone character is a token of its own
+			}
+			prevBigram = r
+			i += n
+		case isWordRune(r):
+			j := i
+			buf = buf[:0]
+			for j < len(text) {
+				r, n := utf8.DecodeRuneInString(text[j:])
+				if !isWordRune(r) || bigramScript(r) {
+					break
+				}
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+				j += n
+			}
+			dst = a.emit(dst, buf, stop)
+			i = j
+			prevBigram = -1
+		default:
+			i += n
+			prevBigram = -1
+		}
+	}
+	return dst, buf
+}
+
+func nextIsBigram(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return bigramScript(r)
+}
+
+func isASCIIWord(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func (a *Analyzer) emit(dst []string, tok []byte, stop map[string]bool) []string {
+	if utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
+		return dst
+	}
+	if stop[string(tok)] { // no allocation: the compiler reads the bytes in place
+		return dst
+	}
+	return append(dst, string(tok))
+}
+
+// baseLang reduces "en-US" or "pt_BR" to "en", "pt".
+func baseLang(lang string) string {
+	if i := strings.IndexAny(lang, "-_"); i > 0 {
+		lang = lang[:i]
+	}
+	return strings.ToLower(lang)
+}

@@ -1,0 +1,346 @@
+package vectorize
+
+import (
+	"context"
+	"hash/maphash"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/james-bowman/nlp"
+	"github.com/james-bowman/sparse"
+	"golang.org/x/sync/errgroup"
+)
+
+// Config sets how documents are weighed. The zero value gives the defaults.
+type Config struct {
+	// TitleWeight is how many times a title token counts against a body
+	// token. Zero means DefaultTitleWeight.
+	TitleWeight float64
+	// MaxTextBytes is how much of each body is read. Zero means
+	// DefaultMaxTextBytes.
+	MaxTextBytes int
+	// Workers is the number of goroutines that analyse text. Zero means one.
+	Workers int
+}
+
+const (
+	DefaultTitleWeight  = 2.0
+	DefaultMaxTextBytes = 32 << 10
+)
+
+// Doc is the text of one document to vectorise.
+type Doc struct {
+	Title, Text, Outlet string
+	Language            string // as given; empty to detect
+}
+
+// Result holds the vectors of a collection of documents.
+type Result struct {
+	Vectors   []Vector // one per document, in the order given
+	Terms     []string // term id -> term
+	Languages []string // per document: as given, detected, or the outlet's or collection's most common
+	Detected  int      // documents whose language was detected or inferred
+	Empty     int      // documents left without any token
+}
+
+// boilerplateMinDocs is how many articles of one outlet must share a line
+// for it to count as boilerplate; boilerplateMaxLen the longest such line.
+const (
+	boilerplateMinDocs = 3
+	boilerplateMaxLen  = 400
+)
+
+// Vectorize analyses docs and returns their TF-IDF vectors. It holds every
+// document's tokens until the vectors are built.
+func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
+	if cfg.TitleWeight <= 0 {
+		cfg.TitleWeight = DefaultTitleWeight
+	}
+	if cfg.MaxTextBytes <= 0 {
+		cfg.MaxTextBytes = DefaultMaxTextBytes
+	}
+	an := NewAnalyzer()
+	res := &Result{Languages: make([]string, len(docs))}
+
+	// Languages: given, else detected, else the most common language of the
+	// outlet, else of the collection.
+	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
+		if l := baseLang(docs[i].Language); l != "" {
+			res.Languages[i] = l
+			return
+		}
+		res.Languages[i] = an.DetectLanguage(docs[i].Title + "\n" + docs[i].Text)
+	}); err != nil {
+		return nil, err
+	}
+	res.Detected = inferLanguages(docs, res.Languages)
+
+	seed := maphash.MakeSeed()
+	boiler := findBoilerplate(docs, seed)
+
+	type tokens struct{ title, body []string }
+	toks := make([]tokens, len(docs))
+	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
+		d := &docs[i]
+		lang := res.Languages[i]
+		var buf []byte
+		var name []string
+		name, buf = an.Tokens(nil, d.Outlet, "", buf)
+		var t tokens
+		t.title, buf = an.Tokens(nil, d.Title, lang, buf)
+		t.title = removePhrase(t.title, name)
+		text := d.Text
+		if len(text) > cfg.MaxTextBytes {
+			text = text[:cfg.MaxTextBytes]
+		}
+		if b := boiler[d.Outlet]; b != nil {
+			text = stripLines(text, b, seed)
+		}
+		t.body, _ = an.Tokens(nil, text, lang, buf)
+		t.body = removePhrase(t.body, name)
+		toks[i] = t
+	}); err != nil {
+		return nil, err
+	}
+
+	// Count into a term-by-document matrix, in document order so that term
+	// ids do not depend on scheduling.
+	vocab := map[string]int32{}
+	indptr := make([]int, 1, len(docs)+1)
+	var ind []int
+	var data []float64
+	counts := map[int32]float64{}
+	var ids []int32
+	for i := range toks {
+		clear(counts)
+		for _, tok := range toks[i].title {
+			counts[termID(vocab, &res.Terms, tok)] += cfg.TitleWeight
+		}
+		for _, tok := range toks[i].body {
+			counts[termID(vocab, &res.Terms, tok)]++
+		}
+		toks[i] = tokens{}
+		ids = ids[:0]
+		for id := range counts {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			ind = append(ind, int(id))
+			data = append(data, 1+math.Log(counts[id])) // sublinear tf
+		}
+		indptr = append(indptr, len(ind))
+	}
+	res.Vectors = make([]Vector, len(docs))
+	if len(res.Terms) == 0 {
+		res.Empty = len(docs)
+		return res, nil
+	}
+	tf := sparse.NewCSC(len(res.Terms), len(docs), indptr, ind, data)
+	weighted, err := nlp.NewTfidfTransformer().FitTransform(tf)
+	if err != nil {
+		return nil, err
+	}
+	csc := weighted.(*sparse.CSR).ToCSC().RawMatrix()
+	for j := range docs {
+		lo, hi := csc.Indptr[j], csc.Indptr[j+1]
+		res.Vectors[j] = unitVector(csc.Ind[lo:hi], csc.Data[lo:hi])
+		if res.Vectors[j].Len() == 0 {
+			res.Empty++
+		}
+	}
+	return res, nil
+}
+
+func termID(vocab map[string]int32, terms *[]string, tok string) int32 {
+	id, ok := vocab[tok]
+	if !ok {
+		id = int32(len(*terms))
+		vocab[tok] = id
+		*terms = append(*terms, tok)
+	}
+	return id
+}
+
+// unitVector builds an L2-normalised vector from indices and weights,
+// sorted by index, leaving out zero weights (terms found in every document).
+func unitVector(ind []int, data []float64) Vector {
+	var ss float64
+	n := 0
+	for _, w := range data {
+		ss += w * w
+		if w != 0 {
+			n++
+		}
+	}
+	if ss == 0 {
+		return Vector{}
+	}
+	norm := math.Sqrt(ss)
+	v := Vector{Terms: make([]int32, 0, n), Weights: make([]float32, 0, n)}
+	for k, w := range data {
+		if w != 0 {
+			v.Terms = append(v.Terms, int32(ind[k]))
+			v.Weights = append(v.Weights, float32(w/norm))
+		}
+	}
+	// A CSR-to-CSC conversion need not leave the indices of a column sorted.
+	if !slices.IsSorted(v.Terms) {
+		sort.Sort(byTerm(v))
+	}
+	return v
+}
+
+// inferLanguages fills empty languages with the most common language of the
+// document's outlet, else of the whole collection. It returns how many
+// documents had no language given.
+func inferLanguages(docs []Doc, langs []string) int {
+	byOutlet := map[string]map[string]int{}
+	all := map[string]int{}
+	for i, l := range langs {
+		if l == "" {
+			continue
+		}
+		m := byOutlet[docs[i].Outlet]
+		if m == nil {
+			m = map[string]int{}
+			byOutlet[docs[i].Outlet] = m
+		}
+		m[l]++
+		all[l]++
+	}
+	overall := mostCommon(all)
+	n := 0
+	for i := range langs {
+		if baseLang(docs[i].Language) != "" {
+			continue
+		}
+		n++
+		if langs[i] != "" {
+			continue
+		}
+		if l := mostCommon(byOutlet[docs[i].Outlet]); l != "" {
+			langs[i] = l
+		} else {
+			langs[i] = overall
+		}
+	}
+	return n
+}
+
+func mostCommon(m map[string]int) string {
+	best := ""
+	for l, n := range m {
+		if n > m[best] || n == m[best] && l < best {
+			best = l
+		}
+	}
+	return best
+}
+
+// findBoilerplate returns, per outlet, the hashes of the lines that at
+// least boilerplateMinDocs of its articles share.
+func findBoilerplate(docs []Doc, seed maphash.Seed) map[string]map[uint64]bool {
+	counts := map[string]map[uint64]int{}
+	seen := map[uint64]bool{}
+	for _, d := range docs {
+		if d.Outlet == "" || d.Text == "" {
+			continue
+		}
+		clear(seen)
+		m := counts[d.Outlet]
+		for line := range strings.Lines(d.Text) {
+			line = strings.TrimSpace(line)
+			if line == "" || len(line) > boilerplateMaxLen {
+				continue
+			}
+			h := maphash.String(seed, line)
+			if seen[h] {
+				continue
+			}
+			seen[h] = true
+			if m == nil {
+				m = map[uint64]int{}
+				counts[d.Outlet] = m
+			}
+			m[h]++
+		}
+	}
+	out := map[string]map[uint64]bool{}
+	for outlet, m := range counts {
+		for h, n := range m {
+			if n >= boilerplateMinDocs {
+				if out[outlet] == nil {
+					out[outlet] = map[uint64]bool{}
+				}
+				out[outlet][h] = true
+			}
+		}
+	}
+	return out
+}
+
+// stripLines returns text without the lines whose hash is in drop.
+func stripLines(text string, drop map[uint64]bool, seed maphash.Seed) string {
+	var b strings.Builder
+	for line := range strings.Lines(text) {
+		if drop[maphash.String(seed, strings.TrimSpace(line))] {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// removePhrase deletes every occurrence of the token sequence phrase from
+// toks, in place.
+func removePhrase(toks, phrase []string) []string {
+	if len(phrase) == 0 {
+		return toks
+	}
+	j := 0
+	for i := 0; i < len(toks); {
+		if i+len(phrase) <= len(toks) && slices.Equal(toks[i:i+len(phrase)], phrase) {
+			i += len(phrase)
+			continue
+		}
+		toks[j] = toks[i]
+		j++
+		i++
+	}
+	return toks[:j]
+}
+
+// parallel calls fn for every index in [0, n) on up to workers goroutines.
+// Each index is handled once; fn writes its result by index.
+func parallel(ctx context.Context, n, workers int, fn func(i int)) error {
+	workers = max(workers, 1)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	const chunk = 256
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+
+type byTerm Vector
+
+func (v byTerm) Len() int           { return len(v.Terms) }
+func (v byTerm) Less(i, j int) bool { return v.Terms[i] < v.Terms[j] }
+func (v byTerm) Swap(i, j int) {
+	v.Terms[i], v.Terms[j] = v.Terms[j], v.Terms[i]
+	v.Weights[i], v.Weights[j] = v.Weights[j], v.Weights[i]
+}
