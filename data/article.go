@@ -32,10 +32,10 @@ type Article struct {
 type DateNote uint8
 
 const (
-	DateAsGiven     DateNote = iota // parsed with an explicit zone, or no date given
-	DateAssumedUTC                  // parsed without a zone; taken as UTC
-	DateYearInferred                // a dateline without a year; year from Options.Year or the file time
-	DateUnparsable                  // a date was given but could not be parsed; Published is zero
+	DateAsGiven      DateNote = iota // parsed with an explicit zone, or no date given
+	DateAssumedUTC                   // parsed without a zone; taken as UTC
+	DateYearInferred                 // a dateline without a year; year from Options.Year or the file time
+	DateUnparsable                   // a date was given but could not be parsed; Published is zero
 )
 
 // ErrBadRow is wrapped by every ParseError: the row cannot be used.

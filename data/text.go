@@ -135,4 +135,3 @@ func paragraphs(lines []string) []string {
 	flush()
 	return out
 }
-

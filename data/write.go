@@ -3,10 +3,10 @@ package data
 import (
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"

@@ -12,16 +12,16 @@ import (
 //
 // The counts add up: Read = Clustered + Rejected + DuplicatesDropped.
 type Manifest struct {
-	Version    string          `json:"version"`
-	StartedAt  string          `json:"started_at"`
-	Parameters Parameters      `json:"parameters"`
-	Inputs     []InputRecord   `json:"inputs"`
-	Skipped    []string        `json:"skipped_files,omitempty"`
-	Counts     Counts          `json:"counts"`
-	Seconds    []StageTime     `json:"seconds"`
-	Outputs    []string        `json:"outputs"`
-	Top        []StorySummary  `json:"top_stories"`
-	Notes      []string        `json:"notes,omitempty"`
+	Version    string         `json:"version"`
+	StartedAt  string         `json:"started_at"`
+	Parameters Parameters     `json:"parameters"`
+	Inputs     []InputRecord  `json:"inputs"`
+	Skipped    []string       `json:"skipped_files,omitempty"`
+	Counts     Counts         `json:"counts"`
+	Seconds    []StageTime    `json:"seconds"`
+	Outputs    []string       `json:"outputs"`
+	Top        []StorySummary `json:"top_stories"`
+	Notes      []string       `json:"notes,omitempty"`
 }
 
 // Parameters are the settings that shape the output.

@@ -335,7 +335,6 @@ func parallel(ctx context.Context, n, workers int, fn func(i int)) error {
 	return g.Wait()
 }
 
-
 type byTerm Vector
 
 func (v byTerm) Len() int           { return len(v.Terms) }
