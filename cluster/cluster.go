@@ -21,7 +21,7 @@ type Config struct {
 }
 
 const (
-	DefaultThreshold   = 0.3
+	DefaultThreshold   = 0.1
 	DefaultWindow      = 72 * time.Hour
 	DefaultMaxPostings = 5000
 )

@@ -31,6 +31,55 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	srcs, skipped, err := sources(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOutputDir(cfg.Out); err != nil {
+		return nil, err
+	}
+	r, err := process(ctx, cfg, srcs)
+	if err != nil {
+		return nil, err
+	}
+	m := r.manifest
+	m.Skipped = skipped
+	tables := buildTables(r.articles, r.ids, r.vec, r.stories, m)
+	tables = append(tables, r.rejects)
+	meta := map[string]string{
+		"storyclust.version":      cfg.Version,
+		"storyclust.threshold":    strconv.FormatFloat(cfg.Threshold, 'g', -1, 64),
+		"storyclust.window":       cfg.Window.String(),
+		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
+	}
+	for _, t := range tables {
+		path, err := t.WriteFile(cfg.Out, cfg.Format, meta)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		}
+		m.Outputs = append(m.Outputs, filepath.Base(path))
+	}
+	r.timer.lap("write")
+	if err := writeManifest(cfg.Out, m); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	return m, nil
+}
+
+// processed is a run held in memory: articles in canonical order with their
+// ids and vectors, the stories, and the rejects.
+type processed struct {
+	manifest *Manifest
+	timer    stageTimer
+	articles []data.Article
+	ids      []string
+	vec      *vectorize.Result
+	stories  []cluster.Story
+	rejects  *data.Table
+}
+
+// process reads, vectorises and clusters; cfg has its defaults set.
+func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, error) {
 	fields, _ := data.ParseFieldMap(cfg.Fields)
 	m := &Manifest{
 		Version:   cfg.Version,
@@ -41,25 +90,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
 		},
 	}
-	timer := stageTimer{m: m, start: time.Now()}
-
-	// Everything that can fail for the user's paths fails before any work.
-	var srcs []data.Source
-	if len(cfg.Inputs) == 0 {
-		srcs = data.Sample()
-	} else {
-		var err error
-		srcs, m.Skipped, err = data.Sources(cfg.Inputs)
-		if err != nil {
-			return nil, err
-		}
-		if len(srcs) == 0 {
-			return nil, fmt.Errorf("%w: no input files with a known extension in %q", ErrInput, cfg.Inputs)
-		}
-	}
-	if err := checkOutputDir(cfg.Out); err != nil {
-		return nil, err
-	}
+	r := &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}}
 
 	// Read.
 	var total int64
@@ -75,27 +106,57 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 	var articles []data.Article
-	rejects := data.NewTable("rejects", data.RejectsSchema)
+	r.rejects = data.NewTable("rejects", data.RejectsSchema)
 	for _, f := range files {
 		m.Inputs = append(m.Inputs, f.input)
 		m.Counts.Read += f.read
 		m.Counts.Rejected += len(f.rejects)
-		for _, r := range f.rejects {
-			rejects.AppendReject(r)
+		for _, rj := range f.rejects {
+			r.rejects.AppendReject(rj)
 		}
 		articles = append(articles, f.articles...)
 	}
-	timer.lap("read")
+	r.timer.lap("read")
 
-	articles, ids := dedupe(articles, &m.Counts)
+	r.articles, r.ids = dedupe(articles, &m.Counts)
+	countDates(r.articles, m)
+
+	// Vectorize.
+	docs := make([]vectorize.Doc, len(r.articles))
+	for i, a := range r.articles {
+		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
+	}
+	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers})
+	if err != nil {
+		return nil, err
+	}
+	m.Counts.EmptyVectors = r.vec.Empty
+	m.Counts.LanguageDetected = r.vec.Detected
+	r.timer.lap("vectorize")
+
+	// Cluster.
+	items := make([]cluster.Item, len(r.articles))
+	for i, a := range r.articles {
+		items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published}
+	}
+	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window})
+	if err != nil {
+		return nil, err
+	}
+	r.timer.lap("cluster")
+	return r, nil
+}
+
+// countDates fills the date counts and notes of m.
+func countDates(articles []data.Article, m *Manifest) {
 	m.Counts.Clustered = len(articles)
 	for _, a := range articles {
-		switch {
-		case a.DateNote == data.DateUnparsable:
+		switch a.DateNote {
+		case data.DateUnparsable:
 			m.Counts.DatesUnparsable++
-		case a.DateNote == data.DateAssumedUTC:
+		case data.DateAssumedUTC:
 			m.Counts.DatesAssumedUTC++
-		case a.DateNote == data.DateYearInferred:
+		case data.DateYearInferred:
 			m.Counts.DatesYearInfered++
 		}
 		if a.Published.IsZero() {
@@ -108,52 +169,25 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	if m.Counts.DatesAssumedUTC > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d dates had no time zone and were taken as UTC", m.Counts.DatesAssumedUTC))
 	}
-
-	// Vectorize.
-	docs := make([]vectorize.Doc, len(articles))
-	for i, a := range articles {
-		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
+	if m.Counts.DatesUnparsable > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d dates could not be parsed; those articles are kept without a date", m.Counts.DatesUnparsable))
 	}
-	vec, err := vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers})
+}
+
+// sources resolves the input paths (the embedded sample when there are
+// none); a path that cannot be used is an error before any work.
+func sources(inputs []string) (srcs []data.Source, skipped []string, err error) {
+	if len(inputs) == 0 {
+		return data.Sample(), nil, nil
+	}
+	srcs, skipped, err = data.Sources(inputs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	m.Counts.EmptyVectors = vec.Empty
-	m.Counts.LanguageDetected = vec.Detected
-	timer.lap("vectorize")
-
-	// Cluster.
-	items := make([]cluster.Item, len(articles))
-	for i, a := range articles {
-		items[i] = cluster.Item{Vec: vec.Vectors[i], Time: a.Published}
+	if len(srcs) == 0 {
+		return nil, nil, fmt.Errorf("%w: no input files with a known extension in %q", ErrInput, inputs)
 	}
-	stories, err := cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window})
-	if err != nil {
-		return nil, err
-	}
-	timer.lap("cluster")
-
-	// Write.
-	tables := buildTables(articles, ids, vec, stories, m)
-	tables = append(tables, rejects)
-	meta := map[string]string{
-		"storyclust.version":      cfg.Version,
-		"storyclust.threshold":    strconv.FormatFloat(cfg.Threshold, 'g', -1, 64),
-		"storyclust.window":       cfg.Window.String(),
-		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
-	}
-	for _, t := range tables {
-		path, err := t.WriteFile(cfg.Out, cfg.Format, meta)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
-		}
-		m.Outputs = append(m.Outputs, filepath.Base(path))
-	}
-	timer.lap("write")
-	if err := writeManifest(cfg.Out, m); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
-	}
-	return m, nil
+	return srcs, skipped, nil
 }
 
 // checkOutputDir creates dir if needed and checks that files can be

@@ -36,6 +36,7 @@ const usage = `storyclust groups news articles from many outlets into stories.
 
 Usage:
   storyclust run [flags] [INPUT ...]   cluster articles and write Parquet tables
+  storyclust eval [flags] FILE.jsonl   score stories against a labelled file
   storyclust version                   print the version
 
 With no INPUT, run uses the sample corpus embedded in the binary.
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "run":
 		return (&runCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "eval":
+		return (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "version":
 		fmt.Fprintln(stdout, "storyclust", version())
 		return nil

@@ -34,14 +34,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
 	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
-	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean cosine `similarity` (0-1) at which articles join one story; higher makes smaller, tighter stories")
-	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story (articles without a date are compared with all)")
-	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
-	fs.Var(&fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
-	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one (default: the year in the file name, else of the file's modification time)")
-	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed (default: keep them without a date)")
-	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
-	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
+	jobFlags(fs, &cfg, &fields)
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
@@ -76,6 +69,18 @@ Flags:
 	}
 	printSummary(c.stdout, cfg.Out, m)
 	return nil
+}
+
+// jobFlags binds the flags that shape clustering, shared by run and eval.
+func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
+	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean cosine `similarity` (0-1) at which articles join one story; higher makes smaller, tighter stories")
+	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story (articles without a date are compared with all)")
+	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
+	fs.Var(fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
+	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one (default: the year in the file name, else of the file's modification time)")
+	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed (default: keep them without a date)")
+	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
+	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
 }
 
 // parseInterspersed parses flags that may come before, between or after

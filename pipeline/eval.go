@@ -1,0 +1,72 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/storyclust/storyclust/cluster"
+	"github.com/storyclust/storyclust/data"
+)
+
+// EvalResult scores the stories of one labelled file against its gold labels.
+type EvalResult struct {
+	File string `json:"file"`
+	cluster.Scores
+	Rejected int `json:"rejected"`
+}
+
+// Evaluate clusters the labelled JSONL file with cfg (or, when predDir is
+// not empty, takes the stories of the run written there) and scores them
+// against the file's label field. Gold articles that the job rejected or
+// dropped count as singletons.
+func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*EvalResult, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	fields, _ := data.ParseFieldMap(cfg.Fields)
+	goldIDs, goldLabels, err := data.ReadGold(file, label, fields)
+	if err != nil {
+		return nil, err
+	}
+	if len(goldIDs) == 0 {
+		return nil, fmt.Errorf("%w: %s: no rows with an id and a %q label", ErrInput, file, label)
+	}
+	storyOf := map[string]string{}
+	res := &EvalResult{File: file}
+	if predDir != "" {
+		ids, stories, err := data.ReadAssignments(predDir)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			storyOf[id] = stories[i]
+		}
+	} else {
+		srcs, _, err := sources([]string{file})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Progress = nil
+		r, err := process(ctx, cfg, srcs)
+		if err != nil {
+			return nil, err
+		}
+		res.Rejected = r.manifest.Counts.Rejected
+		for s, st := range r.stories {
+			for _, i := range st.Members {
+				storyOf[r.ids[i]] = fmt.Sprint(s)
+			}
+		}
+	}
+	pred := make([]string, len(goldIDs))
+	for i, id := range goldIDs {
+		s, ok := storyOf[id]
+		if !ok {
+			s = "missing:" + id // not clustered: a singleton
+		}
+		pred[i] = s
+	}
+	res.Scores = cluster.Score(goldLabels, pred)
+	return res, nil
+}
