@@ -21,6 +21,7 @@ type CSVReader struct {
 	header []string
 	idx    [numFields]int
 	last   int64 // input offset where the current record started
+	err    error // a header error: the file has nothing more to give
 }
 
 // NewCSVReader returns a reader of r.
@@ -40,8 +41,12 @@ func NewCSVReader(r io.Reader, file string, comma rune, opts Options) *CSVReader
 
 // Read returns the next article. Bad rows come back as *ParseError.
 func (r *CSVReader) Read() (Article, error) {
+	if r.err != nil {
+		return Article{}, io.EOF // the header was unusable and reported
+	}
 	if r.header == nil {
 		if err := r.readHeader(); err != nil {
+			r.err = err
 			return Article{}, err
 		}
 	}

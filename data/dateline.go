@@ -19,8 +19,8 @@ type Dateline struct {
 var datelinePatterns = []*regexp.Regexp{
 	// MOSCOW, December 18. /TASS/.   KIEV, March 3 /ITAR-TASS/.
 	regexp.MustCompile(`^(\p{Lu}[\p{Lu} .'\-]{1,40}),\s+(\p{L}{3,9}\.?\s+\d{1,2})(?:,?\s+(\d{4}))?\.?\s+/([^/\n]{2,30})/\.?\s*`),
-	// WASHINGTON (Reuters) -   BEIJING, Oct. 3 (Xinhua) --   NEW YORK, Jan 5, 2020 (AP) —
-	regexp.MustCompile(`^(\p{Lu}[\p{Lu}\p{Ll} .'\-]{1,40}?)(?:,\s+(\p{L}{3,9}\.?\s+\d{1,2})(?:,\s+(\d{4}))?)?\s+\(([^()\n]{2,30})\)\s*[-—–]{1,2}\s*`),
+	// WASHINGTON (Reuters) -   BEIJING, Oct. 3 (Xinhua) --   GRINDAVIK, Iceland (AP) —
+	regexp.MustCompile(`^(\p{Lu}[\p{L} .'\-]{1,40}?(?:,\s+\p{Lu}[\p{L} .'\-]{1,30}?)?)(?:,\s+(\p{L}{3,9}\.?\s+\d{1,2})(?:,\s+(\d{4}))?)?\s+\(([^()\n]{2,30})\)\s*[-—–]{1,2}\s*`),
 	// (AP) —   (CNN)
 	regexp.MustCompile(`^()()()\(([^()\n]{2,30})\)\s*[-—–]{0,2}\s*`),
 	// WASHINGTON —

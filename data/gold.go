@@ -97,4 +97,3 @@ func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
 	}
 	return articleIDs, storyIDs, nil
 }
-

@@ -9,6 +9,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // JSONLReader reads one JSON object per line (JSONL, NDJSON, news-please
@@ -90,6 +91,14 @@ func (r *JSONLReader) readLine() ([]byte, error) {
 }
 
 func (r *JSONLReader) parse(line []byte, n int) (Article, error) {
+	// encoding/json would replace invalid UTF-8 silently: check it first.
+	if !utf8.Valid(line) {
+		s, ok := repairUTF8(string(line))
+		if !ok {
+			return Article{}, newParseError(r.File, n, line, "invalid UTF-8")
+		}
+		line = []byte(s)
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
 		var ute *json.UnmarshalTypeError

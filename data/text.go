@@ -13,8 +13,8 @@ import (
 // chrome such as a lone "All news" line is skipped), then the body. A wire
 // dateline at the start of one of the first paragraphs gives the outlet and
 // date; otherwise the outlet is Outlet (the name of the folder the file is
-// in). A dateline date without a year takes it from Options.Year, a
-// YYYY-MM-DD date in the file name, or ModTime, in that order.
+// in). A dateline date without a year takes it from a YYYY-MM-DD date in the
+// file name, else Options.Year, else ModTime.
 type TextReader struct {
 	Options
 	File    string
@@ -79,17 +79,17 @@ func (t *TextReader) Read() (Article, error) {
 		SourceLine: titleLine,
 	}
 	paras := paragraphs(lines[i+1:])
-	fileTime := t.ModTime
+	fileTime, opts := t.ModTime, t.Options
 	if d := fileNameDate.FindString(filepath.Base(t.File)); d != "" {
 		if tm, err := time.Parse("2006-01-02", d); err == nil {
-			fileTime = tm
+			fileTime, opts.Year = tm, 0 // the file's own date wins
 		}
 	}
 	// The dateline opens the first paragraph of the story proper, which
 	// may follow a standfirst.
 	for k := 0; k < len(paras) && k < 3; k++ {
 		tmp := Article{Text: paras[k]}
-		splitDateline(&tmp, fileTime, &t.Options)
+		splitDateline(&tmp, fileTime, &opts)
 		if tmp.Dateline == "" {
 			continue
 		}

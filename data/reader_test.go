@@ -1,0 +1,420 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+)
+
+// result is what reading a whole input gave: articles and rejects in order.
+type result struct {
+	articles []Article
+	rejects  []*ParseError
+	err      error // an error that ended the file, if any
+}
+
+func readAllFrom(r Reader) result {
+	var res result
+	for {
+		a, err := r.Read()
+		if err == io.EOF {
+			return res
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			res.rejects = append(res.rejects, pe)
+			continue
+		}
+		if err != nil {
+			res.err = err
+			return res
+		}
+		res.articles = append(res.articles, a)
+	}
+}
+
+func writeFile(t *testing.T, dir, name string, content []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// openPath opens one file the way the job does.
+func openPath(t *testing.T, path string, opts Options) (result, error) {
+	t.Helper()
+	srcs, _, err := Sources([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(srcs[0], opts)
+	if err != nil {
+		return result{}, err
+	}
+	defer f.Close()
+	return readAllFrom(f), nil
+}
+
+func TestJSONLReader(t *testing.T) {
+	tests := []struct {
+		name        string
+		in          string
+		titles      []string
+		rejectLines []int
+		reasons     []string
+	}{
+		{
+			name:   "news-please fields",
+			in:     `{"title":"A","maintext":"body","source_domain":"bbc.co.uk","date_publish":"2024-01-14 09:10:00"}` + "\n",
+			titles: []string{"A"},
+		},
+		{
+			name:        "bad JSON keeps going",
+			in:          "{\"title\":\"A\"}\n{\"title\": broken\n{\"title\":\"C\"}\n",
+			titles:      []string{"A", "C"},
+			rejectLines: []int{2},
+			reasons:     []string{"bad JSON"},
+		},
+		{
+			name:        "no title or text",
+			in:          "{\"title\":\"\",\"text\":\"  \",\"id\":\"x\"}\n{\"title\":\"B\"}",
+			titles:      []string{"B"},
+			rejectLines: []int{1},
+			reasons:     []string{"no title or text"},
+		},
+		{
+			name:   "CRLF and blank lines",
+			in:     "{\"title\":\"A\"}\r\n\r\n{\"title\":\"B\"}\r\n",
+			titles: []string{"A", "B"},
+		},
+		{
+			name:        "object where a string belongs",
+			in:          "{\"title\":{\"main\":\"A\"}}\n{\"title\":\"B\",\"authors\":[\"x\",\"y\"]}\n",
+			titles:      []string{"B"},
+			rejectLines: []int{1},
+			reasons:     []string{`field "title": want a string, got an object`},
+		},
+		{
+			name:        "not an object",
+			in:          "{\"title\":\"B\"}\n[1,2]\n\"text\"\n",
+			titles:      []string{"B"},
+			rejectLines: []int{2, 3},
+			reasons:     []string{"bad JSON: want an object", "bad JSON: want an object"},
+		},
+		{
+			name:   "JSON array instead of JSONL",
+			in:     "[{\"title\":\"A\"},\n {\"title\":\"B\"}]",
+			titles: []string{"A", "B"},
+		},
+		{
+			name:        "invalid UTF-8 beyond repair",
+			in:          "{\"title\":\"\xff\xfe\xfd\xfc\"}\n{\"title\":\"caf\xe9 au lait and a long enough title to repair\"}\n",
+			titles:      []string{"caf\uFFFD au lait and a long enough title to repair"},
+			rejectLines: []int{1},
+			reasons:     []string{"invalid UTF-8"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readAllFrom(NewJSONLReader(strings.NewReader(tt.in), "in.jsonl", Options{}))
+			if res.err != nil {
+				t.Fatalf("read: %v", res.err)
+			}
+			var titles []string
+			for _, a := range res.articles {
+				titles = append(titles, a.Title)
+			}
+			if !equal(titles, tt.titles) {
+				t.Errorf("titles = %q, want %q", titles, tt.titles)
+			}
+			if len(res.rejects) != len(tt.rejectLines) {
+				t.Fatalf("rejects = %v, want lines %v", res.rejects, tt.rejectLines)
+			}
+			for i, pe := range res.rejects {
+				if pe.Line != tt.rejectLines[i] || !strings.HasPrefix(pe.Err.Error(), tt.reasons[i]) || pe.File != "in.jsonl" {
+					t.Errorf("reject %d = %v, want in.jsonl:%d: %s…", i, pe, tt.rejectLines[i], tt.reasons[i])
+				}
+				if len(pe.Raw) == 0 {
+					t.Errorf("reject %d has no raw row", i)
+				}
+			}
+		})
+	}
+}
+
+func TestJSONLReaderLongLine(t *testing.T) {
+	long := `{"title":"big","text":"` + strings.Repeat("word ", 100_000) + `"}`
+	in := long + "\n" + `{"title":"small"}` + "\n"
+	res := readAllFrom(NewJSONLReader(strings.NewReader(in), "in.jsonl", Options{MaxArticleBytes: 64 << 10}))
+	if len(res.articles) != 1 || res.articles[0].Title != "small" {
+		t.Fatalf("articles = %+v, want only the small one", res.articles)
+	}
+	if len(res.rejects) != 1 || res.rejects[0].Line != 1 || !strings.Contains(res.rejects[0].Err.Error(), "exceeds 65536 bytes") {
+		t.Fatalf("rejects = %v, want line 1 too long", res.rejects)
+	}
+	if len(res.rejects[0].Raw) > MaxRaw {
+		t.Errorf("raw kept %d bytes, want at most %d", len(res.rejects[0].Raw), MaxRaw)
+	}
+	// Without the limit the same line is read whole.
+	res = readAllFrom(NewJSONLReader(strings.NewReader(in), "in.jsonl", Options{}))
+	if len(res.articles) != 2 || len(res.articles[0].Text) < 400_000 {
+		t.Fatalf("got %d articles, want 2 with the long text whole", len(res.articles))
+	}
+}
+
+func TestCSVReader(t *testing.T) {
+	in := `,date,year,month,day,author,title,article,url,section,publication
+1,2024-01-14,2024,1,14,Staff,"Volcano erupts, lava flows","GRINDAVIK, Iceland (AP) — A volcano erupted.
+
+Residents left.",https://apnews.com/v,World,Associated Press
+2,2024-01-12,2024,1,12,Staff,Ragged row,only three
+3,2024-01-11,2024,1,11,Staff,Bank holds rates,"The bank held rates.",https://apnews.com/b,Business,Associated Press
+`
+	res := readAllFrom(NewCSVReader(strings.NewReader(in), "atn.csv", ',', Options{}))
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	if len(res.articles) != 2 {
+		t.Fatalf("got %d articles, want 2", len(res.articles))
+	}
+	a := res.articles[0]
+	if a.Title != "Volcano erupts, lava flows" || a.Outlet != "Associated Press" || a.URL != "https://apnews.com/v" ||
+		a.Text != "A volcano erupted.\n\nResidents left." || a.Dateline != "GRINDAVIK, Iceland (AP) —" || a.SourceLine != 2 {
+		t.Errorf("first article = %+v", a)
+	}
+	if want := time.Date(2024, 1, 14, 0, 0, 0, 0, time.UTC); !a.Published.Equal(want) || a.DateNote != DateAssumedUTC {
+		t.Errorf("published = %v (%v), want %v assumed UTC", a.Published, a.DateNote, want)
+	}
+	if res.articles[1].SourceLine != 6 {
+		t.Errorf("third record line = %d, want 6", res.articles[1].SourceLine)
+	}
+	if len(res.rejects) != 1 || res.rejects[0].Line != 5 || !strings.Contains(res.rejects[0].Error(), "atn.csv:5: wrong number of fields: 8, header has 11") {
+		t.Fatalf("rejects = %v", res.rejects)
+	}
+	if got := string(res.rejects[0].Raw); !strings.HasPrefix(got, "2,2024-01-12") {
+		t.Errorf("raw = %q, want the ragged row", got)
+	}
+}
+
+func TestCSVReaderHeaderWithoutText(t *testing.T) {
+	res := readAllFrom(NewCSVReader(strings.NewReader("a,b,c\n1,2,3\n"), "x.csv", ',', Options{}))
+	if len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), "no title or text column") {
+		t.Fatalf("rejects = %v, want a header error", res.rejects)
+	}
+}
+
+func TestFieldOverride(t *testing.T) {
+	fm, err := ParseFieldMap([]string{"text=body2", "outlet=paper"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := `{"title":"T","text":"ignored","body2":"used","paper":"The Paper","source":"not this"}`
+	res := readAllFrom(NewJSONLReader(strings.NewReader(in), "x.jsonl", Options{Fields: fm}))
+	if len(res.articles) != 1 || res.articles[0].Text != "used" || res.articles[0].Outlet != "The Paper" {
+		t.Fatalf("articles = %+v", res.articles)
+	}
+	if _, err := ParseFieldMap([]string{"colour=x"}); err == nil {
+		t.Error("unknown field accepted")
+	}
+	if _, err := ParseFieldMap([]string{"text"}); err == nil {
+		t.Error("mapping without = accepted")
+	}
+}
+
+func TestStrictDates(t *testing.T) {
+	in := `{"title":"A","date":"last week"}` + "\n"
+	res := readAllFrom(NewJSONLReader(strings.NewReader(in), "x.jsonl", Options{}))
+	if len(res.articles) != 1 || !res.articles[0].Published.IsZero() || res.articles[0].DateNote != DateUnparsable {
+		t.Fatalf("lenient: %+v", res.articles)
+	}
+	res = readAllFrom(NewJSONLReader(strings.NewReader(in), "x.jsonl", Options{Strict: true}))
+	if len(res.articles) != 0 || len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), `unparsable date "last week"`) {
+		t.Fatalf("strict: %+v %v", res.articles, res.rejects)
+	}
+}
+
+func TestTextReaderTASS(t *testing.T) {
+	f, err := os.Open("sample/tass-2017-12-18.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res := readAllFrom(NewTextReader(f, "samples/tass-2017-12-18.txt", "samples", time.Time{}, Options{}))
+	if len(res.articles) != 1 {
+		t.Fatalf("got %d articles, rejects %v", len(res.articles), res.rejects)
+	}
+	a := res.articles[0]
+	if a.Title != "Kremlin points to CIA terror plot tipoff as shining example of cooperation" {
+		t.Errorf("title = %q", a.Title)
+	}
+	if a.Outlet != "TASS" || a.Dateline != "MOSCOW, December 18. /TASS/." {
+		t.Errorf("outlet = %q, dateline = %q", a.Outlet, a.Dateline)
+	}
+	if want := time.Date(2017, 12, 18, 0, 0, 0, 0, time.UTC); !a.Published.Equal(want) || a.DateNote != DateYearInferred {
+		t.Errorf("published = %v (%v), want %v with the year inferred", a.Published, a.DateNote, want)
+	}
+	if strings.Contains(a.Text, "/TASS/") || strings.Contains(a.Text, "All news") || !strings.Contains(a.Text, "The US Central Intelligence Agency") {
+		t.Errorf("text keeps the dateline or chrome, or lost the lead: %.200q", a.Text)
+	}
+	if a.SourceLine != 3 {
+		t.Errorf("title line = %d, want 3", a.SourceLine)
+	}
+}
+
+func TestTextReaderYearAndFolderOutlet(t *testing.T) {
+	body := "Bank holds rates\n\nLONDON, Jan 11 - The bank held rates.\n"
+	mod := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, file string
+		year       int
+		wantYear   int
+	}{
+		{"from flag", "bank.txt", 2024, 2024},
+		{"from mtime", "bank.txt", 0, 2023},
+		{"from file name over flag", "2022-01-11-bank.txt", 2024, 2022},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := readAllFrom(NewTextReader(strings.NewReader(body), tt.file, "Wire Desk", mod, Options{Year: tt.year}))
+			a := res.articles[0]
+			if a.Outlet != "Wire Desk" {
+				t.Errorf("outlet = %q, want the folder name", a.Outlet)
+			}
+			// "LONDON, Jan 11 -" has no outlet, so it is not a wire dateline;
+			// the date stays unknown.
+			if !a.Published.IsZero() {
+				t.Errorf("published = %v, want none", a.Published)
+			}
+		})
+	}
+	body = "Bank holds rates\n\nLONDON, Jan 11 (Reuters) - The bank held rates.\n"
+	for _, tt := range tests {
+		res := readAllFrom(NewTextReader(strings.NewReader(body), tt.file, "Wire Desk", mod, Options{Year: tt.year}))
+		a := res.articles[0]
+		if a.Outlet != "Reuters" || a.Published.Year() != tt.wantYear || a.Published.Month() != time.January || a.Published.Day() != 11 {
+			t.Errorf("%s: outlet %q, published %v, want Reuters on %d-01-11", tt.name, a.Outlet, a.Published, tt.wantYear)
+		}
+	}
+}
+
+func TestOpenEncodings(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"title":"Über café","text":"body"}` + "\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(line + line))
+	zw.Close()
+	u16 := []byte{0xFF, 0xFE}
+	for _, r := range utf16.Encode([]rune(line)) {
+		u16 = append(u16, byte(r), byte(r>>8))
+	}
+	tests := []struct {
+		name    string
+		content []byte
+		want    int
+	}{
+		{"plain.jsonl", []byte(line), 1},
+		{"bom.jsonl", append([]byte{0xEF, 0xBB, 0xBF}, line...), 1},
+		{"utf16.jsonl", u16, 1},
+		{"zipped.jsonl.gz", gz.Bytes(), 2},
+		{"noext", []byte(line), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := openPath(t, writeFile(t, dir, tt.name, tt.content), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.err != nil || len(res.rejects) > 0 || len(res.articles) != tt.want {
+				t.Fatalf("got %d articles, rejects %v, err %v", len(res.articles), res.rejects, res.err)
+			}
+			if res.articles[0].Title != "Über café" {
+				t.Errorf("title = %q", res.articles[0].Title)
+			}
+		})
+	}
+}
+
+func TestOpenBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	for i := range 20000 {
+		fmt.Fprintf(zw, "{\"title\":\"row %d of a file cut short\"}\n", i*7919%100003)
+	}
+	zw.Close()
+	truncated := gz.Bytes()[:gz.Len()/2]
+
+	if _, err := openPath(t, writeFile(t, dir, "empty.jsonl", nil), Options{}); err == nil || !strings.Contains(err.Error(), "empty file") {
+		t.Errorf("empty file: err = %v", err)
+	}
+	res, err := openPath(t, writeFile(t, dir, "cut.jsonl.gz", truncated), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *ReadError
+	if !errors.As(res.err, &re) || !errors.Is(res.err, io.ErrUnexpectedEOF) || len(res.articles) == 0 {
+		t.Errorf("truncated gzip: %d articles, err %v; want some articles then an unexpected EOF", len(res.articles), res.err)
+	}
+	if _, err := openPath(t, writeFile(t, dir, "notgz.jsonl.gz", []byte("plain")), Options{}); err == nil || !strings.Contains(err.Error(), "bad gzip") {
+		t.Errorf("not gzip: err = %v", err)
+	}
+	if _, err := openPath(t, writeFile(t, dir, "junk.parquet", []byte("PAR1 not really")), Options{}); err == nil || !strings.Contains(err.Error(), "bad Parquet") {
+		t.Errorf("bad parquet: err = %v", err)
+	}
+}
+
+func TestSources(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "b/2.jsonl", []byte("{}"))
+	writeFile(t, dir, "a/1.csv.gz", []byte("x"))
+	writeFile(t, dir, "a/notes.md", []byte("x"))
+	writeFile(t, dir, ".hidden/3.jsonl", []byte("{}"))
+	srcs, skipped, err := Sources([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range srcs {
+		rel, _ := filepath.Rel(dir, s.Name)
+		names = append(names, rel+":"+string(s.Format))
+	}
+	if want := []string{"a/1.csv.gz:csv", "b/2.jsonl:jsonl"}; !equal(names, want) {
+		t.Errorf("sources = %v, want %v", names, want)
+	}
+	if len(skipped) != 1 || filepath.Base(skipped[0]) != "notes.md" {
+		t.Errorf("skipped = %v", skipped)
+	}
+	if srcs[0].Outlet != "a" || !srcs[0].Gzip {
+		t.Errorf("source = %+v, want outlet a, gzip", srcs[0])
+	}
+	_, _, err = Sources([]string{filepath.Join(dir, "missing.jsonl")})
+	if !errors.Is(err, ErrInput) {
+		t.Errorf("missing path: err = %v, want ErrInput", err)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
