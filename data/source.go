@@ -234,6 +234,19 @@ func (f *File) Digest() (string, int64) {
 	return hex.EncodeToString(f.hash.Sum(nil)), f.counter.n
 }
 
+// Digest returns the SHA-256 and size of the raw bytes of src, for a source
+// that could not be opened for reading articles.
+func Digest(src Source) (string, int64, error) {
+	rc, err := src.open()
+	if err != nil {
+		return "", 0, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, rc)
+	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
 // Close releases the file.
 func (f *File) Close() error {
 	var err error

@@ -52,6 +52,9 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 			reject(0, err.Error(), nil)
 		}
 		res.input.Error = err.Error()
+		if src.Size >= 0 { // not stdin: the bytes can be read again
+			res.input.SHA256, res.input.Bytes, _ = data.Digest(src)
+		}
 		return res, nil
 	}
 	defer f.Close()

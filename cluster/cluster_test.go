@@ -1,0 +1,135 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+func vec(pairs ...float64) vectorize.Vector {
+	var v vectorize.Vector
+	var ss float64
+	for i := 0; i < len(pairs); i += 2 {
+		ss += pairs[i+1] * pairs[i+1]
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		v.Terms = append(v.Terms, int32(pairs[i]))
+		v.Weights = append(v.Weights, float32(pairs[i+1]/math.Sqrt(ss)))
+	}
+	return v
+}
+
+func TestScore(t *testing.T) {
+	tests := []struct {
+		name       string
+		gold, pred []int
+		p, r       float64
+		pp, pr     float64
+	}{
+		{"perfect", []int{1, 1, 2}, []int{7, 7, 9}, 1, 1, 1, 1},
+		{"all singletons", []int{1, 1, 2}, []int{1, 2, 3}, 1, 2.0 / 3, 1, 0},
+		{"one lump", []int{1, 1, 2}, []int{0, 0, 0}, (2.0/3*2 + 1.0/3) / 3, 1, 1.0 / 3, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Score(tt.gold, tt.pred)
+			for _, c := range []struct {
+				name      string
+				got, want float64
+			}{{"B3 P", s.BCubedPrecision, tt.p}, {"B3 R", s.BCubedRecall, tt.r}, {"pair P", s.PairPrecision, tt.pp}, {"pair R", s.PairRecall, tt.pr}} {
+				if math.Abs(c.got-c.want) > 1e-9 {
+					t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+				}
+			}
+			if want := 2 * tt.p * tt.r / (tt.p + tt.r); math.Abs(s.BCubedF1-want) > 1e-9 {
+				t.Errorf("B3 F1 = %v, want %v", s.BCubedF1, want)
+			}
+		})
+	}
+}
+
+func TestAverageLinkDoesNotChain(t *testing.T) {
+	// 0-1 and 1-2 are close, 0-2 are not: single link would chain all
+	// three; average link keeps 2 apart when the mean falls below the
+	// threshold.
+	edges := []Edge{{0, 1, 0.9}, {1, 2, 0.5}}
+	got := AverageLink(3, edges, 0.4)
+	if want := []int{0, 0, 1}; !slices.Equal(got, want) {
+		t.Errorf("labels = %v, want %v", got, want)
+	}
+	// With 0-2 similar too, all three join.
+	got = AverageLink(3, append(edges, Edge{0, 2, 0.5}), 0.4)
+	if want := []int{0, 0, 0}; !slices.Equal(got, want) {
+		t.Errorf("labels = %v, want %v", got, want)
+	}
+	// Nothing reaches the threshold: all singletons.
+	got = AverageLink(3, edges, 0.95)
+	if want := []int{0, 1, 2}; !slices.Equal(got, want) {
+		t.Errorf("labels = %v, want %v", got, want)
+	}
+}
+
+func TestCandidatesWindow(t *testing.T) {
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	same := vec(1, 1, 2, 1)
+	items := []Item{
+		{Vec: same},            // 0: undated
+		{Vec: same, Time: day}, // 1
+		{Vec: same, Time: day.Add(24 * time.Hour)},           // 2
+		{Vec: same, Time: day.Add(10 * 24 * time.Hour)},      // 3: far from 1 and 2
+		{Vec: vec(5, 1), Time: day.Add(10 * 24 * time.Hour)}, // 4: shares nothing
+		{}, // 5: empty vector
+	}
+	items[5].Time = day
+	// Keep canonical order: undated first, then by time.
+	items = []Item{items[0], items[1], items[5], items[2], items[3], items[4]}
+	edges, err := Candidates(context.Background(), items, 48*time.Hour, 0.1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got [][2]int32
+	for _, e := range edges {
+		got = append(got, [2]int32{e.I, e.J})
+		if math.Abs(float64(e.Sim)-1) > 1e-6 {
+			t.Errorf("edge %v sim = %v, want 1", e, e.Sim)
+		}
+	}
+	want := [][2]int32{{0, 1}, {0, 3}, {1, 3}, {0, 4}}
+	if !slices.Equal(got, want) {
+		t.Errorf("edges = %v, want %v", got, want)
+	}
+}
+
+func TestClusterSummaries(t *testing.T) {
+	items := []Item{
+		{Vec: vec(1, 1, 2, 1)},
+		{Vec: vec(1, 1, 2, 0.8)},
+		{Vec: vec(7, 1)},
+		{},
+	}
+	stories, err := Cluster(context.Background(), items, Config{Threshold: 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stories) != 3 {
+		t.Fatalf("got %d stories, want 3", len(stories))
+	}
+	s := stories[0]
+	if !slices.Equal(s.Members, []int{0, 1}) || s.Cohesion <= 0.9 || s.Cohesion > 1 {
+		t.Errorf("story 0 = %+v", s)
+	}
+	if !slices.Equal(s.TopTerms, []int32{1, 2}) {
+		t.Errorf("top terms = %v, want [1 2]", s.TopTerms)
+	}
+	if got := stories[1].Similarity[0]; math.Abs(float64(got)-1) > 1e-6 {
+		t.Errorf("singleton similarity = %v, want 1", got)
+	}
+	empty := stories[2]
+	if empty.Similarity[0] != 0 || empty.Cohesion != 0 || math.IsNaN(float64(empty.Cohesion)) {
+		t.Errorf("empty-vector story = %+v, want similarity and cohesion 0", empty)
+	}
+}

@@ -1,0 +1,279 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/apache/arrow/go/v15/parquet/file"
+	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// copyTree copies testdata/input into a fresh directory so that tests may
+// add files to it.
+func copyTree(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir("testdata/input", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("testdata/input", path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// dumpTable renders a Parquet table as one line per row, for golden files.
+func dumpTable(t *testing.T, path string) string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1 << 16}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	var b strings.Builder
+	for i, fd := range tbl.Schema().Fields() {
+		if i > 0 {
+			b.WriteByte('\t')
+		}
+		b.WriteString(fd.Name)
+	}
+	b.WriteByte('\n')
+	for r := 0; r < int(tbl.NumRows()); r++ {
+		for c := 0; c < int(tbl.NumCols()); c++ {
+			if c > 0 {
+				b.WriteByte('\t')
+			}
+			col := tbl.Column(c).Data().Chunk(0) // tables here have one chunk
+			v := col.ValueStr(r)
+			if fd := tbl.Schema().Field(c); fd.Name == "similarity" || fd.Name == "cohesion" {
+				var x float64
+				fmt.Sscan(v, &x)
+				v = fmt.Sprintf("%.3f", x)
+			}
+			if fd := tbl.Schema().Field(c); fd.Name == "source_file" {
+				v = filepath.ToSlash(v[strings.Index(v, "input")+len("input/"):])
+			}
+			b.WriteString(strings.ReplaceAll(v, "\n", `\n`))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func testConfig(in, out string) Config {
+	return Config{Inputs: []string{in}, Out: out, Year: 2024, Version: "test"}
+}
+
+func TestRunGolden(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "input")
+	if err := os.Rename(copyTree(t), in); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	m, err := Run(context.Background(), testConfig(in, out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"articles", "stories", "rejects"} {
+		got := dumpTable(t, filepath.Join(out, name+".parquet"))
+		golden := filepath.Join("testdata", "golden", name+".tsv")
+		if *update {
+			os.MkdirAll(filepath.Dir(golden), 0o755)
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", name, golden, got, want)
+		}
+	}
+	c := m.Counts
+	if c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped {
+		t.Errorf("counts do not add up: %+v", c)
+	}
+	if c.DuplicatesDropped != 1 || c.DatesUnparsable != 1 || c.DatesYearInfered != 4 {
+		t.Errorf("counts = %+v, want 1 duplicate, 1 unparsable date, 4 years inferred", c)
+	}
+	if len(m.Skipped) != 1 || filepath.Base(m.Skipped[0]) != "README.md" {
+		t.Errorf("skipped = %v, want the README", m.Skipped)
+	}
+}
+
+func TestRunDeterministic(t *testing.T) {
+	in := copyTree(t)
+	outA, outB := t.TempDir(), t.TempDir()
+	cfg := testConfig(in, outA)
+	cfg.Workers = 1
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	cfg = testConfig(in, outB)
+	cfg.Workers = 4
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"articles.parquet", "stories.parquet", "rejects.parquet"} {
+		a, _ := os.ReadFile(filepath.Join(outA, name))
+		b, _ := os.ReadFile(filepath.Join(outB, name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between runs (%d and %d bytes)", name, len(a), len(b))
+		}
+	}
+}
+
+// TestRunOrderIndependent feeds the same articles in reversed order and
+// expects the same stories with the same ids.
+func TestRunOrderIndependent(t *testing.T) {
+	dev := filepath.Join("..", "..", "shared", "data", "dev", "allsides.jsonl")
+	b, err := os.ReadFile(dev)
+	if err != nil {
+		t.Skipf("dev set not available: %v", err)
+	}
+	lines := strings.SplitAfter(strings.TrimSpace(string(b)), "\n")
+	rev := make([]string, len(lines))
+	for i, l := range lines {
+		rev[len(lines)-1-i] = strings.TrimSpace(l) + "\n"
+	}
+	dir := t.TempDir()
+	revPath := filepath.Join(dir, "reversed.jsonl")
+	os.WriteFile(revPath, []byte(strings.Join(rev, "")), 0o644)
+	assign := func(in string) map[string]string {
+		out := t.TempDir()
+		if _, err := Run(context.Background(), Config{Inputs: []string{in}, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+		return storiesByArticle(t, out)
+	}
+	a, r := assign(dev), assign(revPath)
+	if len(a) != len(lines) {
+		t.Fatalf("got %d articles, want %d", len(a), len(lines))
+	}
+	for id, s := range a {
+		if r[id] != s {
+			t.Fatalf("article %s: story %s in file order, %s reversed", id, s, r[id])
+		}
+	}
+}
+
+func storiesByArticle(t *testing.T, out string) map[string]string {
+	t.Helper()
+	rows := strings.Split(strings.TrimSpace(dumpTable(t, filepath.Join(out, "articles.parquet"))), "\n")[1:]
+	m := map[string]string{}
+	for _, r := range rows {
+		f := strings.Split(r, "\t")
+		m[f[0]] = f[1]
+	}
+	return m
+}
+
+func TestRunManifest(t *testing.T) {
+	out := t.TempDir()
+	m, err := Run(context.Background(), testConfig(copyTree(t), out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "_manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got Manifest
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Counts != m.Counts || len(got.Inputs) != 8 || got.Parameters.Threshold == 0 {
+		t.Errorf("manifest = %+v", got)
+	}
+	for _, in := range got.Inputs {
+		if len(in.SHA256) != 64 {
+			t.Errorf("input %s: sha256 %q", in.Path, in.SHA256)
+		}
+		if in.Path == "" || (in.Bytes == 0 && !strings.HasSuffix(in.Path, "empty.jsonl")) {
+			t.Errorf("input = %+v", in)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := "_manifest.json articles.parquet rejects.parquet stories.parquet"; strings.Join(names, " ") != want {
+		t.Errorf("output files = %v, want %s (no temporary files left)", names, want)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	in := copyTree(t)
+	tests := []struct {
+		name string
+		cfg  Config
+		want error
+	}{
+		{"missing input", Config{Inputs: []string{filepath.Join(in, "nope.jsonl")}, Out: t.TempDir()}, ErrInput},
+		{"no known files", Config{Inputs: []string{t.TempDir()}, Out: t.TempDir()}, ErrInput},
+		{"output is a file", Config{Inputs: []string{in}, Out: filepath.Join(in, "feeds", "news-please.jsonl")}, ErrOutput},
+		{"bad threshold", Config{Inputs: []string{in}, Threshold: 2, Out: t.TempDir()}, ErrConfig},
+		{"bad field", Config{Inputs: []string{in}, Fields: []string{"colour=red"}, Out: t.TempDir()}, ErrConfig},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Run(context.Background(), tt.cfg)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunArrowFormat(t *testing.T) {
+	out := t.TempDir()
+	cfg := testConfig(copyTree(t), out)
+	cfg.Format = "arrow"
+	m, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(m.Outputs, " ") != "articles.arrow stories.arrow rejects.arrow" {
+		t.Errorf("outputs = %v", m.Outputs)
+	}
+}

@@ -1,0 +1,116 @@
+package vectorize
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestTokens(t *testing.T) {
+	an := NewAnalyzer()
+	tests := []struct {
+		name, text, lang string
+		want             []string
+	}{
+		{"numbers kept, stop words gone", "The Boeing 737 MAX was grounded in 2024.", "en", []string{"boeing", "737", "max", "grounded", "2024"}},
+		{"possessive and initials", "Obama's U.S. policy", "en", []string{"obama", "policy"}},
+		{"unknown language keeps stop words", "The cat", "", []string{"the", "cat"}},
+		{"german stop words", "Der Vulkan auf Island ist ausgebrochen", "de", []string{"vulkan", "island", "ausgebrochen"}},
+		{"region subtag", "Der Vulkan", "de-AT", []string{"vulkan"}},
+		{"cyrillic", "Путин и Трамп говорили по телефону", "ru", []string{"путин", "трамп", "говорили", "телефону"}},
+		{"accents and case", "ÉCOLE Café", "fr", []string{"école", "café"}},
+		{"chinese bigrams", "北京大学", "zh", []string{"北京", "京大", "大学"}},
+		{"lone han character", "习 said", "en", []string{"习"}},
+		{"mixed scripts", "iPhone在中国", "", []string{"iphone", "在中", "中国"}},
+		{"digit alone kept", "Apollo 8", "en", []string{"apollo", "8"}},
+		{"devanagari with marks", "भारत सरकार", "hi", []string{"भारत", "सरकार"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := an.Tokens(nil, tt.text, tt.lang, nil)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Tokens(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDetectLanguage(t *testing.T) {
+	an := NewAnalyzer()
+	tests := []struct{ text, want string }{
+		{"The president said that the government would not raise taxes this year, and that it was in talks with the unions.", "en"},
+		{"Der Vulkan auf der Halbinsel ist wieder ausgebrochen, und die Bewohner waren nicht mehr in ihren Häusern.", "de"},
+		{"Le président a déclaré que le gouvernement ne va pas augmenter les impôts cette année et qu'il est en discussion avec les syndicats.", "fr"},
+		{"El presidente dijo que el gobierno no subirá los impuestos este año y que está en conversaciones con los sindicatos.", "es"},
+		{"Путин поблагодарил Трампа за информацию ЦРУ", "ru"},
+		{"北京大学今天宣布", "zh"},
+		{"東京で新しいビルが完成した", "ja"},
+		{"서울에서 회의가 열렸다", "ko"},
+		{"12345 !!!", ""},
+		{"Xq zzt", ""},
+	}
+	for _, tt := range tests {
+		if got := an.DetectLanguage(tt.text); got != tt.want {
+			t.Errorf("DetectLanguage(%.30q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestVectorize(t *testing.T) {
+	docs := []Doc{
+		{Title: "Volcano erupts near Grindavik", Text: "Lava flows reached Grindavik.\nFollow Reuters on social media\n", Outlet: "Reuters", Language: "en"},
+		{Title: "Lava reaches Grindavik as volcano erupts", Text: "Reuters reported. Homes burned in Grindavik.\nFollow Reuters on social media\n", Outlet: "Reuters"},
+		{Title: "Bank holds rates", Text: "The bank held rates.\nFollow Reuters on social media\n", Outlet: "Reuters", Language: "en"},
+		{Title: "!!!", Text: "", Outlet: "X"},
+		{Title: "The", Text: "and of the", Outlet: "Y", Language: "en"},
+	}
+	res, err := Vectorize(context.Background(), docs, Config{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Empty != 2 || res.Vectors[3].Len() != 0 || res.Vectors[4].Len() != 0 {
+		t.Errorf("empty = %d, want the last two empty", res.Empty)
+	}
+	for i, v := range res.Vectors[:3] {
+		if n := Norm(v); math.Abs(n-1) > 1e-6 {
+			t.Errorf("vector %d norm = %v, want 1", i, n)
+		}
+		if !slices.IsSorted(v.Terms) {
+			t.Errorf("vector %d terms not sorted", i)
+		}
+		for _, id := range v.Terms {
+			switch res.Terms[id] {
+			case "reuters", "follow", "social", "media":
+				t.Errorf("vector %d keeps the outlet's name or boilerplate term %q", i, res.Terms[id])
+			}
+		}
+	}
+	if res.Languages[1] != "en" || res.Detected != 2 {
+		t.Errorf("languages = %q, detected %d; want the second inferred as en", res.Languages, res.Detected)
+	}
+	same, other := Dot(res.Vectors[0], res.Vectors[1]), Dot(res.Vectors[0], res.Vectors[2])
+	if same <= other || same < 0.3 {
+		t.Errorf("similarity of the two volcano docs %.3f, volcano-bank %.3f", same, other)
+	}
+}
+
+func TestVectorizeIndependentOfWorkers(t *testing.T) {
+	var docs []Doc
+	for i := range 1000 {
+		docs = append(docs, Doc{Title: string(rune('a'+i%26)) + "x story number " + string(rune('A'+i%7)), Text: "shared words and more shared words", Outlet: "o"})
+	}
+	one, err := Vectorize(context.Background(), docs, Config{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	four, err := Vectorize(context.Background(), docs, Config{Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range docs {
+		if !slices.Equal(one.Vectors[i].Terms, four.Vectors[i].Terms) || !slices.Equal(one.Vectors[i].Weights, four.Vectors[i].Weights) {
+			t.Fatalf("vector %d differs between 1 and 4 workers", i)
+		}
+	}
+}
