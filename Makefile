@@ -1,0 +1,39 @@
+# storyclust: `make run` clusters the embedded sample; `make test` installs
+# what the tests need and runs them.
+
+GO      ?= go
+PYTHON  ?= python3
+BIN     := bin/storyclust
+DEV     ?= ../shared/data/dev
+OUT     ?= out
+
+.PHONY: all build run test test-deps check eval clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/storyclust
+
+## run: build, then cluster the sample corpus embedded in the binary into $(OUT)/
+run: build
+	./$(BIN) run --out $(OUT)
+
+## test: install the Go modules and the Python packages the tests use, then test
+test: test-deps check
+	$(GO) test ./...
+
+test-deps:
+	$(GO) mod download
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
+
+check:
+	@unformatted=$$(gofmt -l cmd pipeline data vectorize cluster); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## eval: score the default configuration on every labelled dev set
+eval: build
+	./$(BIN) eval $(DEV)/*.jsonl
+
+clean:
+	rm -rf bin $(OUT)

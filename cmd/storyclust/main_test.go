@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/storyclust/storyclust/pipeline"
+)
+
+// bin is the storyclust binary built once for the tests that run it as a
+// real process.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "storyclust-test")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "storyclust")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build storyclust: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type runResult struct {
+	stdout, stderr string
+	code           int
+}
+
+func runBin(t *testing.T, stdin string, args ...string) runResult {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	cmd.Stdin = strings.NewReader(stdin)
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return runResult{out.String(), errb.String(), code}
+}
+
+func TestHelp(t *testing.T) {
+	r := runBin(t, "", "--help")
+	if r.code != 0 || !strings.Contains(r.stdout, "storyclust run") || !strings.Contains(r.stdout, "storyclust eval") {
+		t.Errorf("--help: code %d, stdout %q", r.code, r.stdout)
+	}
+	r = runBin(t, "", "run", "--help")
+	if r.code != 0 {
+		t.Errorf("run --help exit code %d", r.code)
+	}
+	for _, flag := range []string{"-out", "-format", "-threshold", "-window", "-title-weight", "-field", "-year", "-strict", "-max-article-bytes", "-workers", "-quiet"} {
+		if !strings.Contains(r.stderr, flag) {
+			t.Errorf("run --help does not explain %s", flag)
+		}
+	}
+	r = runBin(t, "", "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "storyclust ") {
+		t.Errorf("version: %+v", r)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.jsonl")
+	os.WriteFile(file, []byte(`{"title":"x"}`+"\n"), 0o644)
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		message string
+	}{
+		{"no command", nil, 2, "Usage"},
+		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{"bad flag", []string{"run", "--nope"}, 2, "flag provided but not defined"},
+		{"missing input", []string{"run", "--out", filepath.Join(dir, "o"), filepath.Join(dir, "missing.jsonl")}, 2, "missing.jsonl"},
+		{"output is a file", []string{"run", "--out", file, file}, 2, "cannot write output"},
+		{"bad format", []string{"run", "--format", "xml", "--out", filepath.Join(dir, "o2"), file}, 2, `format "xml"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runBin(t, "", tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stderr, tt.message) {
+				t.Errorf("code %d, stderr %q; want code %d mentioning %q", r.code, r.stderr, tt.code, tt.message)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+		t.Error("a run with a missing input created its output directory")
+	}
+}
+
+func TestRunSample(t *testing.T) {
+	out := t.TempDir()
+	r := runBin(t, "", "run", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"wrote " + out, "articles read:", "cross-outlet stories:", "rejects:", "stories with the most outlets:"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Progress goes to stderr as plain lines when it is not a terminal.
+	if !strings.Contains(r.stderr, "read: done") || strings.Contains(r.stderr, "\r") {
+		t.Errorf("stderr = %q, want plain progress lines", r.stderr)
+	}
+	var m pipeline.Manifest
+	b, err := os.ReadFile(filepath.Join(out, "_manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Parameters.Sample || m.Counts.Read < 2000 || m.Counts.CrossOutletStories < 10 {
+		t.Errorf("manifest counts = %+v", m.Counts)
+	}
+	top := regexp.MustCompile(`(?m)^\s+(\d+) outlets`).FindAllStringSubmatch(r.stdout, -1)
+	if len(top) != 5 {
+		t.Errorf("summary lists %d top stories, want 5", len(top))
+	}
+	rq := runBin(t, "", "run", "--quiet", "--out", t.TempDir())
+	if rq.code != 0 || rq.stderr != "" {
+		t.Errorf("--quiet: code %d, stderr %q", rq.code, rq.stderr)
+	}
+}
+
+func TestRunStdin(t *testing.T) {
+	out := t.TempDir()
+	in := `{"id":"a","title":"Volcano erupts in Iceland","outlet":"A"}
+{"id":"b","title":"Iceland volcano erupts again","outlet":"B"}
+{"id":"c","title":"Bank raises interest rates","outlet":"C"}
+`
+	r := runBin(t, in, "run", "--quiet", "--out", out, "-")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "articles read:        3") || !strings.Contains(r.stdout, "cross-outlet stories: 1") {
+		t.Errorf("summary:\n%s", r.stdout)
+	}
+}
+
+// python returns the Python interpreter with pandas, pyarrow and duckdb,
+// or skips the test (fails it under CI, where they must be installed).
+func python(t *testing.T) string {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err == nil {
+		err = exec.Command(py, "-c", "import pandas, pyarrow, duckdb").Run()
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("python3 with pandas, pyarrow and duckdb is required: %v", err)
+		}
+		t.Skipf("python3 with pandas, pyarrow and duckdb not available: %v", err)
+	}
+	return py
+}
+
+// TestOutputsInPandasAndDuckDB opens every output table in real pandas
+// (pyarrow) and real DuckDB and checks the column types.
+func TestOutputsInPandasAndDuckDB(t *testing.T) {
+	py := python(t)
+	for _, input := range []string{"", "../../pipeline/testdata/input"} {
+		out := t.TempDir()
+		args := []string{"run", "--quiet", "--year", "2024", "--out", out}
+		if input != "" {
+			args = append(args, input)
+		}
+		if r := runBin(t, "", args...); r.code != 0 {
+			t.Fatalf("run %v: %s", args, r.stderr)
+		}
+		cmd := exec.Command(py, "testdata/check_types.py", out)
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("input %q: %v\n%s", input, err, b)
+		}
+	}
+}
+
+// TestReadmeSnippets runs the pandas and DuckDB snippets of README.md on the
+// output of the embedded sample, as a reader of the README would.
+func TestReadmeSnippets(t *testing.T) {
+	py := python(t)
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if r := runBin(t, "", "run", "--quiet", "--out", filepath.Join(dir, "out")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	blocks := regexp.MustCompile("(?s)```(python|sql)\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	var ran int
+	for _, b := range blocks {
+		var cmd *exec.Cmd
+		switch b[1] {
+		case "python":
+			cmd = exec.Command(py, "-c", b[2])
+		case "sql":
+			cmd = exec.Command(py, "-c", "import duckdb, sys; print(duckdb.sql(sys.stdin.read()))")
+			cmd.Stdin = strings.NewReader(b[2])
+		}
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Errorf("README %s snippet failed: %v\n%s\n%s", b[1], err, b[2], out)
+		}
+		ran++
+	}
+	if ran < 2 {
+		t.Errorf("README has %d python/sql snippets, want a pandas one and a DuckDB one", ran)
+	}
+}

@@ -1,0 +1,57 @@
+"""Open every output table of a storyclust run in pandas (pyarrow) and DuckDB
+and check the column types a notebook user relies on. Prints one line per
+check; exits non-zero on the first failure."""
+import sys
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+out = sys.argv[1]
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        sys.exit(1)
+
+
+arts = pd.read_parquet(f"{out}/articles.parquet")
+check(str(arts["published_at"].dtype) == "datetime64[us, UTC]", f"pandas articles.published_at is {arts['published_at'].dtype}")
+check(isinstance(arts["outlet"].dtype, pd.CategoricalDtype), f"pandas articles.outlet is {arts['outlet'].dtype}")
+check(isinstance(arts["language"].dtype, pd.CategoricalDtype), f"pandas articles.language is {arts['language'].dtype}")
+check(str(arts["similarity"].dtype) == "float32", f"pandas articles.similarity is {arts['similarity'].dtype}")
+check(str(arts["source_line"].dtype) == "int64", f"pandas articles.source_line is {arts['source_line'].dtype}")
+check(arts["similarity"].between(0, 1).all(), "similarity within [0, 1], no NaN")
+check(arts["article_id"].is_unique, "article_id is unique")
+
+stories = pd.read_parquet(f"{out}/stories.parquet")
+check(str(stories["first_published"].dtype) == "datetime64[us, UTC]", f"pandas stories.first_published is {stories['first_published'].dtype}")
+check(all(all(isinstance(t, str) for t in x) for x in stories["top_terms"]) and len(stories["top_terms"].iloc[0]) > 0,
+      "pandas stories.top_terms holds lists of strings")
+check(len(stories["outlets"].iloc[0]) == stories["n_outlets"].iloc[0], "outlets list matches n_outlets")
+check(stories["n_articles"].sum() == len(arts), "every article is in exactly one story")
+check(set(arts["story_id"]) == set(stories["story_id"]), "story ids join")
+
+schema = pq.read_schema(f"{out}/stories.parquet")
+check(str(schema.field("top_terms").type) == "list<element: string>", f"arrow stories.top_terms is {schema.field('top_terms').type}")
+check(str(schema.field("first_published").type) == "timestamp[us, tz=UTC]", f"arrow first_published is {schema.field('first_published').type}")
+meta = pq.read_metadata(f"{out}/stories.parquet").metadata
+check(b"storyclust.threshold" in meta, "parameters in key-value metadata")
+check(pq.ParquetFile(f"{out}/articles.parquet").metadata.row_group(0).column(0).compression == "ZSTD", "ZSTD compression")
+
+rejects = pd.read_parquet(f"{out}/rejects.parquet")
+check(list(rejects.columns) == ["source_file", "source_line", "reason", "raw"], f"rejects columns {list(rejects.columns)}")
+
+con = duckdb.connect()
+types = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/articles.parquet')").fetchall())
+check(types["published_at"] == "TIMESTAMP WITH TIME ZONE", f"duckdb articles.published_at is {types['published_at']}")
+check(types["similarity"] == "FLOAT", f"duckdb articles.similarity is {types['similarity']}")
+stypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/stories.parquet')").fetchall())
+check(stypes["top_terms"] == "VARCHAR[]", f"duckdb stories.top_terms is {stypes['top_terms']}")
+check(stypes["n_outlets"] == "INTEGER", f"duckdb stories.n_outlets is {stypes['n_outlets']}")
+n = con.execute(f"""SELECT count(*) FROM read_parquet('{out}/articles.parquet') a
+                    JOIN read_parquet('{out}/stories.parquet') s USING (story_id)""").fetchone()[0]
+check(n == len(arts), "duckdb joins articles to stories")
+rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/rejects.parquet')").fetchall())
+check(rtypes["source_line"] == "BIGINT", f"duckdb rejects.source_line is {rtypes['source_line']}")
