@@ -15,14 +15,14 @@ type Item struct {
 	Time time.Time // zero when the article has no date
 }
 
-// Edge is a candidate pair with its cosine similarity; I < J.
+// Edge is a candidate pair with its calibrated similarity (see calibrate); I < J.
 type Edge struct {
 	I, J int32
 	Sim  float32
 }
 
-// Candidates returns the pairs of items with cosine similarity of at least
-// minSim that lie within window of each other (pairs with an undated item
+// Candidates returns the pairs of items with calibrated similarity of at
+// least minSim that lie within window of each other (pairs with an undated item
 // always do). items must be in canonical order (see the package doc).
 // Edges come sorted by (J, I).
 //
@@ -75,8 +75,9 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 		}
 		slices.Sort(touched)
 		for _, j := range touched {
-			if s := vectorize.Dot(items[j].Vec, it.Vec); s >= minSim {
-				edges = append(edges, Edge{I: j, J: int32(i), Sim: float32(s)})
+			s := vectorize.Dot(items[j].Vec, it.Vec)
+			if c := calibrate(s, &items[j], it); c >= minSim {
+				edges = append(edges, Edge{I: j, J: int32(i), Sim: float32(c)})
 			}
 		}
 		touched = touched[:0]
@@ -86,3 +87,4 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 	}
 	return edges, nil
 }
+

@@ -7,8 +7,9 @@ import (
 
 // Config sets how stories are formed. The zero value gives the defaults.
 type Config struct {
-	// Threshold is the mean cosine similarity at which two groups merge.
-	// Zero means DefaultThreshold.
+	// Threshold is the mean calibrated similarity at which two groups
+	// merge: the cosine for two long undated articles, less for shorter or
+	// dated ones (see calibrate). Zero means DefaultThreshold.
 	Threshold float64
 	// Window is how far apart in time two dated articles may be and still
 	// be compared. Zero means DefaultWindow.
@@ -21,7 +22,7 @@ type Config struct {
 }
 
 const (
-	DefaultThreshold   = 0.1
+	DefaultThreshold   = 0.2
 	DefaultWindow      = 72 * time.Hour
 	DefaultMaxPostings = 5000
 )

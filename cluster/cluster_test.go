@@ -94,13 +94,43 @@ func TestCandidatesWindow(t *testing.T) {
 	var got [][2]int32
 	for _, e := range edges {
 		got = append(got, [2]int32{e.I, e.J})
-		if math.Abs(float64(e.Sim)-1) > 1e-6 {
-			t.Errorf("edge %v sim = %v, want 1", e, e.Sim)
+		if want := calibrate(1, &items[e.I], &items[e.J]); math.Abs(float64(e.Sim)-want) > 1e-5 {
+			t.Errorf("edge %v sim = %v, want %v (cosine 1, calibrated)", e, e.Sim, want)
 		}
 	}
 	want := [][2]int32{{0, 1}, {0, 3}, {1, 3}, {0, 4}}
 	if !slices.Equal(got, want) {
 		t.Errorf("edges = %v, want %v", got, want)
+	}
+}
+
+func TestCalibrate(t *testing.T) {
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	long := func(n int) vectorize.Vector {
+		var p []float64
+		for i := range n {
+			p = append(p, float64(i), 1)
+		}
+		return vec(p...)
+	}
+	full, headline := Item{Vec: long(300)}, Item{Vec: long(6)}
+	if got := calibrate(0.3, &full, &full); math.Abs(got-0.3) > 1e-12 {
+		t.Errorf("two long undated articles: %v, want the cosine unchanged", got)
+	}
+	short := calibrate(0.3, &headline, &full)
+	if short <= 0.3*2 {
+		t.Errorf("a headline pair: %v, want well above the cosine 0.3", short)
+	}
+	datedA, datedB := Item{Vec: long(300), Time: day}, Item{Vec: long(300), Time: day.Add(time.Hour)}
+	if got := calibrate(0.3, &datedA, &datedB); math.Abs(got-0.3/datedFactor) > 1e-12 {
+		t.Errorf("two dated articles: %v, want %v", got, 0.3/datedFactor)
+	}
+	tiny, empty := Item{Vec: long(1)}, Item{}
+	if calibrate(0.3, &tiny, &full) != calibrate(0.3, &Item{Vec: long(minTerms)}, &full) {
+		t.Error("a one-term article is not treated as minTerms long")
+	}
+	if got := calibrate(0, &empty, &full); got != 0 || math.IsNaN(got) {
+		t.Errorf("empty vector: %v, want 0", got)
 	}
 }
 

@@ -8,10 +8,12 @@
 // does not propose candidates (it is too common to tell stories apart), but
 // still counts in the exact cosine of pairs proposed by other terms.
 //
-// Stories are formed by average-linkage agglomeration over the sparse
-// similarity graph: two groups merge while the mean cosine over all their
-// cross pairs, counting pairs that are not candidates or lie outside the
-// window as zero, is at least Threshold. Unlike single-link chaining this
+// Each candidate pair's cosine is calibrated for text length and dates (see
+// calibrate), so that one threshold serves headlines and full articles, dated
+// and undated. Stories are formed by average-linkage agglomeration over the
+// sparse graph of calibrated similarities: two groups merge while the mean
+// over all their cross pairs, counting pairs that are not candidates or lie
+// outside the window as zero, is at least Threshold. Unlike single-link chaining this
 // does not let a chain of near neighbours pull unrelated articles into one
 // giant story. Merging is deterministic: ties go to the lower item indices.
 //

@@ -141,3 +141,4 @@ func baseLang(lang string) string {
 	}
 	return strings.ToLower(lang)
 }
+

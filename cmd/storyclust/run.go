@@ -73,7 +73,7 @@ Flags:
 
 // jobFlags binds the flags that shape clustering, shared by run and eval.
 func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
-	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean cosine `similarity` (0-1) at which articles join one story; higher makes smaller, tighter stories")
+	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean `similarity` at which articles join one story: the cosine for two long undated articles; headlines and dated articles need less (scaled by length and date); higher makes smaller, tighter stories")
 	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story (articles without a date are compared with all)")
 	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
 	fs.Var(fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
