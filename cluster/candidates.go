@@ -87,4 +87,3 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 	}
 	return edges, nil
 }
-

@@ -141,4 +141,3 @@ func baseLang(lang string) string {
 	}
 	return strings.ToLower(lang)
 }
-
