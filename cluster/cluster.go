@@ -17,19 +17,24 @@ type Config struct {
 	// MaxPostings bounds how many earlier items in the window one term may
 	// propose as candidates. Zero means DefaultMaxPostings.
 	MaxPostings int
+	// MaxCandidates bounds how many earlier items each item is compared
+	// with exactly: those sharing the most weight with it. Zero means
+	// DefaultMaxCandidates.
+	MaxCandidates int
 	// TopTerms is how many terms summarise a story. Zero means 10.
 	TopTerms int
 }
 
 const (
-	DefaultThreshold   = 0.2
-	DefaultWindow      = 72 * time.Hour
-	DefaultMaxPostings = 5000
+	DefaultThreshold     = 0.2
+	DefaultWindow        = 72 * time.Hour
+	DefaultMaxPostings   = 1000
+	DefaultMaxCandidates = 100
 )
 
 // edgeFraction sets the smallest similarity kept as an edge, as a fraction
 // of the threshold: pairs below it count as zero in the group means.
-const edgeFraction = 0.4
+const edgeFraction = 0.6
 
 // WithDefaults returns c with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
@@ -42,6 +47,9 @@ func (c Config) WithDefaults() Config {
 	if c.MaxPostings == 0 {
 		c.MaxPostings = DefaultMaxPostings
 	}
+	if c.MaxCandidates == 0 {
+		c.MaxCandidates = DefaultMaxCandidates
+	}
 	if c.TopTerms == 0 {
 		c.TopTerms = 10
 	}
@@ -51,7 +59,7 @@ func (c Config) WithDefaults() Config {
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	cfg = cfg.WithDefaults()
-	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings)
+	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates)
 	if err != nil {
 		return nil, err
 	}

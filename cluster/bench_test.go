@@ -1,0 +1,74 @@
+package cluster
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// syntheticItems returns n items in canonical order spread over a day:
+// stories of a few dozen articles that share key terms, over a Zipf-shaped
+// background vocabulary, as headlines (terms) words long.
+func syntheticItems(n, terms int, seed uint64) []Item {
+	r := rand.New(rand.NewPCG(seed, 1))
+	zipf := rand.NewZipf(r, 1.1, 1, 200_000)
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	items := make([]Item, n)
+	for i := range items {
+		story := r.IntN(max(n/30, 1))
+		var p []float64
+		seen := map[int32]bool{}
+		add := func(t int32, w float64) {
+			if !seen[t] {
+				seen[t] = true
+				p = append(p, float64(t), w)
+			}
+		}
+		for k := range 3 {
+			add(int32(300_000+story*3+k), 2)
+		}
+		for len(p)/2 < terms {
+			add(int32(zipf.Uint64()), 1)
+		}
+		// vec wants sorted terms.
+		idx := make([]int, len(p)/2)
+		for k := range idx {
+			idx[k] = k
+		}
+		slices.SortFunc(idx, func(a, b int) int { return int(p[2*a] - p[2*b]) })
+		var sorted []float64
+		for _, k := range idx {
+			sorted = append(sorted, p[2*k], p[2*k+1])
+		}
+		items[i] = Item{Vec: vec(sorted...), Time: start.Add(time.Duration(i) * 24 * time.Hour / time.Duration(n))}
+	}
+	return items
+}
+
+func benchmarkCandidates(b *testing.B, n, terms int) {
+	items := syntheticItems(n, terms, 1)
+	cfg := Config{}.WithDefaults()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Candidates(context.Background(), items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+func BenchmarkCandidatesHeadlines10k(b *testing.B) { benchmarkCandidates(b, 10_000, 8) }
+func BenchmarkCandidatesArticles10k(b *testing.B)  { benchmarkCandidates(b, 10_000, 150) }
+
+func BenchmarkCluster10k(b *testing.B) {
+	items := syntheticItems(10_000, 30, 2)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Cluster(context.Background(), items, Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(items))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
