@@ -52,7 +52,7 @@ func benchmarkCandidates(b *testing.B, n, terms int) {
 	cfg := Config{}.WithDefaults()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Candidates(context.Background(), items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates); err != nil {
+		if _, err := Candidates(context.Background(), items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/storyclust/storyclust/vectorize"
@@ -37,7 +38,7 @@ type Edge struct {
 // each dated item within the window, and of every undated item) plus one
 // float32 accumulator per item. Postings older than the window are dropped
 // as the scan moves on.
-func Candidates(ctx context.Context, items []Item, window time.Duration, minSim float64, maxPostings, maxCandidates int) ([]Edge, error) {
+func Candidates(ctx context.Context, items []Item, window time.Duration, minSim float64, maxPostings, maxCandidates int, done *atomic.Int64) ([]Edge, error) {
 	postings := map[int32][]posting{}
 	acc := make([]float32, len(items))
 	var touched []int32
@@ -48,6 +49,9 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
+			}
+			if done != nil && i > 0 {
+				done.Add(4096)
 			}
 		}
 		it := &items[i]
@@ -119,6 +123,9 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 		for k, t := range it.Vec.Terms {
 			postings[t] = append(postings[t], posting{item: int32(i), weight: it.Vec.Weights[k]})
 		}
+	}
+	if done != nil {
+		done.Add(int64(len(items) % 4096))
 	}
 	return edges, nil
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,6 +24,9 @@ type Config struct {
 	MaxCandidates int
 	// TopTerms is how many terms summarise a story. Zero means 10.
 	TopTerms int
+	// Done, when not nil, counts the items searched for candidates so far,
+	// for progress reports.
+	Done *atomic.Int64
 }
 
 const (
@@ -59,7 +63,7 @@ func (c Config) WithDefaults() Config {
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	cfg = cfg.WithDefaults()
-	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates)
+	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates, cfg.Done)
 	if err != nil {
 		return nil, err
 	}

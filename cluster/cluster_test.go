@@ -87,7 +87,7 @@ func TestCandidatesWindow(t *testing.T) {
 	items[5].Time = day
 	// Keep canonical order: undated first, then by time.
 	items = []Item{items[0], items[1], items[5], items[2], items[3], items[4]}
-	edges, err := Candidates(context.Background(), items, 48*time.Hour, 0.1, 1000, 1000)
+	edges, err := Candidates(context.Background(), items, 48*time.Hour, 0.1, 1000, 1000, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -126,7 +126,10 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	for i, a := range r.articles {
 		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
 	}
-	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers})
+	var done atomic.Int64
+	bar = startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
+	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, Done: &done})
+	bar.finish()
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +142,10 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	for i, a := range r.articles {
 		items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published}
 	}
-	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window})
+	var searched atomic.Int64
+	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
+	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Done: &searched})
+	bar.finish()
 	if err != nil {
 		return nil, err
 	}

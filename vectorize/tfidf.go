@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/james-bowman/nlp"
 	"github.com/james-bowman/sparse"
@@ -23,6 +24,9 @@ type Config struct {
 	MaxTextBytes int
 	// Workers is the number of goroutines that analyse text. Zero means one.
 	Workers int
+	// Done, when not nil, counts the documents analysed so far, for
+	// progress reports.
+	Done *atomic.Int64
 }
 
 const (
@@ -101,6 +105,9 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		t.body, _ = an.Tokens(nil, text, lang, buf)
 		t.body = removePhrase(t.body, name)
 		toks[i] = t
+		if cfg.Done != nil {
+			cfg.Done.Add(1)
+		}
 	}); err != nil {
 		return nil, err
 	}
