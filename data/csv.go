@@ -22,11 +22,13 @@ type CSVReader struct {
 	idx    [numFields]int
 	last   int64 // input offset where the current record started
 	err    error // a header error: the file has nothing more to give
+
+	lastLine int // line where the last record started
 }
 
 // NewCSVReader returns a reader of r.
 func NewCSVReader(r io.Reader, file string, comma rune, opts Options) *CSVReader {
-	rec := &recorder{r: r}
+	rec := &recorder{r: r, limit: opts.maxBytes()}
 	cr := csv.NewReader(rec)
 	if comma != 0 {
 		cr.Comma = comma
@@ -52,7 +54,10 @@ func (r *CSVReader) Read() (Article, error) {
 	}
 	for {
 		rec, err := r.cr.Read()
-		line, _ := r.cr.FieldPos(0)
+		line := r.lastLine + 1
+		if err == nil && len(rec) > 0 {
+			line, _ = r.cr.FieldPos(0)
+		}
 		size := r.cr.InputOffset() - r.last
 		raw := r.raw()
 		if err != nil {
@@ -60,8 +65,13 @@ func (r *CSVReader) Read() (Article, error) {
 			if errors.As(err, &pe) {
 				return Article{}, newParseError(r.File, pe.StartLine, raw, "bad CSV: %v", pe.Err)
 			}
-			return Article{}, fileError(r.File, 0, err)
+			if errors.Is(err, errRowTooLong) {
+				// encoding/csv cannot skip a record: the file ends here.
+				return Article{}, &ReadError{File: r.File, Line: r.lastLine + 1, Err: fmt.Errorf("row exceeds %d bytes; the rest of the file is not read", r.maxBytes())}
+			}
+			return Article{}, fileError(r.File, r.lastLine+1, err)
 		}
+		r.lastLine = line
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
@@ -116,14 +126,21 @@ func (r *CSVReader) raw() []byte {
 
 // recorder keeps the bytes read through it from a given offset on, so that
 // the raw text of a CSV record can be reported. It holds at most one record
-// (clipped to MaxRaw) plus the csv.Reader's read-ahead.
+// plus the csv.Reader's read-ahead, and fails with errRowTooLong once that
+// exceeds limit, which bounds the memory a single huge record can take.
 type recorder struct {
-	r    io.Reader
-	base int64 // offset of buf[0]
-	buf  []byte
+	r     io.Reader
+	base  int64 // offset of buf[0]
+	buf   []byte
+	limit int
 }
 
+var errRowTooLong = errors.New("row too long")
+
 func (c *recorder) Read(p []byte) (int, error) {
+	if len(c.buf) > c.limit+64<<10 {
+		return 0, errRowTooLong
+	}
 	n, err := c.r.Read(p)
 	c.buf = append(c.buf, p[:n]...)
 	return n, err

@@ -94,7 +94,16 @@ func Sources(paths []string) (srcs []Source, skipped []string, err error) {
 		}
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				return fmt.Errorf("%w: %w", ErrInput, err)
+				if path == p {
+					return fmt.Errorf("%w: %w", ErrInput, err)
+				}
+				// An unreadable folder or file inside the tree: report it
+				// as a rejected input and go on with the rest.
+				srcs = append(srcs, brokenSource(path, err))
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
 			}
 			if d.IsDir() {
 				if path != p && strings.HasPrefix(d.Name(), ".") {
@@ -103,15 +112,24 @@ func Sources(paths []string) (srcs []Source, skipped []string, err error) {
 				return nil
 			}
 			f, _ := formatOf(path)
-			if f == "" || !d.Type().IsRegular() {
+			if f == "" {
 				skipped = append(skipped, path)
 				return nil
 			}
 			info, err := d.Info()
-			if err != nil {
-				return fmt.Errorf("%w: %w", ErrInput, err)
+			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+				// Follow links to files; links to folders are not
+				// followed (they may loop) and are listed as skipped.
+				info, err = os.Stat(path)
 			}
-			srcs = append(srcs, fileSource(path, info, f))
+			switch {
+			case err != nil:
+				srcs = append(srcs, brokenSource(path, err))
+			case info.Mode().IsRegular():
+				srcs = append(srcs, fileSource(path, info, f))
+			default:
+				skipped = append(skipped, path)
+			}
 			return nil
 		})
 		if err != nil {
@@ -128,6 +146,13 @@ func fileSource(path string, info fs.FileInfo, f Format) Source {
 		Outlet: filepath.Base(filepath.Dir(path)),
 		open:   func() (io.ReadCloser, error) { return os.Open(path) },
 	}
+}
+
+// brokenSource is a file found in a folder that cannot be read; opening it
+// returns err.
+func brokenSource(path string, err error) Source {
+	f, gz := formatOf(path)
+	return Source{Name: path, Format: f, Gzip: gz, open: func() (io.ReadCloser, error) { return nil, err }}
 }
 
 //go:embed sample
@@ -170,7 +195,7 @@ type File struct {
 func Open(src Source, opts Options) (*File, error) {
 	rc, err := src.open()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInput, err)
+		return nil, &ReadError{File: src.Name, Err: err}
 	}
 	f := &File{src: src, closers: []io.Closer{rc}, hash: sha256.New()}
 	f.counter = &countingReader{r: io.TeeReader(rc, f.hash)}

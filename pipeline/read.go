@@ -45,12 +45,7 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 	}
 	f, err := data.Open(src, opts)
 	if err != nil {
-		var pe *data.ParseError
-		if errors.As(err, &pe) {
-			reject(pe.Line, pe.Err.Error(), pe.Raw)
-		} else {
-			reject(0, err.Error(), nil)
-		}
+		rejectError(err, reject)
 		res.input.Error = err.Error()
 		if src.Size >= 0 { // not stdin: the bytes can be read again
 			res.input.SHA256, res.input.Bytes, _ = data.Digest(src)
@@ -69,19 +64,11 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 			break
 		}
 		if err != nil {
-			var pe *data.ParseError
-			if errors.As(err, &pe) {
-				reject(pe.Line, pe.Err.Error(), pe.Raw)
+			if rejectError(err, reject) {
 				continue
 			}
 			// The rest of the file cannot be read (a truncated gzip stream,
-			// an I/O error): record where it stopped.
-			var re *data.ReadError
-			if errors.As(err, &re) {
-				reject(re.Line, "read: "+re.Err.Error(), nil)
-			} else {
-				reject(0, err.Error(), nil)
-			}
+			// an I/O error): it was recorded where it stopped.
 			res.input.Error = err.Error()
 			break
 		}
@@ -90,4 +77,21 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 	}
 	res.input.SHA256, res.input.Bytes = f.Digest()
 	return res, nil
+}
+
+// rejectError records err as a reject with its line and reason, and reports
+// whether it concerned one row only (the file can be read on).
+func rejectError(err error, reject func(line int, reason string, raw []byte)) (rowOnly bool) {
+	var pe *data.ParseError
+	var re *data.ReadError
+	switch {
+	case errors.As(err, &pe):
+		reject(pe.Line, pe.Err.Error(), pe.Raw)
+		return pe.Line > 0
+	case errors.As(err, &re):
+		reject(re.Line, "read: "+re.Err.Error(), nil)
+	default:
+		reject(0, err.Error(), nil)
+	}
+	return false
 }
