@@ -7,7 +7,7 @@ BIN     := bin/storyclust
 DEV     ?= ../shared/data/dev
 OUT     ?= out
 
-.PHONY: all build run test test-deps check eval clean
+.PHONY: all build run test test-deps check eval fuzz bench clean
 
 all: build
 
@@ -30,6 +30,19 @@ check:
 	@unformatted=$$(gofmt -l cmd pipeline data vectorize cluster); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## fuzz: run every fuzz target for FUZZTIME each (new crashers land in data/testdata/fuzz)
+FUZZTIME ?= 10s
+FUZZ_TARGETS := FuzzJSONL FuzzCSV FuzzText FuzzParquet FuzzParseDate FuzzSplitDateline
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f for $(FUZZTIME)"; \
+		$(GO) test ./data -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+## bench: benchmarks of the hot stages
+bench:
+	$(GO) test ./cluster ./vectorize -run '^$$' -bench . -benchtime 3x
 
 ## eval: score the default configuration on every labelled dev set
 eval: build

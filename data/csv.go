@@ -100,8 +100,12 @@ func (r *CSVReader) readHeader() error {
 	if err == io.EOF {
 		return &ParseError{File: r.File, Err: errors.New("empty file")}
 	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return newParseError(r.File, 1, r.raw(), "bad CSV header: %v", pe.Err)
+	}
 	if err != nil {
-		return fmt.Errorf("%s:1: header: %w", r.File, err)
+		return &ReadError{File: r.File, Line: 1, Err: err}
 	}
 	r.raw()
 	r.header = append([]string(nil), rec...)

@@ -38,7 +38,7 @@ func (r *JSONLReader) Read() (Article, error) {
 		if b, err := r.br.Peek(1); err == nil && b[0] == '[' {
 			r.array = json.NewDecoder(r.br)
 			if _, err := r.array.Token(); err != nil {
-				return Article{}, fmt.Errorf("%s: %w", r.File, err)
+				return Article{}, &ReadError{File: r.File, Err: fmt.Errorf("bad JSON: %w", err)}
 			}
 		}
 	}
@@ -172,7 +172,7 @@ func jsonScalar(raw json.RawMessage) (string, error) {
 func (r *JSONLReader) readArray() (Article, error) {
 	if !r.array.More() {
 		if _, err := r.array.Token(); err != nil {
-			return Article{}, fmt.Errorf("%s: %w", r.File, err)
+			return Article{}, &ReadError{File: r.File, Line: r.line + 1, Err: fmt.Errorf("bad JSON: %w", err)}
 		}
 		return Article{}, io.EOF
 	}
@@ -181,7 +181,7 @@ func (r *JSONLReader) readArray() (Article, error) {
 	if err := r.array.Decode(&raw); err != nil {
 		// The decoder cannot resynchronise inside an array: the rest of
 		// the file is lost, and the error says so.
-		return Article{}, fmt.Errorf("%s: element %d: bad JSON: %w", r.File, r.line, err)
+		return Article{}, &ReadError{File: r.File, Line: r.line, Err: fmt.Errorf("bad JSON in array element; the rest of the file is not read: %w", err)}
 	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil {

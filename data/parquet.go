@@ -31,7 +31,15 @@ type ParquetReader struct {
 }
 
 // NewParquetReader opens the Parquet data in r.
-func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (*ParquetReader, error) {
+//
+// The Arrow Parquet reader can panic on corrupt metadata; such a panic is
+// turned into a *ParseError for the file (found by FuzzParquet).
+func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *ParquetReader, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %v", v)}
+		}
+	}()
 	pf, err := openParquet(r)
 	if err != nil {
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
@@ -50,7 +58,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (*Par
 	for i, f := range schema.Fields() {
 		names[i] = f.Name
 	}
-	p := &ParquetReader{Options: opts, File: file, pf: pf}
+	p = &ParquetReader{Options: opts, File: file, pf: pf}
 	p.cols = opts.Fields.resolve(names)
 	if p.cols[FieldTitle] < 0 && p.cols[FieldText] < 0 {
 		pf.Close()
@@ -83,8 +91,15 @@ func (p *ParquetReader) Close() error {
 	return p.pf.Close()
 }
 
-// Read returns the next article. Bad rows come back as *ParseError.
-func (p *ParquetReader) Read() (Article, error) {
+// Read returns the next article. Bad rows come back as *ParseError; a corrupt
+// column chunk ends the file with a *ReadError (also when the Arrow reader
+// panics on it).
+func (p *ParquetReader) Read() (a Article, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			a, err = Article{}, &ReadError{File: p.File, Line: p.row, Err: fmt.Errorf("bad Parquet: %v", v)}
+		}
+	}()
 	for p.rec == nil || p.i >= int(p.rec.NumRows()) {
 		if !p.rr.Next() {
 			if err := p.rr.Err(); err != nil && err != io.EOF {

@@ -92,6 +92,9 @@ func buildArticle(v *fieldValues, file string, line int, raw []byte, opts *Optio
 		a.Published, a.DateNote = t, note
 	}
 	splitDateline(&a, time.Time{}, opts)
+	if a.Title == "" && a.Text == "" {
+		return Article{}, newParseError(file, line, raw, "no title or text (only a dateline)")
+	}
 	return a, nil
 }
 
