@@ -216,10 +216,29 @@ func (t *Table) AppendReject(r RejectRow) {
 	appendString(f[3], strings.ToValidUTF8(string(raw), "\uFFFD"), false)
 }
 
-// WriteFile writes the table to dir/Name+ext in the given format, with meta
-// as key-value metadata. It writes a temporary file in dir and renames it
-// into place, so a reader sees the old file or the whole new one.
-func (t *Table) WriteFile(dir string, format OutputFormat, meta map[string]string) (path string, err error) {
+// Staged is a table written to a temporary file beside its final name.
+type Staged struct {
+	Temp, Path string
+}
+
+// Commit renames the staged file into place.
+func (s Staged) Commit() error { return os.Rename(s.Temp, s.Path) }
+
+// Discard removes the staged file.
+func (s Staged) Discard() { os.Remove(s.Temp) }
+
+// TempPattern matches the temporary files that Stage leaves behind when the
+// process is killed before Commit or Discard.
+const TempPattern = ".*.tmp"
+
+// Stage writes the table in the given format, with meta as key-value
+// metadata, to a temporary file in dir (synced to disk) that Commit renames
+// to dir/Name+ext: a reader sees the old file or the whole new one. On error
+// nothing is left behind. The table's rows are released either way.
+//
+// The Parquet writer panics when its output fails at some points (a full
+// disk while it writes the magic number); that panic is returned as an error.
+func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (st Staged, err error) {
 	t.flush()
 	defer func() {
 		for _, r := range t.recs {
@@ -227,12 +246,15 @@ func (t *Table) WriteFile(dir string, format OutputFormat, meta map[string]strin
 		}
 		t.recs = nil
 	}()
-	path = filepath.Join(dir, t.Name+format.Ext())
+	path := filepath.Join(dir, t.Name+format.Ext())
 	tmp, err := os.CreateTemp(dir, "."+t.Name+".*.tmp")
 	if err != nil {
-		return "", fmt.Errorf("write %s: %w", t.Name, err)
+		return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 	}
 	defer func() {
+		if v := recover(); v != nil {
+			st, err = Staged{}, fmt.Errorf("write %s: %v", t.Name, v)
+		}
 		if err != nil {
 			tmp.Close()
 			os.Remove(tmp.Name())
@@ -248,18 +270,18 @@ func (t *Table) WriteFile(dir string, format OutputFormat, meta map[string]strin
 		schema := arrow.NewSchema(t.Schema.Fields(), &md)
 		w, err := ipc.NewFileWriter(tmp, ipc.WithSchema(schema), ipc.WithZstd())
 		if err != nil {
-			return "", fmt.Errorf("write %s: %w", t.Name, err)
+			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 		}
 		for _, rec := range t.recs {
 			r2 := array.NewRecord(schema, rec.Columns(), rec.NumRows())
 			err := w.Write(r2)
 			r2.Release()
 			if err != nil {
-				return "", fmt.Errorf("write %s: %w", t.Name, err)
+				return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 			}
 		}
 		if err := w.Close(); err != nil {
-			return "", fmt.Errorf("write %s: %w", t.Name, err)
+			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 		}
 	default:
 		props := parquet.NewWriterProperties(
@@ -271,35 +293,32 @@ func (t *Table) WriteFile(dir string, format OutputFormat, meta map[string]strin
 		)
 		w, err := pqarrow.NewFileWriter(t.Schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
-			return "", fmt.Errorf("write %s: %w", t.Name, err)
+			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 		}
 		for i := range keys {
 			if err := w.AppendKeyValueMetadata(keys[i], vals[i]); err != nil {
-				return "", fmt.Errorf("write %s: %w", t.Name, err)
+				return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 			}
 		}
 		for _, rec := range t.recs { // Write starts a row group per record
 			if err := w.Write(rec); err != nil {
-				return "", fmt.Errorf("write %s: %w", t.Name, err)
+				return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 			}
 		}
 		if err := w.Close(); err != nil {
-			return "", fmt.Errorf("write %s: %w", t.Name, err)
+			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 		}
 	}
 	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes files private
-		return "", fmt.Errorf("write %s: %w", t.Name, err)
+		return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return "", fmt.Errorf("write %s: %w", t.Name, err)
+		return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("write %s: %w", t.Name, err)
+		return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("write %s: %w", t.Name, err)
-	}
-	return path, nil
+	return Staged{Temp: tmp.Name(), Path: path}, nil
 }
 
 func sortedMeta(meta map[string]string) (keys, vals []string) {

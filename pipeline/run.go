@@ -52,12 +52,24 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		"storyclust.window":       cfg.Window.String(),
 		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
 	}
+	// Every table is written in full before any replaces its previous
+	// version, so a failed run (a full disk) leaves the old output whole.
+	var staged []data.Staged
 	for _, t := range tables {
-		path, err := t.WriteFile(cfg.Out, cfg.Format, meta)
+		st, err := t.Stage(cfg.Out, cfg.Format, meta)
 		if err != nil {
+			for _, s := range staged {
+				s.Discard()
+			}
 			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 		}
-		m.Outputs = append(m.Outputs, filepath.Base(path))
+		staged = append(staged, st)
+	}
+	for _, st := range staged {
+		if err := st.Commit(); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		}
+		m.Outputs = append(m.Outputs, filepath.Base(st.Path))
 	}
 	r.timer.lap("write")
 	if err := writeManifest(cfg.Out, m); err != nil {
@@ -196,11 +208,15 @@ func sources(inputs []string) (srcs []data.Source, skipped []string, err error) 
 	return srcs, skipped, nil
 }
 
-// checkOutputDir creates dir if needed and checks that files can be
-// created in it.
+// checkOutputDir creates dir if needed, checks that files can be created
+// in it, and removes the temporary files of an earlier run that was killed.
 func checkOutputDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	stale, _ := filepath.Glob(filepath.Join(dir, data.TempPattern))
+	for _, p := range stale {
+		os.Remove(p)
 	}
 	f, err := os.CreateTemp(dir, ".probe.*")
 	if err != nil {

@@ -1,0 +1,110 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// mountTmpfs mounts a tmpfs of the given size and options on a fresh
+// directory, or skips the test where mounting is not allowed.
+func mountTmpfs(t *testing.T, opts string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v: %s); the output fault tests need root", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir
+}
+
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files
+}
+
+// TestDiskFull fills the output file system in the middle of writing: the
+// run fails with ErrOutput and the previous run's output stays as it was,
+// without temporary files.
+func TestDiskFull(t *testing.T) {
+	// Size the file system so that the embedded sample's articles table
+	// fits beside a small earlier output, and its stories table does not:
+	// the new articles must not replace the old ones.
+	probe := t.TempDir()
+	if _, err := Run(context.Background(), Config{Out: probe}); err != nil {
+		t.Fatal(err)
+	}
+	pages := func(name string) int64 {
+		info, err := os.Stat(filepath.Join(probe, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()/4096 + 1
+	}
+	size := (8 + pages("articles.parquet") + pages("stories.parquet")/2) * 4
+	out := mountTmpfs(t, fmt.Sprintf("size=%dk", size))
+	small := filepath.Join(t.TempDir(), "small.jsonl")
+	os.WriteFile(small, []byte(`{"id":"1","title":"Volcano erupts","outlet":"A"}`+"\n"+`{"id":"2","title":"Volcano erupts again","outlet":"B"}`+"\n"), 0o644)
+	if _, err := Run(context.Background(), Config{Inputs: []string{small}, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, out)
+	_, err := Run(context.Background(), Config{Out: out})
+	if !errors.Is(err, ErrOutput) {
+		t.Fatalf("err = %v, want ErrOutput", err)
+	}
+	after := snapshot(t, out)
+	if len(after) != len(before) {
+		t.Errorf("files after the failed run: %d, before: %d (temporary files left?)", len(after), len(before))
+	}
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("%s changed by the failed run", name)
+		}
+	}
+}
+
+// TestReadOnlyOutput: an output directory that cannot be written is an
+// error before any work.
+func TestReadOnlyOutput(t *testing.T) {
+	out := mountTmpfs(t, "size=1m,ro")
+	_, err := Run(context.Background(), Config{Out: out})
+	if !errors.Is(err, ErrOutput) {
+		t.Fatalf("err = %v, want ErrOutput", err)
+	}
+	_, err = Run(context.Background(), Config{Out: filepath.Join(out, "sub")})
+	if !errors.Is(err, ErrOutput) {
+		t.Fatalf("subdirectory of a read-only mount: err = %v, want ErrOutput", err)
+	}
+}
+
+// TestStaleTempFiles: temporary files left by a killed run are removed by
+// the next one.
+func TestStaleTempFiles(t *testing.T) {
+	out := t.TempDir()
+	stale := filepath.Join(out, ".articles.123.tmp")
+	os.WriteFile(stale, []byte("half a file"), 0o644)
+	if _, err := Run(context.Background(), testConfig(copyTree(t), out)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary file still there: %v", err)
+	}
+}
