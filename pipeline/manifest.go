@@ -21,7 +21,10 @@ type Manifest struct {
 	Seconds    []StageTime    `json:"seconds"`
 	Outputs    []string       `json:"outputs"`
 	Top        []StorySummary `json:"top_stories"`
-	Notes      []string       `json:"notes,omitempty"`
+	// FirstRejects shows the first rejects as "file:line: reason"; the
+	// rejects table has them all.
+	FirstRejects []string `json:"first_rejects,omitempty"`
+	Notes        []string `json:"notes,omitempty"`
 }
 
 // Parameters are the settings that shape the output.

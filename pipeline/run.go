@@ -78,6 +78,9 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	return m, nil
 }
 
+// maxShownRejects is how many rejects the manifest quotes.
+const maxShownRejects = 10
+
 // processed is a run held in memory: articles in canonical order with their
 // ids and vectors, the stories, and the rejects.
 type processed struct {
@@ -125,6 +128,13 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 		m.Counts.Rejected += len(f.rejects)
 		for _, rj := range f.rejects {
 			r.rejects.AppendReject(rj)
+			if len(m.FirstRejects) < maxShownRejects {
+				where := rj.SourceFile
+				if rj.SourceLine > 0 {
+					where += ":" + strconv.Itoa(rj.SourceLine)
+				}
+				m.FirstRejects = append(m.FirstRejects, where+": "+rj.Reason)
+			}
 		}
 		articles = append(articles, f.articles...)
 	}

@@ -113,6 +113,13 @@ func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
 	fmt.Fprintf(w, "stories:              %d (%d single articles)\n", c.Stories, c.Singletons)
 	fmt.Fprintf(w, "cross-outlet stories: %d\n", c.CrossOutletStories)
 	fmt.Fprintf(w, "rejects:              %d\n", c.Rejected)
+	for i, r := range m.FirstRejects {
+		if i == 3 {
+			fmt.Fprintf(w, "  … %d more in rejects%s\n", c.Rejected-3, filepath.Ext(m.Outputs[0]))
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", clip(r, 200))
+	}
 	if len(m.Top) > 0 {
 		fmt.Fprintln(w, "stories with the most outlets:")
 		for _, s := range m.Top {
