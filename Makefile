@@ -44,9 +44,14 @@ fuzz:
 bench:
 	$(GO) test ./cluster ./vectorize -run '^$$' -bench . -benchtime 3x
 
-## eval: score the default configuration on every labelled dev set
+## eval: score the defaults on every labelled dev set, beside the scikit-learn recipe
 eval: build
+	@echo "storyclust (defaults):"
 	./$(BIN) eval $(DEV)/*.jsonl
+	@echo
+	@echo "scikit-learn recipe (TF-IDF + average-link agglomerative, cosine):"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
+	$(PYTHON) docs/baseline/sklearn_recipe.py $(DEV)/*.jsonl
 
 clean:
 	rm -rf bin $(OUT)
