@@ -37,6 +37,7 @@ const usage = `storyclust groups news articles from many outlets into stories.
 Usage:
   storyclust run [flags] [INPUT ...]   cluster articles and write Parquet tables
   storyclust eval [flags] FILE.jsonl   score stories against a labelled file
+  storyclust synth --articles N --out F write a synthetic labelled corpus for benchmarks
   storyclust version                   print the version
 
 With no INPUT, run uses the sample corpus embedded in the binary.
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return (&runCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "eval":
 		return (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "synth":
+		return (&synthCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "version":
 		fmt.Fprintln(stdout, "storyclust", version())
 		return nil
