@@ -52,7 +52,7 @@ func benchmarkCandidates(b *testing.B, n, terms int) {
 	cfg := Config{}.WithDefaults()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Candidates(context.Background(), items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates, nil); err != nil {
+		if _, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -22,110 +24,88 @@ type Edge struct {
 	Sim  float32
 }
 
+// Search bounds the candidate search. The zero value is not usable; see
+// Config for the defaults.
+type Search struct {
+	Window        time.Duration // dated pairs further apart are not compared
+	MinSim        float64       // the smallest calibrated similarity kept as an edge
+	MaxPostings   int           // most recent postings scanned per term
+	MaxCandidates int           // earlier items per item that get an exact cosine
+	Workers       int           // goroutines; zero means one
+	Done          *atomic.Int64 // counts items searched, when not nil
+}
+
+// blockSize is how many items are searched in parallel against the
+// postings of the items before them.
+const blockSize = 2048
+
 // Candidates returns the pairs of items with calibrated similarity of at
-// least minSim that lie within window of each other (pairs with an undated
-// item always do). items must be in canonical order (see the package doc).
-// Edges come sorted by (J, I).
+// least s.MinSim that lie within s.Window of each other (pairs with an
+// undated item always do). items must be in canonical order (see the package
+// doc). Edges come sorted by (J, I), whatever the number of workers.
 //
 // Each item is compared with earlier items through an inverted index: for
 // its maxQueryTerms heaviest terms, the products of term weights with the
-// most recent maxPostings postings in the window are summed per earlier
-// item; the maxCandidates items with the highest sums get an exact cosine,
-// and those whose calibrated cosine reaches minSim become edges. The cost per
-// item is bounded by maxQueryTerms × maxPostings, not by the corpus.
+// most recent s.MaxPostings postings in the window are summed per earlier
+// item; the s.MaxCandidates items with the highest sums get an exact cosine,
+// and those whose calibrated cosine reaches s.MinSim become edges. The cost
+// per item is bounded by maxQueryTerms × MaxPostings, not by the corpus.
 //
-// Memory: the postings of the window (an item id and a weight per term of
-// each dated item within the window, and of every undated item) plus one
-// float32 accumulator per item. Postings older than the window are dropped
-// as the scan moves on.
-func Candidates(ctx context.Context, items []Item, window time.Duration, minSim float64, maxPostings, maxCandidates int, done *atomic.Int64) ([]Edge, error) {
-	postings := map[int32][]posting{}
-	acc := make([]float32, len(items))
-	var touched []int32
-	var edges []Edge
-	var qbuf []int
-	firstDated := sort.Search(len(items), func(i int) bool { return !items[i].Time.IsZero() })
+// Items are searched in blocks: the block's items are added to the index,
+// then searched in parallel, each against the postings of items before it
+// (postings are read-only while a block is searched). Memory: the postings
+// of the window (an item id and a weight per term of each dated item within
+// the window, and of every undated item), and per worker one float32 per
+// item and one per term.
+func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
+	var vocab int32
 	for i := range items {
-		if i%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if done != nil && i > 0 {
-				done.Add(4096)
-			}
-		}
-		it := &items[i]
-		dated := !it.Time.IsZero()
-		for _, k := range queryTerms(it.Vec, maxQueryTerms, qbuf[:0]) {
-			t := it.Vec.Terms[k]
-			p := postings[t]
-			// Postings hold undated items first, then dated ones in time order.
-			undatedEnd := sort.Search(len(p), func(x int) bool { return int(p[x].item) >= firstDated })
-			lo := undatedEnd
-			if dated {
-				from := it.Time.Add(-window)
-				lo += sort.Search(len(p)-undatedEnd, func(x int) bool {
-					return !items[p[undatedEnd+x].item].Time.Before(from)
-				})
-				// Later items start their window later still: drop what
-				// has left it once that is most of the list.
-				if stale := lo - undatedEnd; stale > 64 && stale > len(p)/2 {
-					p = append(p[:undatedEnd], p[lo:]...)
-					postings[t] = p
-					lo = undatedEnd
-				}
-			}
-			w := it.Vec.Weights[k]
-			visit := func(ps []posting) {
-				for _, q := range ps {
-					if acc[q.item] == 0 {
-						touched = append(touched, q.item)
-					}
-					acc[q.item] += w * q.weight
-				}
-			}
-			// Scan at most maxPostings of the most recent undated and
-			// dated postings: a term shared by more articles than that
-			// in the window is a big story or a common word, and its most
-			// recent articles are the likeliest neighbours.
-			if !dated {
-				lo = undatedEnd
-			}
-			visit(p[max(undatedEnd-maxPostings, 0):undatedEnd])
-			visit(p[max(lo, len(p)-maxPostings):])
-		}
-		if len(touched) > maxCandidates {
-			// Keep the items with the largest partial products; ties go
-			// to the earlier item so that the choice is deterministic.
-			slices.SortFunc(touched, func(a, b int32) int {
-				if acc[a] != acc[b] {
-					if acc[a] > acc[b] {
-						return -1
-					}
-					return 1
-				}
-				return int(a - b)
-			})
-			for _, j := range touched[maxCandidates:] {
-				acc[j] = 0
-			}
-			touched = touched[:maxCandidates]
-		}
-		slices.Sort(touched)
-		for _, j := range touched {
-			acc[j] = 0
-			s := vectorize.Dot(items[j].Vec, it.Vec)
-			if c := calibrate(s, &items[j], it); c >= minSim {
-				edges = append(edges, Edge{I: j, J: int32(i), Sim: float32(c)})
-			}
-		}
-		touched = touched[:0]
-		for k, t := range it.Vec.Terms {
-			postings[t] = append(postings[t], posting{item: int32(i), weight: it.Vec.Weights[k]})
+		if t := items[i].Vec.Terms; len(t) > 0 {
+			vocab = max(vocab, t[len(t)-1]+1)
 		}
 	}
-	if done != nil {
-		done.Add(int64(len(items) % 4096))
+	workers := max(s.Workers, 1)
+	scratch := make([]*searcher, workers)
+	for w := range scratch {
+		scratch[w] = &searcher{acc: make([]float32, len(items)), query: make([]float32, vocab)}
+	}
+	idx := &index{items: items, postings: map[int32][]posting{}}
+	idx.firstDated = sort.Search(len(items), func(i int) bool { return !items[i].Time.IsZero() })
+	var edges []Edge
+	found := make([][]Edge, blockSize)
+	for lo := 0; lo < len(items); lo += blockSize {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+blockSize, len(items))
+		idx.add(lo, hi, s.Window)
+		g, gctx := errgroup.WithContext(ctx)
+		per := (hi - lo + workers - 1) / workers
+		for w := range workers {
+			from, to := lo+w*per, min(lo+(w+1)*per, hi)
+			if from >= to {
+				break
+			}
+			g.Go(func() error {
+				sc := scratch[w]
+				for i := from; i < to; i++ {
+					if i%256 == 0 && gctx.Err() != nil {
+						return gctx.Err()
+					}
+					found[i-lo] = sc.search(idx, i, s, found[i-lo][:0])
+				}
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for i := lo; i < hi; i++ {
+			edges = append(edges, found[i-lo]...)
+		}
+		if s.Done != nil {
+			s.Done.Add(int64(hi - lo))
+		}
 	}
 	return edges, nil
 }
@@ -134,6 +114,122 @@ func Candidates(ctx context.Context, items []Item, window time.Duration, minSim 
 type posting struct {
 	item   int32
 	weight float32
+}
+
+// index holds, per term, the postings of the items added so far: undated
+// items first, then dated ones in time order (the canonical order).
+type index struct {
+	items      []Item
+	postings   map[int32][]posting
+	firstDated int
+}
+
+// add indexes items [lo, hi) and drops the dated postings that lie before
+// the window of item lo (and so of every later item).
+func (x *index) add(lo, hi int, window time.Duration) {
+	for i := lo; i < hi; i++ {
+		v := x.items[i].Vec
+		for k, t := range v.Terms {
+			x.postings[t] = append(x.postings[t], posting{item: int32(i), weight: v.Weights[k]})
+		}
+	}
+	if lo >= len(x.items) || x.items[lo].Time.IsZero() {
+		return
+	}
+	from := x.items[lo].Time.Add(-window)
+	for t, p := range x.postings {
+		u := x.undatedEnd(p)
+		stale := sort.Search(len(p)-u, func(k int) bool { return !x.items[p[u+k].item].Time.Before(from) })
+		if stale > 64 && stale > len(p)/2 {
+			x.postings[t] = append(p[:u:u], p[u+stale:]...)
+		}
+	}
+}
+
+func (x *index) undatedEnd(p []posting) int {
+	return sort.Search(len(p), func(k int) bool { return int(p[k].item) >= x.firstDated })
+}
+
+// searcher is one worker's scratch space.
+type searcher struct {
+	acc     []float32 // partial dot product per item; zero between searches
+	query   []float32 // the weights of the item searched, by term; zero between searches
+	touched []int32
+	qterms  []int
+}
+
+// search returns the edges from item i to earlier items, appended to dst.
+func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
+	it := &x.items[i]
+	dated := !it.Time.IsZero()
+	sc.touched = sc.touched[:0]
+	for _, k := range queryTerms(it.Vec, maxQueryTerms, sc.qterms[:0]) {
+		p := x.postings[it.Vec.Terms[k]]
+		// Only items before i: the postings of later items of the block
+		// are at the end.
+		end := sort.Search(len(p), func(q int) bool { return int(p[q].item) >= i })
+		p = p[:end]
+		u := x.undatedEnd(p)
+		lo := u
+		if dated {
+			from := it.Time.Add(-s.Window)
+			lo += sort.Search(len(p)-u, func(q int) bool { return !x.items[p[u+q].item].Time.Before(from) })
+		}
+		// Scan at most MaxPostings of the most recent undated and dated
+		// postings: a term shared by more articles than that in the window
+		// is a big story or a common word, and its most recent articles
+		// are the likeliest neighbours.
+		w := it.Vec.Weights[k]
+		sc.visit(p[max(u-s.MaxPostings, 0):u], w)
+		sc.visit(p[max(lo, len(p)-s.MaxPostings):], w)
+	}
+	touched := sc.touched
+	if len(touched) > s.MaxCandidates {
+		// Keep the items with the largest partial products; ties go to the
+		// earlier item so that the choice is deterministic.
+		slices.SortFunc(touched, func(a, b int32) int {
+			if sc.acc[a] != sc.acc[b] {
+				if sc.acc[a] > sc.acc[b] {
+					return -1
+				}
+				return 1
+			}
+			return int(a - b)
+		})
+		for _, j := range touched[s.MaxCandidates:] {
+			sc.acc[j] = 0
+		}
+		touched = touched[:s.MaxCandidates]
+	}
+	slices.Sort(touched)
+	// Exact cosines against the item's weights scattered by term.
+	for k, t := range it.Vec.Terms {
+		sc.query[t] = it.Vec.Weights[k]
+	}
+	for _, j := range touched {
+		sc.acc[j] = 0
+		v := &x.items[j].Vec
+		var dot float64
+		for k, t := range v.Terms {
+			dot += float64(v.Weights[k] * sc.query[t])
+		}
+		if c := calibrate(dot, &x.items[j], it); c >= s.MinSim {
+			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
+		}
+	}
+	for _, t := range it.Vec.Terms {
+		sc.query[t] = 0
+	}
+	return dst
+}
+
+func (sc *searcher) visit(ps []posting, w float32) {
+	for _, q := range ps {
+		if sc.acc[q.item] == 0 {
+			sc.touched = append(sc.touched, q.item)
+		}
+		sc.acc[q.item] += w * q.weight
+	}
 }
 
 // maxQueryTerms is how many of an item's heaviest terms look for candidates.

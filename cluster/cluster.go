@@ -24,6 +24,9 @@ type Config struct {
 	MaxCandidates int
 	// TopTerms is how many terms summarise a story. Zero means 10.
 	TopTerms int
+	// Workers is the number of goroutines that search candidates; zero
+	// means one. The result does not depend on it.
+	Workers int
 	// Done, when not nil, counts the items searched for candidates so far,
 	// for progress reports.
 	Done *atomic.Int64
@@ -63,7 +66,11 @@ func (c Config) WithDefaults() Config {
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	cfg = cfg.WithDefaults()
-	edges, err := Candidates(ctx, items, cfg.Window, cfg.Threshold*edgeFraction, cfg.MaxPostings, cfg.MaxCandidates, cfg.Done)
+	edges, err := Candidates(ctx, items, Search{
+		Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction,
+		MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates,
+		Workers: cfg.Workers, Done: cfg.Done,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,7 @@ func TestCandidatesWindow(t *testing.T) {
 	items[5].Time = day
 	// Keep canonical order: undated first, then by time.
 	items = []Item{items[0], items[1], items[5], items[2], items[3], items[4]}
-	edges, err := Candidates(context.Background(), items, 48*time.Hour, 0.1, 1000, 1000, nil)
+	edges, err := Candidates(context.Background(), items, Search{Window: 48 * time.Hour, MinSim: 0.1, MaxPostings: 1000, MaxCandidates: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,5 +161,20 @@ func TestClusterSummaries(t *testing.T) {
 	empty := stories[2]
 	if empty.Similarity[0] != 0 || empty.Cohesion != 0 || math.IsNaN(float64(empty.Cohesion)) {
 		t.Errorf("empty-vector story = %+v, want similarity and cohesion 0", empty)
+	}
+}
+
+func TestCandidatesIndependentOfWorkers(t *testing.T) {
+	items := syntheticItems(6000, 20, 3)
+	search := func(workers int) []Edge {
+		e, err := Candidates(context.Background(), items, Search{Window: DefaultWindow, MinSim: 0.05, MaxPostings: 300, MaxCandidates: 50, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	one, three := search(1), search(3)
+	if len(one) == 0 || !slices.Equal(one, three) {
+		t.Errorf("edges differ between 1 and 3 workers (%d and %d edges)", len(one), len(three))
 	}
 }

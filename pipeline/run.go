@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -166,7 +167,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	}
 	var searched atomic.Int64
 	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
-	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Done: &searched})
+	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched})
 	bar.finish()
 	if err != nil {
 		return nil, err
@@ -243,7 +244,7 @@ type stageTimer struct {
 
 func (t *stageTimer) lap(stage string) {
 	now := time.Now()
-	t.m.Seconds = append(t.m.Seconds, StageTime{Stage: stage, Seconds: now.Sub(t.start).Round(time.Millisecond).Seconds()})
+	t.m.Seconds = append(t.m.Seconds, StageTime{Stage: stage, Seconds: math.Round(now.Sub(t.start).Seconds()*1000) / 1000})
 	t.start = now
 }
 

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/storyclust/storyclust/cluster"
@@ -30,12 +32,14 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	var format string
 	var fields stringList
 	var quiet bool
+	var cpuProfile string
 	fs := flag.NewFlagSet("storyclust run", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
 	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
 	jobFlags(fs, &cfg, &fields)
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
+	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (for go tool pprof)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
 
@@ -62,6 +66,17 @@ Flags:
 	cfg.Version = version()
 	if !quiet {
 		cfg.Progress = c.stderr
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	m, err := pipeline.Run(ctx, cfg)
 	if err != nil {
