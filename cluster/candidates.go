@@ -213,7 +213,7 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		for k, t := range v.Terms {
 			dot += float64(v.Weights[k] * sc.query[t])
 		}
-		if c := calibrate(dot, &x.items[j], it); c >= s.MinSim {
+		if c := calibrate(dot, &x.items[j], it, s.Window); c >= s.MinSim {
 			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
 		}
 	}

@@ -94,7 +94,7 @@ func TestCandidatesWindow(t *testing.T) {
 	var got [][2]int32
 	for _, e := range edges {
 		got = append(got, [2]int32{e.I, e.J})
-		if want := calibrate(1, &items[e.I], &items[e.J]); math.Abs(float64(e.Sim)-want) > 1e-5 {
+		if want := calibrate(1, &items[e.I], &items[e.J], 48*time.Hour); math.Abs(float64(e.Sim)-want) > 1e-5 {
 			t.Errorf("edge %v sim = %v, want %v (cosine 1, calibrated)", e, e.Sim, want)
 		}
 	}
@@ -114,22 +114,32 @@ func TestCalibrate(t *testing.T) {
 		return vec(p...)
 	}
 	full, headline := Item{Vec: long(300)}, Item{Vec: long(6)}
-	if got := calibrate(0.3, &full, &full); math.Abs(got-0.3) > 1e-12 {
+	w := 72 * time.Hour
+	if got := calibrate(0.3, &full, &full, w); math.Abs(got-0.3) > 1e-12 {
 		t.Errorf("two long undated articles: %v, want the cosine unchanged", got)
 	}
-	short := calibrate(0.3, &headline, &full)
+	short := calibrate(0.3, &headline, &full, w)
 	if short <= 0.3*2 {
 		t.Errorf("a headline pair: %v, want well above the cosine 0.3", short)
 	}
-	datedA, datedB := Item{Vec: long(300), Time: day}, Item{Vec: long(300), Time: day.Add(time.Hour)}
-	if got := calibrate(0.3, &datedA, &datedB); math.Abs(got-0.3/datedFactor) > 1e-12 {
-		t.Errorf("two dated articles: %v, want %v", got, 0.3/datedFactor)
+	at := func(d time.Duration) float64 {
+		a, b := Item{Vec: long(300), Time: day}, Item{Vec: long(300), Time: day.Add(d)}
+		return calibrate(0.3, &a, &b, w)
+	}
+	if got := at(0); math.Abs(got-0.3/sameTimeFactor) > 1e-12 {
+		t.Errorf("published together: %v, want %v", got, 0.3/sameTimeFactor)
+	}
+	if !(at(0) > at(time.Hour) && at(time.Hour) > at(24*time.Hour) && at(24*time.Hour) > at(w)) {
+		t.Errorf("not decreasing with time apart: %v %v %v %v", at(0), at(time.Hour), at(24*time.Hour), at(w))
+	}
+	if got := at(w); math.Abs(got-0.3) > 1e-12 {
+		t.Errorf("a window apart: %v, want the cosine unchanged", got)
 	}
 	tiny, empty := Item{Vec: long(1)}, Item{}
-	if calibrate(0.3, &tiny, &full) != calibrate(0.3, &Item{Vec: long(minTerms)}, &full) {
+	if calibrate(0.3, &tiny, &full, w) != calibrate(0.3, &Item{Vec: long(minTerms)}, &full, w) {
 		t.Error("a one-term article is not treated as minTerms long")
 	}
-	if got := calibrate(0, &empty, &full); got != 0 || math.IsNaN(got) {
+	if got := calibrate(0, &empty, &full, w); got != 0 || math.IsNaN(got) {
 		t.Errorf("empty vector: %v, want 0", got)
 	}
 }

@@ -8,9 +8,9 @@
 // does not propose candidates (it is too common to tell stories apart), but
 // still counts in the exact cosine of pairs proposed by other terms.
 //
-// Each candidate pair's cosine is calibrated for text length and dates (see
-// calibrate), so that one threshold serves headlines and full articles, dated
-// and undated. Stories are formed by average-linkage agglomeration over the
+// Each candidate pair's cosine is calibrated for text length and for how far
+// apart in time the two articles were published (see calibrate), so that one
+// threshold serves headlines and full articles, dated and undated. Stories are formed by average-linkage agglomeration over the
 // sparse graph of calibrated similarities: two groups merge while the mean
 // over all their cross pairs, counting pairs that are not candidates or lie
 // outside the window as zero, is at least Threshold. Unlike single-link chaining this

@@ -1,37 +1,46 @@
 package cluster
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Cosine similarity means different things for different texts: two
 // headlines about one event share a word or two (cosine 0.1–0.3), two full
 // articles about different events of the same kind share much of their
-// vocabulary (0.2–0.4). And two articles published within hours of each
-// other that share rare words are far more likely to report one event than
-// two undated ones. calibrate puts pairs on one scale, so that a single
-// threshold serves headlines, excerpts and full text, with or without dates:
+// vocabulary (0.2–0.4). And two articles published minutes apart that share
+// rare words are far more likely to report one event than two published days
+// apart, or two undated ones. calibrate puts pairs on one scale, so that a
+// single threshold serves headlines, excerpts and full text, with or without
+// dates:
 //
-//	calibrated = cosine / (lengthFactor(shorter) × dateFactor)
+//	calibrated = cosine / (lengthFactor(shorter) × timeFactor(Δt))
 //
 // lengthFactor(n) = (ln(1+n) / ln(1+refTerms))^lengthExponent for the number
 // of distinct terms n of the shorter article (at least minTerms, so that a
-// one-word title does not make every shared word decisive), at most 1;
-// dateFactor is
-// datedFactor when both articles have a date (they are then within the
-// window), 1 otherwise.
+// one-word title does not make every shared word decisive), at most 1.
+//
+// timeFactor(Δt) = sameTimeFactor + (1 − sameTimeFactor) × (Δt/window)^timeExponent
+// when both articles are dated (they are then at most window apart), and 1
+// when either is not: it is sameTimeFactor for articles published together
+// and rises steeply, to about 0.5 an hour apart, 0.7 at six hours and 1 at
+// the window's edge.
 const (
 	refTerms       = 100
 	minTerms       = 4
 	lengthExponent = 1.5
-	datedFactor    = 0.5
+	sameTimeFactor = 0.2
+	timeExponent   = 0.2
 )
 
 var logRef = math.Log(1 + refTerms)
 
-func calibrate(cos float64, a, b *Item) float64 {
+func calibrate(cos float64, a, b *Item, window time.Duration) float64 {
 	n := max(min(a.Vec.Len(), b.Vec.Len()), minTerms)
 	f := math.Pow(min(math.Log(1+float64(n))/logRef, 1), lengthExponent)
-	if !a.Time.IsZero() && !b.Time.IsZero() {
-		f *= datedFactor
+	if !a.Time.IsZero() && !b.Time.IsZero() && window > 0 {
+		dt := math.Abs(float64(a.Time.Sub(b.Time))) / float64(window)
+		f *= sameTimeFactor + (1-sameTimeFactor)*math.Pow(min(dt, 1), timeExponent)
 	}
 	if f == 0 {
 		return 0
