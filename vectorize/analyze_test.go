@@ -114,3 +114,21 @@ func TestVectorizeIndependentOfWorkers(t *testing.T) {
 		}
 	}
 }
+
+func TestInverseDocumentFrequency(t *testing.T) {
+	// Three documents: term 0 in all, term 1 in two, term 2 in one.
+	vecs := []Vector{
+		{Terms: []int32{0, 1, 2}, Weights: []float32{1, 1, 2}},
+		{Terms: []int32{0, 1}, Weights: []float32{1, 3}},
+		{Terms: []int32{0}, Weights: []float32{1}},
+	}
+	idf, err := inverseDocumentFrequency(vecs, []int{3, 2, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for term, df := range []float64{3, 2, 1} {
+		if want := math.Log((1 + 3) / (1 + df)); math.Abs(idf[term]-want) > 1e-12 {
+			t.Errorf("idf[%d] = %v, want log(4/(1+%v)) = %v", term, idf[term], df, want)
+		}
+	}
+}
