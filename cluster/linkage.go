@@ -10,21 +10,28 @@ package cluster
 // lists of a group's neighbours are not rewritten when it merges: their
 // entries may name a group that has since merged into another, and are
 // resolved (through union-find, adding up entries that now name the same
-// group) when the list is next used. A merge then costs the length of the
-// two merging lists plus a heap push per neighbour.
+// group) when the list is next used. The heap holds for each group the
+// best neighbour it had when last looked at: a merge pushes the merged
+// group's best and the neighbours whose mean with it rose above what the
+// heap holds for them; an entry gone stale is replaced by its owner's
+// current best when it reaches the top. A merge costs the length of the two
+// merging lists.
 func AverageLink(n int, edges []Edge, threshold float64) []int {
-	l := newLinkage(n, edges)
-	for _, e := range edges {
-		if float64(e.Sim) >= threshold {
-			l.h.push(pair{a: e.I, b: e.J, avg: float64(e.Sim)})
-		}
+	l := newLinkage(n, edges, threshold)
+	for i := range n {
+		l.pushBest(int32(i))
 	}
 	for l.h.len() > 0 {
 		p := l.h.pop()
-		if l.parent[p.a] != p.a || l.parent[p.b] != p.b || l.version[p.a] != p.va || l.version[p.b] != p.vb {
-			continue // stale: one side has merged since
+		if l.parent[p.owner] != p.owner {
+			continue // the owner has merged into another group
 		}
-		l.merge(p.a, p.b, threshold)
+		if l.parent[p.other] != p.other || l.version[p.owner] != p.vo || l.version[p.other] != p.vt {
+			l.pushBest(p.owner) // stale: find the owner's best neighbour now
+			continue
+		}
+		a, b := min(p.owner, p.other), max(p.owner, p.other)
+		l.merge(a, b)
 	}
 	labels := make([]int, n)
 	byRoot := make([]int32, n)
@@ -49,18 +56,21 @@ type neighbour struct {
 }
 
 type linkage struct {
-	parent  []int32 // union-find; a root is a live group
-	size    []int32
-	version []uint32
-	adj     [][]neighbour
-	pos     []int32 // scratch: index of a group in the list being merged, or -1
-	h       pairHeap
+	parent    []int32 // union-find; a root is a live group
+	size      []int32
+	version   []uint32
+	adj       [][]neighbour
+	pos       []int32   // scratch: index of a group in the list being merged, or -1
+	pushed    []float64 // the mean last pushed for each group's best neighbour
+	threshold float64
+	h         pairHeap
 }
 
-func newLinkage(n int, edges []Edge) *linkage {
+func newLinkage(n int, edges []Edge, threshold float64) *linkage {
 	l := &linkage{
 		parent: make([]int32, n), size: make([]int32, n), version: make([]uint32, n),
-		adj: make([][]neighbour, n), pos: make([]int32, n),
+		adj: make([][]neighbour, n), pos: make([]int32, n), pushed: make([]float64, n),
+		threshold: threshold,
 	}
 	deg := make([]int32, n)
 	for _, e := range edges {
@@ -88,15 +98,15 @@ func (l *linkage) find(x int32) int32 {
 	return x
 }
 
-// merge joins groups a and b (roots, a < b) into a: the lower index stays
-// root so that labels do not depend on merge order. It pushes the new mean
-// to every neighbour that reaches threshold.
-func (l *linkage) merge(a, b int32, threshold float64) {
-	l.parent[b] = a
-	l.size[a] += l.size[b]
-	l.version[a]++
-	merged := make([]neighbour, 0, len(l.adj[a])+len(l.adj[b]))
-	for _, list := range [2][]neighbour{l.adj[a], l.adj[b]} {
+// resolve rewrites the list of group a so that every entry names a live
+// group other than a, once, with the sums of the entries it replaces added.
+func (l *linkage) resolve(a int32, lists ...[]neighbour) []neighbour {
+	n := 0
+	for _, list := range lists {
+		n += len(list)
+	}
+	merged := make([]neighbour, 0, n)
+	for _, list := range lists {
 		for _, e := range list {
 			k := l.find(e.id)
 			if k == a {
@@ -110,35 +120,78 @@ func (l *linkage) merge(a, b int32, threshold float64) {
 			merged = append(merged, neighbour{k, e.sum})
 		}
 	}
-	l.adj[a], l.adj[b] = merged, nil
 	for _, e := range merged {
 		l.pos[e.id] = -1
-		if avg := e.sum / (float64(l.size[a]) * float64(l.size[e.id])); avg >= threshold {
-			x, y := a, e.id
-			if x > y {
-				x, y = y, x
-			}
-			l.h.push(pair{a: x, b: y, avg: avg, va: l.version[x], vb: l.version[y]})
+	}
+	return merged
+}
+
+func (l *linkage) mean(a int32, e neighbour) float64 {
+	return e.sum / (float64(l.size[a]) * float64(l.size[e.id]))
+}
+
+// pushBest pushes group a's best neighbour, if its mean reaches the
+// threshold. Ties go to the lower id.
+func (l *linkage) pushBest(a int32) {
+	l.adj[a] = l.resolve(a, l.adj[a])
+	best, bestAvg := int32(-1), 0.0
+	for _, e := range l.adj[a] {
+		if avg := l.mean(a, e); avg > bestAvg || avg == bestAvg && e.id < best {
+			best, bestAvg = e.id, avg
+		}
+	}
+	l.pushed[a] = 0
+	if best >= 0 && bestAvg >= l.threshold {
+		l.push(a, best, bestAvg)
+	}
+}
+
+func (l *linkage) push(owner, other int32, avg float64) {
+	l.pushed[owner] = avg
+	l.h.push(pair{owner: owner, other: other, avg: avg, vo: l.version[owner], vt: l.version[other]})
+}
+
+// merge joins groups a and b (roots, a < b) into a: the lower index stays
+// root so that labels do not depend on merge order.
+func (l *linkage) merge(a, b int32) {
+	l.parent[b] = a
+	l.size[a] += l.size[b]
+	l.version[a]++
+	l.adj[a] = l.resolve(a, l.adj[a], l.adj[b])
+	l.adj[b] = nil
+	l.pushBest(a)
+	for _, e := range l.adj[a] {
+		// The neighbour's own list still names a or b; it is resolved
+		// when the neighbour is next looked at. Push the new mean if it
+		// beats what the heap holds for the neighbour.
+		if avg := l.mean(a, e); avg >= l.threshold && avg > l.pushed[e.id] {
+			l.push(e.id, a, avg)
 		}
 	}
 }
 
+// pair is a heap entry: owner's best neighbour other, with their mean.
 type pair struct {
-	a, b   int32 // group roots, a < b
-	avg    float64
-	va, vb uint32 // versions of a and b when pushed
+	owner, other int32
+	avg          float64
+	vo, vt       uint32 // versions of owner and other when pushed
 }
 
-// before orders the heap: highest mean first; ties go to the lowest (a, b),
-// so the merge order is fully determined by the input.
+// before orders the heap: highest mean first; ties go to the lowest
+// (pair of ids, owner), so the merge order is fully determined by the input.
 func (p pair) before(q pair) bool {
 	if p.avg != q.avg {
 		return p.avg > q.avg
 	}
-	if p.a != q.a {
-		return p.a < q.a
+	pa, qa := min(p.owner, p.other), min(q.owner, q.other)
+	if pa != qa {
+		return pa < qa
 	}
-	return p.b < q.b
+	pb, qb := max(p.owner, p.other), max(q.owner, q.other)
+	if pb != qb {
+		return pb < qb
+	}
+	return p.owner < q.owner
 }
 
 // pairHeap is a binary heap of pairs, typed to avoid boxing each push.
