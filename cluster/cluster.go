@@ -36,7 +36,7 @@ const (
 	DefaultThreshold     = 0.2
 	DefaultWindow        = 72 * time.Hour
 	DefaultMaxPostings   = 1000
-	DefaultMaxCandidates = 100
+	DefaultMaxCandidates = 60
 )
 
 // edgeFraction sets the smallest similarity kept as an edge, as a fraction
