@@ -40,9 +40,14 @@ fuzz:
 		$(GO) test ./data -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
-## bench: benchmarks of the hot stages
-bench:
+## bench: benchmarks of the hot stages, then the job end to end on synthetic
+## corpora (BENCH_SIZES) beside scikit-learn (SKLEARN_SIZES); see docs/PERFORMANCE.md
+BENCH_SIZES   ?= 100000 1000000
+SKLEARN_SIZES ?= 10000 20000 50000
+bench: build
 	$(GO) test ./cluster ./vectorize -run '^$$' -bench . -benchtime 3x
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
+	$(PYTHON) docs/bench/bench.py --bin $(BIN) --sizes $(BENCH_SIZES) --sklearn $(SKLEARN_SIZES)
 
 ## eval: score the defaults on every labelled dev set, beside the scikit-learn recipe
 eval: build

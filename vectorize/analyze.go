@@ -45,6 +45,15 @@ func isWordRune(r rune) bool {
 // mostly initials and possessive s). buf is scratch space, reused between
 // calls; tokens share no memory with it.
 func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([]string, []byte) {
+	buf = a.Each(text, lang, buf, func(tok []byte) { dst = append(dst, string(tok)) })
+	return dst, buf
+}
+
+// Each calls fn with each token of text, as Tokens finds them. The token
+// bytes are only valid during the call (they live in buf, which Each grows
+// and returns for reuse): a caller that looks tokens up in a map with
+// m[string(tok)] allocates nothing for tokens it has seen.
+func (a *Analyzer) Each(text string, lang string, buf []byte, fn func(tok []byte)) []byte {
 	stop := a.stop[baseLang(lang)]
 	var prevBigram rune = -1
 	for i := 0; i < len(text); {
@@ -78,7 +87,7 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 				buf = append(buf, c)
 				j++
 			}
-			dst = a.emit(dst, buf, stop)
+			a.emit(fn, buf, stop)
 			i = j
 			prevBigram = -1
 			continue
@@ -87,9 +96,10 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 		switch {
 		case bigramScript(r):
 			if prevBigram >= 0 {
-				dst = append(dst, string([]rune{prevBigram, r}))
+				buf = utf8.AppendRune(utf8.AppendRune(buf[:0], prevBigram), r)
+				fn(buf)
 			} else if i+n >= len(text) || !nextIsBigram(text[i+n:]) {
-				dst = append(dst, string(r)) // a lone character is a token of its own
+				fn(utf8.AppendRune(buf[:0], r)) // a lone character is a token of its own
 			}
 			prevBigram = r
 			i += n
@@ -104,7 +114,7 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 				buf = utf8.AppendRune(buf, unicode.ToLower(r))
 				j += n
 			}
-			dst = a.emit(dst, buf, stop)
+			a.emit(fn, buf, stop)
 			i = j
 			prevBigram = -1
 		default:
@@ -112,7 +122,7 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 			prevBigram = -1
 		}
 	}
-	return dst, buf
+	return buf
 }
 
 func nextIsBigram(s string) bool {
@@ -124,14 +134,14 @@ func isASCIIWord(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-func (a *Analyzer) emit(dst []string, tok []byte, stop map[string]bool) []string {
+func (a *Analyzer) emit(fn func([]byte), tok []byte, stop map[string]bool) {
 	if utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
-		return dst
+		return
 	}
 	if stop[string(tok)] { // no allocation: the compiler reads the bytes in place
-		return dst
+		return
 	}
-	return append(dst, string(tok))
+	fn(tok)
 }
 
 // baseLang reduces "en-US" or "pt_BR" to "en", "pt".

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"sync/atomic"
 
@@ -83,60 +84,75 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	seed := maphash.MakeSeed()
 	boiler := findBoilerplate(docs, seed)
 
-	type tokens struct{ title, body []string }
-	toks := make([]tokens, len(docs))
+	// Analyse in chunks of documents, in parallel, each chunk with its own
+	// vocabulary of local term ids in order of first occurrence. Only the
+	// chunk vocabularies, not the tokens, are then merged in chunk order, so
+	// global term ids are the order of first occurrence in the collection,
+	// whatever the scheduling.
+	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
+	res.Vectors = make([]Vector, len(docs))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(cfg.Workers, 1))
+	for c := range chunks {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			lo, hi := c*chunkDocs, min((c+1)*chunkDocs, len(docs))
+			cv := &chunks[c]
+			cv.ids = map[string]int32{}
+			var a analysis
+			for i := lo; i < hi; i++ {
+				text := docs[i].Text
+				if len(text) > cfg.MaxTextBytes {
+					text = text[:cfg.MaxTextBytes]
+				}
+				if b := boiler[docs[i].Outlet]; b != nil {
+					text = stripLines(text, b, seed)
+				}
+				res.Vectors[i] = a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
+				if cfg.Done != nil {
+					cfg.Done.Add(1)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	vocab := map[string]int32{}
+	for c := range chunks {
+		cv := &chunks[c]
+		cv.global = make([]int32, len(cv.terms))
+		for l, term := range cv.terms {
+			id, ok := vocab[term]
+			if !ok {
+				id = int32(len(res.Terms))
+				vocab[term] = id
+				res.Terms = append(res.Terms, term)
+			}
+			cv.global[l] = id
+		}
+		cv.ids = nil
+	}
+	// Renumber each vector to global ids, sorted, with sublinear tf.
 	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
-		d := &docs[i]
-		lang := res.Languages[i]
-		var buf []byte
-		var name []string
-		name, buf = an.Tokens(nil, d.Outlet, "", buf)
-		var t tokens
-		t.title, buf = an.Tokens(nil, d.Title, lang, buf)
-		t.title = removePhrase(t.title, name)
-		text := d.Text
-		if len(text) > cfg.MaxTextBytes {
-			text = text[:cfg.MaxTextBytes]
+		v := res.Vectors[i]
+		global := chunks[i/chunkDocs].global
+		for k, t := range v.Terms {
+			v.Terms[k] = global[t]
+			v.Weights[k] = float32(1 + math.Log(float64(v.Weights[k])))
 		}
-		if b := boiler[d.Outlet]; b != nil {
-			text = stripLines(text, b, seed)
-		}
-		t.body, _ = an.Tokens(nil, text, lang, buf)
-		t.body = removePhrase(t.body, name)
-		toks[i] = t
-		if cfg.Done != nil {
-			cfg.Done.Add(1)
-		}
+		sort.Sort(byTerm(v))
 	}); err != nil {
 		return nil, err
 	}
-
-	// Count, in document order so that term ids do not depend on
-	// scheduling: each document's sublinear term frequencies, sorted by
-	// term, and each term's document frequency.
-	vocab := map[string]int32{}
-	counts := map[int32]float64{}
-	var df []int
-	res.Vectors = make([]Vector, len(docs))
-	for i := range toks {
-		clear(counts)
-		for _, tok := range toks[i].title {
-			counts[termID(vocab, &res.Terms, &df, tok)] += cfg.TitleWeight
+	df := make([]int, len(res.Terms))
+	for _, v := range res.Vectors {
+		for _, t := range v.Terms {
+			df[t]++
 		}
-		for _, tok := range toks[i].body {
-			counts[termID(vocab, &res.Terms, &df, tok)]++
-		}
-		toks[i] = tokens{}
-		v := Vector{Terms: make([]int32, 0, len(counts)), Weights: make([]float32, 0, len(counts))}
-		for id := range counts {
-			v.Terms = append(v.Terms, id)
-		}
-		slices.Sort(v.Terms)
-		for _, id := range v.Terms {
-			v.Weights = append(v.Weights, float32(1+math.Log(counts[id]))) // sublinear tf
-			df[id]++
-		}
-		res.Vectors[i] = v
 	}
 	if len(res.Terms) == 0 {
 		res.Empty = len(docs)
@@ -338,7 +354,7 @@ func stripLines(text string, drop map[uint64]bool, seed maphash.Seed) string {
 
 // removePhrase deletes every occurrence of the token sequence phrase from
 // toks, in place.
-func removePhrase(toks, phrase []string) []string {
+func removePhrase[T comparable](toks, phrase []T) []T {
 	if len(phrase) == 0 {
 		return toks
 	}
@@ -375,4 +391,88 @@ func parallel(ctx context.Context, n, workers int, fn func(i int)) error {
 		})
 	}
 	return g.Wait()
+}
+
+// chunkDocs is how many documents one goroutine analyses with one local
+// vocabulary.
+const chunkDocs = 512
+
+// chunkVocab is the vocabulary of one chunk: local term ids in order of
+// first occurrence, and after the merge their global ids.
+type chunkVocab struct {
+	ids    map[string]int32
+	terms  []string
+	global []int32
+}
+
+func (cv *chunkVocab) id(tok []byte) int32 {
+	id, ok := cv.ids[string(tok)] // no allocation for a known term
+	if !ok {
+		id = int32(len(cv.terms))
+		term := string(tok)
+		cv.ids[term] = id
+		cv.terms = append(cv.terms, term)
+	}
+	return id
+}
+
+// analysis is one goroutine's scratch space.
+type analysis struct {
+	buf         []byte
+	title, body []int32
+	name        []int32
+	counts      []float64 // by local id
+	touched     []int32
+}
+
+// count analyses one document into a vector of raw (title-weighted) term
+// counts, by local term id of cv, unsorted. The outlet's own name is left
+// out wherever it occurs as a phrase.
+func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang string, titleWeight float64) Vector {
+	a.name, a.title, a.body = a.name[:0], a.title[:0], a.body[:0]
+	a.buf = an.Each(title, lang, a.buf, func(tok []byte) { a.title = append(a.title, cv.id(tok)) })
+	a.buf = an.Each(text, lang, a.buf, func(tok []byte) { a.body = append(a.body, cv.id(tok)) })
+	// The outlet's name is looked up, not added: a name word the chunk has
+	// not seen cannot occur in this document.
+	known := true
+	a.buf = an.Each(outlet, "", a.buf, func(tok []byte) {
+		id, ok := cv.ids[string(tok)]
+		known = known && ok
+		a.name = append(a.name, id)
+	})
+	if known {
+		a.title = removePhrase(a.title, a.name)
+		a.body = removePhrase(a.body, a.name)
+	}
+	if n := len(cv.terms); len(a.counts) < n {
+		a.counts = append(a.counts, make([]float64, n-len(a.counts))...)
+	}
+	add := func(id int32, w float64) {
+		if a.counts[id] == 0 {
+			a.touched = append(a.touched, id)
+		}
+		a.counts[id] += w
+	}
+	for _, id := range a.title {
+		add(id, titleWeight)
+	}
+	for _, id := range a.body {
+		add(id, 1)
+	}
+	v := Vector{Terms: make([]int32, len(a.touched)), Weights: make([]float32, len(a.touched))}
+	for k, id := range a.touched {
+		v.Terms[k], v.Weights[k] = id, float32(a.counts[id])
+		a.counts[id] = 0
+	}
+	a.touched = a.touched[:0]
+	return v
+}
+
+type byTerm Vector
+
+func (v byTerm) Len() int           { return len(v.Terms) }
+func (v byTerm) Less(i, j int) bool { return v.Terms[i] < v.Terms[j] }
+func (v byTerm) Swap(i, j int) {
+	v.Terms[i], v.Terms[j] = v.Terms[j], v.Terms[i]
+	v.Weights[i], v.Weights[j] = v.Weights[j], v.Weights[i]
 }

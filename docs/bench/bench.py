@@ -1,0 +1,99 @@
+"""End-to-end benchmark: storyclust on synthetic corpora of several sizes,
+beside the scikit-learn recipe a user would try at scale, on one machine in
+one run. `make bench` runs it; see docs/PERFORMANCE.md.
+
+    python3 docs/bench/bench.py --bin bin/storyclust --sizes 100000 1000000 --sklearn 10000 20000 50000
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def run(cmd, **kw):
+    """Run cmd; return (wall seconds, peak RSS in MiB, stdout)."""
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, **kw)
+    out = p.stdout.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{cmd[0]} failed: {cmd}")
+    return wall, usage.ru_maxrss / 1024, out.decode()
+
+
+def bcubed_of_eval(text):
+    # The last line of `storyclust eval` is the mean row: B3 P, R, F1, ...
+    fields = text.strip().splitlines()[-1].split()
+    return float(fields[3])
+
+
+SKLEARN = r"""
+import json, sys, time, collections
+import numpy as np
+from sklearn.cluster import DBSCAN
+from sklearn.feature_extraction.text import TfidfVectorizer
+rows = [json.loads(l) for l in open(sys.argv[1])][: int(sys.argv[2])]
+texts = [(r["title"] or "") + " " + (r["text"] or "") for r in rows]
+t0 = time.monotonic()
+x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+t1 = time.monotonic()
+labels = DBSCAN(eps=float(sys.argv[3]), min_samples=1, metric="cosine", n_jobs=-1).fit_predict(x)
+t2 = time.monotonic()
+gold = [r["event"] for r in rows]
+both = collections.Counter(zip(gold, labels)); gs = collections.Counter(gold); ps = collections.Counter(labels)
+p = sum(c * c / ps[b] for (a, b), c in both.items()) / len(gold)
+r = sum(c * c / gs[a] for (a, b), c in both.items()) / len(gold)
+mb = sum(len(t.encode()) for t in texts) / 1e6
+print(json.dumps({"vectorize_s": t1 - t0, "cluster_s": t2 - t1, "mb": mb, "f1": 2 * p * r / (p + r)}))
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="bin/storyclust")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--sklearn", type=int, nargs="*", default=[10_000, 20_000, 50_000])
+    ap.add_argument("--eps", type=float, default=0.6, help="DBSCAN cosine distance")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--vocab", default="../shared/data/dev", help="real text for the generator's word frequencies")
+    ap.add_argument("--dir", default=None, help="where to keep the corpora (default: a temporary folder)")
+    args = ap.parse_args()
+    work = args.dir or tempfile.mkdtemp(prefix="storyclust-bench-")
+    os.makedirs(work, exist_ok=True)
+    vocab = ["--vocab", args.vocab] if os.path.isdir(args.vocab) else []
+    print(f"machine: {os.cpu_count()} CPUs; corpora in {work}")
+    print(f"{'articles':>9} {'wall s':>7} {'art/s':>8} {'MB/s':>6} {'peak MiB':>8} {'read':>6} {'vector':>6} {'cluster':>7} {'write':>6} {'B3 F1':>6}")
+    sizes = sorted(set(args.sizes + args.sklearn))
+    corpus = {}
+    for n in sizes:
+        path = os.path.join(work, f"synth-{n}-s{args.seed}.jsonl")
+        if not os.path.exists(path):
+            run([args.bin, "synth", "--articles", str(n), "--seed", str(args.seed), "--out", path] + vocab, stderr=subprocess.DEVNULL)
+        corpus[n] = path
+    ours = {}
+    for n in sizes:
+        out = os.path.join(work, f"out-{n}")
+        wall, rss, _ = run([args.bin, "run", "--quiet", "--out", out, corpus[n]])
+        m = json.load(open(os.path.join(out, "_manifest.json")))
+        secs = {s["stage"]: s["seconds"] for s in m["seconds"]}
+        mb = os.path.getsize(corpus[n]) / 1e6
+        _, _, ev = run([args.bin, "eval", "--pred", out, corpus[n]])
+        f1 = bcubed_of_eval(ev)
+        ours[n] = (wall, secs)
+        print(f"{n:>9} {wall:>7.1f} {n / wall:>8.0f} {mb / wall:>6.1f} {rss:>8.0f} {secs['read']:>6.1f} {secs['vectorize']:>6.1f} {secs['cluster']:>7.1f} {secs['write']:>6.1f} {f1:>6.3f}")
+    if args.sklearn:
+        print()
+        print("scikit-learn (TfidfVectorizer + DBSCAN, cosine, sparse) on the same corpora:")
+        print(f"{'articles':>9} {'wall s':>7} {'vector s':>8} {'MB/s':>6} {'cluster s':>9} {'peak MiB':>8} {'B3 F1':>6} {'storyclust x faster':>20}")
+        for n in args.sklearn:
+            wall, rss, out = run([sys.executable, "-c", SKLEARN, corpus[n], str(n), str(args.eps)])
+            r = json.loads(out)
+            print(f"{n:>9} {wall:>7.1f} {r['vectorize_s']:>8.1f} {r['mb'] / r['vectorize_s']:>6.1f} {r['cluster_s']:>9.1f} {rss:>8.0f} {r['f1']:>6.3f} {wall / ours[n][0]:>20.1f}")
+
+
+if __name__ == "__main__":
+    main()

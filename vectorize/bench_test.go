@@ -1,0 +1,66 @@
+package vectorize
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// benchDocs returns n documents of about words words each, drawn from a
+// Zipf-shaped vocabulary with some capitalised names and numbers.
+func benchDocs(n, words int) ([]Doc, int) {
+	r := rand.New(rand.NewPCG(1, 2))
+	zipf := rand.NewZipf(r, 1.07, 2, 50_000)
+	docs := make([]Doc, n)
+	size := 0
+	for i := range docs {
+		var b strings.Builder
+		for w := range words {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			switch x := r.IntN(50); {
+			case x == 0:
+				fmt.Fprintf(&b, "%d", r.IntN(3000))
+			case x < 3:
+				fmt.Fprintf(&b, "Name%d", r.IntN(5000))
+			default:
+				fmt.Fprintf(&b, "w%x", zipf.Uint64())
+			}
+		}
+		docs[i] = Doc{Title: fmt.Sprintf("Headline %d about w%x", i, zipf.Uint64()), Text: b.String(), Outlet: fmt.Sprintf("outlet%d", i%300), Language: "en"}
+		size += len(docs[i].Title) + len(docs[i].Text)
+	}
+	return docs, size
+}
+
+func BenchmarkTokens(b *testing.B) {
+	docs, size := benchDocs(2000, 400)
+	an := NewAnalyzer()
+	var dst []string
+	var buf []byte
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, d := range docs {
+			dst, buf = an.Tokens(dst[:0], d.Text, d.Language, buf)
+		}
+	}
+}
+
+func benchmarkVectorize(b *testing.B, n, words int) {
+	docs, size := benchDocs(n, words)
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		if _, err := Vectorize(context.Background(), docs, Config{Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+func BenchmarkVectorizeArticles10k(b *testing.B)  { benchmarkVectorize(b, 10_000, 400) }
+func BenchmarkVectorizeHeadlines50k(b *testing.B) { benchmarkVectorize(b, 50_000, 0) }
