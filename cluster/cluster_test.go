@@ -188,3 +188,46 @@ func TestCandidatesIndependentOfWorkers(t *testing.T) {
 		t.Errorf("edges differ between 1 and 3 workers (%d and %d edges)", len(one), len(three))
 	}
 }
+
+func TestWireCopies(t *testing.T) {
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	same := vectorize.Sketch{Valid: true}
+	other := vectorize.Sketch{Valid: true}
+	for k := range same.Min {
+		same.Min[k], other.Min[k] = uint64(k), uint64(k+1000)
+	}
+	items := []Item{{}, {Time: day}, {Time: day.Add(time.Hour)}, {Time: day.Add(2 * time.Hour)}, {Time: day.Add(3 * time.Hour)}}
+	outlets := []string{"Undated", "AP", "Yahoo", "AP", "Other"}
+	sketches := []vectorize.Sketch{same, same, same, same, other}
+	stories := []Story{{Members: []int{0, 1, 2, 3, 4}}}
+	got := WireCopies(items, outlets, sketches, stories)
+	// 1 is the earliest dated text, the original; 2 (Yahoo) copies it; 3
+	// (AP again) skips AP's own 1 but matches Yahoo's 2, a copy, so it points
+	// to the original 1; 0 is undated, so it comes after the dated ones and
+	// copies 1; 4 has a text of its own.
+	want := []int{1, -1, 1, 1, -1}
+	if !slices.Equal(got, want) {
+		t.Errorf("copyOf = %v, want %v", got, want)
+	}
+}
+
+func TestDistinctive(t *testing.T) {
+	// Background: term 1 is common everywhere, terms 2 and 3 rarer.
+	bg := NewBackground([]vectorize.Vector{
+		{Terms: []int32{1, 2, 3}, Weights: []float32{100, 10, 10}},
+	})
+	own := map[int32]float64{1: 5, 2: 8}
+	rest := map[int32]float64{1: 5, 3: 8}
+	got := bg.Distinctive(own, rest, 5)
+	if len(got) == 0 || got[0].Term != 2 {
+		t.Fatalf("distinctive = %v, want term 2 first", got)
+	}
+	for _, ts := range got {
+		if ts.Term == 3 || ts.Score <= 0 || math.IsNaN(float64(ts.Score)) {
+			t.Errorf("unexpected %v", ts)
+		}
+	}
+	if bg.Distinctive(own, nil, 5) != nil {
+		t.Error("no other outlet: want no terms")
+	}
+}

@@ -76,6 +76,8 @@ var ArticlesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "similarity", Type: arrow.PrimitiveTypes.Float32},
 	{Name: "source_file", Type: arrow.BinaryTypes.String},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "duplicate_of", Type: arrow.BinaryTypes.String, Nullable: true},
+	{Name: "is_wire_copy", Type: arrow.FixedWidthTypes.Boolean},
 }, nil)
 
 // StoriesSchema is the schema of stories.parquet.
@@ -90,6 +92,20 @@ var StoriesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "last_published", Type: tsUTC, Nullable: true},
 	{Name: "representative_article_id", Type: arrow.BinaryTypes.String},
 	{Name: "cohesion", Type: arrow.PrimitiveTypes.Float32},
+	{Name: "n_independent", Type: arrow.PrimitiveTypes.Int32},
+}, nil)
+
+// StoryOutletsSchema is the schema of story_outlets.parquet.
+var StoryOutletsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "outlet", Type: dictStr},
+	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "first_published", Type: tsUTC, Nullable: true},
+	{Name: "lag_seconds", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "headline", Type: arrow.BinaryTypes.String},
+	{Name: "distinctive_terms", Type: strList},
+	{Name: "scores", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32)},
+	{Name: "n_wire_copies", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
 // RejectsSchema is the schema of rejects.parquet.
@@ -108,6 +124,8 @@ type ArticleRow struct {
 	Similarity                 float32
 	SourceFile                 string
 	SourceLine                 int
+	DuplicateOf                string // empty is null
+	WireCopy                   bool
 }
 
 // StoryRow is one row of stories.parquet.
@@ -119,6 +137,20 @@ type StoryRow struct {
 	First, Last             time.Time // zero is null
 	RepresentativeArticleID string
 	Cohesion                float32
+	NIndependent            int
+}
+
+// StoryOutletRow is one row of story_outlets.parquet.
+type StoryOutletRow struct {
+	StoryID, Outlet  string
+	NArticles        int
+	First            time.Time // zero is null
+	LagSeconds       int64
+	HasLag           bool
+	Headline         string
+	DistinctiveTerms []string
+	Scores           []float32
+	NWireCopies      int
 }
 
 // RejectRow is one row of rejects.parquet.
@@ -183,6 +215,8 @@ func (t *Table) AppendArticle(r ArticleRow) {
 	f[7].(*array.Float32Builder).Append(r.Similarity)
 	appendString(f[8], r.SourceFile, false)
 	f[9].(*array.Int64Builder).Append(int64(r.SourceLine))
+	appendString(f[10], r.DuplicateOf, true)
+	f[11].(*array.BooleanBuilder).Append(r.WireCopy)
 }
 
 // AppendStory adds one row to a table with StoriesSchema.
@@ -199,6 +233,31 @@ func (t *Table) AppendStory(r StoryRow) {
 	appendTime(f[7], r.Last)
 	appendString(f[8], r.RepresentativeArticleID, false)
 	f[9].(*array.Float32Builder).Append(r.Cohesion)
+	f[10].(*array.Int32Builder).Append(int32(r.NIndependent))
+}
+
+// AppendStoryOutlet adds one row to a table with StoryOutletsSchema.
+func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
+	t.row()
+	f := t.b.Fields()
+	appendString(f[0], r.StoryID, false)
+	appendString(f[1], r.Outlet, false)
+	f[2].(*array.Int32Builder).Append(int32(r.NArticles))
+	appendTime(f[3], r.First)
+	if r.HasLag {
+		f[4].(*array.Int64Builder).Append(r.LagSeconds)
+	} else {
+		f[4].AppendNull()
+	}
+	appendString(f[5], r.Headline, false)
+	appendStrings(f[6], r.DistinctiveTerms)
+	lb := f[7].(*array.ListBuilder)
+	lb.Append(true)
+	vb := lb.ValueBuilder().(*array.Float32Builder)
+	for _, x := range r.Scores {
+		vb.Append(x)
+	}
+	f[8].(*array.Int32Builder).Append(int32(r.NWireCopies))
 }
 
 // AppendReject adds one row to a table with RejectsSchema. Raw is stored as

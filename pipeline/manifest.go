@@ -66,6 +66,7 @@ type Counts struct {
 	Stories            int `json:"stories"`
 	CrossOutletStories int `json:"cross_outlet_stories"`
 	Singletons         int `json:"singleton_stories"`
+	WireCopies         int `json:"wire_copies"`
 }
 
 // StageTime is the wall time of one stage.

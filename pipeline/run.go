@@ -45,7 +45,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	}
 	m := r.manifest
 	m.Skipped = skipped
-	tables := buildTables(r.articles, r.ids, r.vec, r.stories, m)
+	tables := buildTables(r, m)
 	tables = append(tables, r.rejects)
 	meta := map[string]string{
 		"storyclust.version":      cfg.Version,
@@ -90,6 +90,7 @@ type processed struct {
 	articles []data.Article
 	ids      []string
 	vec      *vectorize.Result
+	items    []cluster.Item
 	stories  []cluster.Story
 	rejects  *data.Table
 }
@@ -151,7 +152,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	}
 	var done atomic.Int64
 	bar = startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
-	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, Done: &done})
+	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, Done: &done})
 	bar.finish()
 	if err != nil {
 		return nil, err
@@ -161,10 +162,11 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	r.timer.lap("vectorize")
 
 	// Cluster.
-	items := make([]cluster.Item, len(r.articles))
+	r.items = make([]cluster.Item, len(r.articles))
 	for i, a := range r.articles {
-		items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published}
+		r.items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published}
 	}
+	items := r.items
 	var searched atomic.Int64
 	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
 	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched})

@@ -7,32 +7,41 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
-	"github.com/storyclust/storyclust/vectorize"
 )
 
 // storyID names a story by its earliest article, so that the id does not
 // change when later articles join it.
 func storyID(firstArticleID string) string { return "s-" + shortHash(firstArticleID)[:16] }
 
-// buildTables turns the clustered articles into the articles and stories
-// tables, fills the story counts and the top stories of m, and returns the
-// tables in output order.
-func buildTables(articles []data.Article, ids []string, vec *vectorize.Result, stories []cluster.Story, m *Manifest) []*data.Table {
+// distinctiveTerms is how many terms story_outlets lists per outlet.
+const distinctiveTerms = 10
+
+// buildTables turns a processed run into the articles, stories and
+// story_outlets tables, fills the story counts and the top stories of m,
+// and returns the tables in output order.
+func buildTables(r *processed, m *Manifest) []*data.Table {
+	articles, ids, vec, stories := r.articles, r.ids, r.vec, r.stories
+	outletOf := make([]string, len(articles))
+	for i, a := range articles {
+		outletOf[i] = a.Outlet
+	}
+	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories)
+	background := cluster.NewBackground(vec.Counts)
+
 	at := data.NewTable("articles", data.ArticlesSchema)
 	st := data.NewTable("stories", data.StoriesSchema)
+	so := data.NewTable("story_outlets", data.StoryOutletsSchema)
 	storyOf := make([]int, len(articles))
 	sim := make([]float32, len(articles))
 	sids := make([]string, len(stories))
 	var top []StorySummary
 	for s, story := range stories {
 		sids[s] = storyID(ids[story.Members[0]])
-		outlets := map[string]bool{}
+		byOutlet := map[string][]int{}
 		var first, last time.Time
 		for k, i := range story.Members {
 			storyOf[i], sim[i] = s, story.Similarity[k]
-			if o := articles[i].Outlet; o != "" {
-				outlets[o] = true
-			}
+			byOutlet[articles[i].Outlet] = append(byOutlet[articles[i].Outlet], i)
 			if t := articles[i].Published; !t.IsZero() {
 				if first.IsZero() || t.Before(first) {
 					first = t
@@ -42,9 +51,16 @@ func buildTables(articles []data.Article, ids []string, vec *vectorize.Result, s
 				}
 			}
 		}
+		delete(byOutlet, "") // articles without an outlet count for no outlet
+		outlets := outletRows(r, sids[s], byOutlet, first, copyOf, background)
 		names := make([]string, 0, len(outlets))
-		for o := range outlets {
-			names = append(names, o)
+		independent := 0
+		for _, o := range outlets {
+			so.AppendStoryOutlet(o)
+			names = append(names, o.Outlet)
+			if o.NWireCopies < o.NArticles {
+				independent++
+			}
 		}
 		slices.Sort(names)
 		terms := make([]string, len(story.TopTerms))
@@ -56,6 +72,7 @@ func buildTables(articles []data.Article, ids []string, vec *vectorize.Result, s
 			StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
 			NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 			First: first, Last: last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
+			NIndependent: independent,
 		})
 		m.Counts.Stories++
 		if len(names) > 1 {
@@ -71,11 +88,77 @@ func buildTables(articles []data.Article, ids []string, vec *vectorize.Result, s
 	})
 	m.Top = top[:min(5, len(top))]
 	for i, a := range articles {
-		at.AppendArticle(data.ArticleRow{
+		row := data.ArticleRow{
 			ArticleID: ids[i], StoryID: sids[storyOf[i]], Outlet: a.Outlet, Published: a.Published,
 			Title: a.Title, URL: a.URL, Language: vec.Languages[i], Similarity: sim[i],
 			SourceFile: a.SourceFile, SourceLine: a.SourceLine,
-		})
+		}
+		if j := copyOf[i]; j >= 0 {
+			row.DuplicateOf, row.WireCopy = ids[j], true
+			m.Counts.WireCopies++
+		}
+		at.AppendArticle(row)
 	}
-	return []*data.Table{at, st}
+	return []*data.Table{at, st, so}
+}
+
+// outletRows summarises how each outlet covered one story: its articles,
+// when it first reported and how long after the story's first report, its
+// earliest headline, the terms it stressed against the other outlets, and
+// its wire copies. Rows come in order of first report (undated last), ties
+// by outlet name.
+func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background) []data.StoryOutletRow {
+	total := map[int32]float64{}
+	own := map[string]map[int32]float64{}
+	for o, members := range byOutlet {
+		c := map[int32]float64{}
+		for _, i := range members {
+			v := r.vec.Counts[i]
+			for k, t := range v.Terms {
+				c[t] += float64(v.Weights[k])
+				total[t] += float64(v.Weights[k])
+			}
+		}
+		own[o] = c
+	}
+	var rows []data.StoryOutletRow
+	for o, members := range byOutlet {
+		row := data.StoryOutletRow{StoryID: sid, Outlet: o, NArticles: len(members)}
+		earliest := members[0]
+		for _, i := range members {
+			if t := r.articles[i].Published; !t.IsZero() && (row.First.IsZero() || t.Before(row.First)) {
+				row.First, earliest = t, i
+			}
+			if copyOf[i] >= 0 {
+				row.NWireCopies++
+			}
+		}
+		row.Headline = r.articles[earliest].Title
+		if !row.First.IsZero() && !first.IsZero() {
+			row.LagSeconds, row.HasLag = int64(row.First.Sub(first)/time.Second), true
+		}
+		if len(byOutlet) > 1 {
+			rest := make(map[int32]float64, len(total))
+			for t, c := range total {
+				if d := c - own[o][t]; d > 0 {
+					rest[t] = d
+				}
+			}
+			for _, ts := range bg.Distinctive(own[o], rest, distinctiveTerms) {
+				row.DistinctiveTerms = append(row.DistinctiveTerms, r.vec.Terms[ts.Term])
+				row.Scores = append(row.Scores, ts.Score)
+			}
+		}
+		rows = append(rows, row)
+	}
+	slices.SortFunc(rows, func(a, b data.StoryOutletRow) int {
+		if az, bz := a.First.IsZero(), b.First.IsZero(); az != bz {
+			if az {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.Outlet, b.Outlet))
+	})
+	return rows
 }

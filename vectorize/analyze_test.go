@@ -132,3 +132,32 @@ func TestInverseDocumentFrequency(t *testing.T) {
 		}
 	}
 }
+
+func TestSketch(t *testing.T) {
+	body := "Airbus delivered 735 commercial aircraft in 2023, outpacing Boeing for a fifth consecutive year, the European planemaker said on Thursday, as it worked through supply chain problems that have slowed production of its A320neo family and delayed engines from Pratt and Whitney and CFM International."
+	other := "The Bank of England kept interest rates at a 15-year high of 5.25% on Thursday as inflation slowed, and policymakers voted to hold the base rate for a third time, with two members voting for an increase and one for a cut in the benchmark rate."
+	docs := []Doc{
+		{Title: "Airbus beats Boeing", Text: body, Outlet: "Reuters", Language: "en"},
+		{Title: "Airbus tops Boeing deliveries again", Text: body + " Follow us for more.", Outlet: "Yahoo", Language: "en"},
+		{Title: "Bank holds rates", Text: other, Outlet: "AP", Language: "en"},
+		{Title: "Short", Text: "Airbus delivered many jets.", Outlet: "X", Language: "en"},
+	}
+	res, err := Vectorize(context.Background(), docs, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk := res.Sketches
+	if r := Resemblance(sk[0], sk[1]); r < 0.8 {
+		t.Errorf("republished body: resemblance %v, want ≥ 0.8", r)
+	}
+	if r := Resemblance(sk[0], sk[2]); r > 0.2 {
+		t.Errorf("different bodies: resemblance %v, want ≤ 0.2", r)
+	}
+	if sk[3].Valid || Resemblance(sk[3], sk[3]) != 0 {
+		t.Error("a one-line body has a sketch")
+	}
+	again, _ := Vectorize(context.Background(), docs[:1], Config{})
+	if again.Sketches[0] != sk[0] {
+		t.Error("sketch depends on the run")
+	}
+}

@@ -24,6 +24,9 @@ type Config struct {
 	MaxTextBytes int
 	// Workers is the number of goroutines that analyse text. Zero means one.
 	Workers int
+	// KeepCounts keeps each document's raw term counts in Result.Counts,
+	// for comparisons of word use (they cost as much memory as the vectors).
+	KeepCounts bool
 	// Done, when not nil, counts the documents analysed so far, for
 	// progress reports.
 	Done *atomic.Int64
@@ -47,6 +50,12 @@ type Result struct {
 	Languages []string // per document: as given, detected, or the outlet's or collection's most common
 	Detected  int      // documents whose language was detected or inferred
 	Empty     int      // documents left without any token
+	// Counts holds, when Config.KeepCounts is set, each document's term
+	// counts (title words counted TitleWeight times), sorted by term.
+	Counts []Vector
+	// Sketches holds each document's body MinHash sketch, for finding
+	// republished texts (see Sketch).
+	Sketches []Sketch
 }
 
 // boilerplateMinDocs is how many articles of one outlet must share a line
@@ -91,6 +100,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	// whatever the scheduling.
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
 	res.Vectors = make([]Vector, len(docs))
+	res.Sketches = make([]Sketch, len(docs))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(cfg.Workers, 1))
 	for c := range chunks {
@@ -111,6 +121,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					text = stripLines(text, b, seed)
 				}
 				res.Vectors[i] = a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
+				res.Sketches[i] = sketch(cv.terms, a.body)
 				if cfg.Done != nil {
 					cfg.Done.Add(1)
 				}
@@ -137,14 +148,22 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		cv.ids = nil
 	}
 	// Renumber each vector to global ids, sorted, with sublinear tf.
+	if cfg.KeepCounts {
+		res.Counts = make([]Vector, len(docs))
+	}
 	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
 		v := res.Vectors[i]
 		global := chunks[i/chunkDocs].global
 		for k, t := range v.Terms {
 			v.Terms[k] = global[t]
-			v.Weights[k] = float32(1 + math.Log(float64(v.Weights[k])))
 		}
 		sort.Sort(byTerm(v))
+		if cfg.KeepCounts {
+			res.Counts[i] = Vector{Terms: slices.Clone(v.Terms), Weights: slices.Clone(v.Weights)}
+		}
+		for k, w := range v.Weights {
+			v.Weights[k] = float32(1 + math.Log(float64(w)))
+		}
 	}); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,22 @@ meta = pq.read_metadata(f"{out}/stories.parquet").metadata
 check(b"storyclust.threshold" in meta, "parameters in key-value metadata")
 check(pq.ParquetFile(f"{out}/articles.parquet").metadata.row_group(0).column(0).compression == "ZSTD", "ZSTD compression")
 
+check(str(arts["is_wire_copy"].dtype) == "bool", f"pandas articles.is_wire_copy is {arts['is_wire_copy'].dtype}")
+copies = arts[arts["is_wire_copy"]]
+check(copies["duplicate_of"].isin(arts["article_id"]).all() and arts[~arts["is_wire_copy"]]["duplicate_of"].isna().all(),
+      "duplicate_of names an article exactly for wire copies")
+check((stories["n_independent"] <= stories["n_outlets"]).all(), "n_independent <= n_outlets")
+
+so = pd.read_parquet(f"{out}/story_outlets.parquet")
+check(isinstance(so["outlet"].dtype, pd.CategoricalDtype), f"pandas story_outlets.outlet is {so['outlet'].dtype}")
+check(str(so["first_published"].dtype) == "datetime64[us, UTC]", f"pandas story_outlets.first_published is {so['first_published'].dtype}")
+check(all(len(t) == len(s) for t, s in zip(so["distinctive_terms"], so["scores"])), "one score per distinctive term")
+check((so.groupby("story_id").size().reindex(stories["story_id"]).fillna(0).values == stories["n_outlets"].values).all(),
+      "one story_outlets row per outlet of each story")
+check((so["lag_seconds"].dropna() >= 0).all(), "lags are not negative")
+sos = pq.read_schema(f"{out}/story_outlets.parquet")
+check(str(sos.field("scores").type) == "list<element: float>", f"arrow story_outlets.scores is {sos.field('scores').type}")
+
 rejects = pd.read_parquet(f"{out}/rejects.parquet")
 check(list(rejects.columns) == ["source_file", "source_line", "reason", "raw"], f"rejects columns {list(rejects.columns)}")
 
@@ -53,5 +69,8 @@ check(stypes["n_outlets"] == "INTEGER", f"duckdb stories.n_outlets is {stypes['n
 n = con.execute(f"""SELECT count(*) FROM read_parquet('{out}/articles.parquet') a
                     JOIN read_parquet('{out}/stories.parquet') s USING (story_id)""").fetchone()[0]
 check(n == len(arts), "duckdb joins articles to stories")
+otypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/story_outlets.parquet')").fetchall())
+check(otypes["distinctive_terms"] == "VARCHAR[]" and otypes["scores"] == "FLOAT[]", f"duckdb story_outlets lists are {otypes['distinctive_terms']}, {otypes['scores']}")
+check(otypes["lag_seconds"] == "BIGINT", f"duckdb story_outlets.lag_seconds is {otypes['lag_seconds']}")
 rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/rejects.parquet')").fetchall())
 check(rtypes["source_line"] == "BIGINT", f"duckdb rejects.source_line is {rtypes['source_line']}")
