@@ -231,3 +231,36 @@ func TestReadmeSnippets(t *testing.T) {
 		t.Errorf("README has %d python/sql snippets, want a pandas one and a DuckDB one", ran)
 	}
 }
+
+// TestExamples runs the scripts in examples/ on a real run, as a reader of
+// the README would: the pandas one from the command line, the SQL one in
+// DuckDB, both from the folder that holds out/.
+func TestExamples(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	if r := runBin(t, "", "run", "--quiet", "--year", "2024", "--out", filepath.Join(dir, "out"), "../../pipeline/testdata/input"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	examples, _ := filepath.Abs("../../examples")
+
+	cmd := exec.Command(py, filepath.Join(examples, "first_outlet.py"))
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	// The volcano story: AP and Reuters filed on the same (dateline) day.
+	if err != nil || !strings.Contains(string(out), "tie: Associated Press, Reuters") || !strings.Contains(string(out), "Volcano") {
+		t.Errorf("first_outlet.py: %v\n%s", err, out)
+	}
+
+	sql, err := os.ReadFile(filepath.Join(examples, "stressed_terms.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd = exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
+	cmd.Stdin = bytes.NewReader(sql)
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	// The story with the most outlets is the volcano, six outlets.
+	if err != nil || strings.Count(string(out), "\n") != 6 || !strings.Contains(string(out), "'spiegel.de'") {
+		t.Errorf("stressed_terms.sql: %v\n%s", err, out)
+	}
+}
