@@ -18,13 +18,17 @@ build:
 run: build
 	./$(BIN) run --out $(OUT)
 
-## test: install the Go modules and the Python packages the tests use, then test
+## test: install the Go modules, Python packages and Chromium the tests use, then test
 test: test-deps check
 	$(GO) test ./...
 
 test-deps:
 	$(GO) mod download
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
+	@command -v chromium >/dev/null || { \
+		echo "installing Debian's chromium for the report test"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 check:
 	@unformatted=$$(gofmt -l cmd pipeline data vectorize cluster); \

@@ -264,3 +264,86 @@ func TestExamples(t *testing.T) {
 		t.Errorf("stressed_terms.sql: %v\n%s", err, out)
 	}
 }
+
+// chromium returns the headless browser, or skips the test (fails it under
+// CI, where .ci/run installs it).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is required (Debian package chromium)")
+	}
+	t.Skip("chromium not installed (Debian package chromium)")
+	return ""
+}
+
+func headless(t *testing.T, browser string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0"}
+	cmd := exec.Command(browser, append(base, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, errb.String())
+	}
+	return out.String(), errb.String()
+}
+
+// TestReportInChromium opens the HTML report in headless Chromium: the page
+// runs its script without errors and shows the expected stories, outlets,
+// lags and wire-copy marks; a screenshot is kept for a person to look at
+// (in $STORYCLUST_SCREENSHOTS when set).
+func TestReportInChromium(t *testing.T) {
+	browser := chromium(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	if r := runBin(t, "", "run", "--quiet", "--year", "2024", "--out", out, "../../pipeline/testdata/input"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	report := filepath.Join(dir, "report.html")
+	if r := runBin(t, "", "report", out, "-o", report); r.code != 0 || !strings.Contains(r.stdout, "wrote") {
+		t.Fatalf("report: %+v", r)
+	}
+	page, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if regexp.MustCompile(`(?i)(src|href)="(https?:)?//`).Match(page) {
+		t.Error("the report refers to external assets")
+	}
+	dom, logs := headless(t, browser, "--dump-dom", "file://"+report)
+	if !strings.Contains(dom, `data-ready="1"`) || strings.Contains(dom, "data-js-error") {
+		t.Errorf("the page script did not run cleanly:\n%.500s", dom)
+	}
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "CONSOLE") || strings.Contains(line, "Uncaught") {
+			t.Errorf("console: %s", line)
+		}
+	}
+	for _, want := range []string{
+		"Volcano erupts again in Iceland, lava flows into Grindavik", // the story with the most outlets
+		"spiegel.de", "theguardian.com", "+13h", // an outlet and its lag
+		"wire copy ×1", // Yahoo News republished the Reuters Airbus story
+		"4 stories covered by more than one outlet",
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the page does not show %q", want)
+		}
+	}
+	shots := os.Getenv("STORYCLUST_SCREENSHOTS")
+	if shots == "" {
+		shots = dir
+	}
+	shot := filepath.Join(shots, "report.png")
+	headless(t, browser, "--window-size=1280,1600", "--screenshot="+shot, "file://"+report)
+	b, err := os.ReadFile(shot)
+	if err != nil || len(b) < 10_000 || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("screenshot %s: %d bytes, %v", shot, len(b), err)
+	}
+	t.Logf("screenshot: %s", shot)
+}

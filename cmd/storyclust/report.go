@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/storyclust/storyclust/data"
+)
+
+type reportCommand struct {
+	stdout, stderr io.Writer
+}
+
+// Run writes the HTML report of a run's output.
+func (c *reportCommand) Run(ctx context.Context, args []string) error {
+	var out string
+	var opts data.ReportOptions
+	fs := flag.NewFlagSet("storyclust report", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.StringVar(&out, "o", "report.html", "output `file`")
+	fs.StringVar(&opts.Title, "title", "", "page `title` (default: Stories across outlets)")
+	fs.IntVar(&opts.MaxStories, "max-stories", 200, "show at most this many `stories`, those with the most outlets first")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: storyclust report OUT_DIR [-o report.html]
+
+Writes one self-contained HTML file (opens offline, no external assets) from
+the tables of a run: the stories covered by more than one outlet, sortable
+by outlets, articles and time, and for each story its outlets side by side
+with headline, time and lag, distinctive terms, wire-copy marks and a
+timeline of when each outlet published.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	dirs, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: report needs one output directory", errUsage)
+	}
+	o, err := data.ReadOutput(dirs[0])
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := data.WriteReport(&buf, o, opts); err != nil {
+		return err
+	}
+	// Write then rename, like every output.
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".report.*.tmp")
+	if err != nil {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	tmp.Chmod(0o644)
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", out)
+	return nil
+}
