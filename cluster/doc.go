@@ -19,4 +19,7 @@
 //
 // Items without a usable vector stay singletons. Summaries give each story
 // its centroid, each member's cosine to it, and the story's top terms.
+// WireCopies finds the articles of a story that republish another outlet's
+// text, and Background.Distinctive the terms one outlet used more than the
+// others (weighted log-odds with an informative Dirichlet prior).
 package cluster
