@@ -335,6 +335,13 @@ func TestReportInChromium(t *testing.T) {
 			t.Errorf("the page does not show %q", want)
 		}
 	}
+	// Sorting runs in the browser: by articles, ascending, the smallest
+	// cross-outlet story (Airbus, 2 articles) comes first, the volcano last.
+	sorted, _ := headless(t, browser, "--dump-dom", "file://"+report+"#sort=articles:asc")
+	rows := regexp.MustCompile(`<tr data-label="([^"]*)"`).FindAllStringSubmatch(sorted, -1)
+	if len(rows) != 4 || !strings.HasPrefix(rows[0][1], "Airbus") || !strings.HasPrefix(rows[3][1], "Volcano") {
+		t.Errorf("sorted by articles: %v", rows)
+	}
 	shots := os.Getenv("STORYCLUST_SCREENSHOTS")
 	if shots == "" {
 		shots = dir
