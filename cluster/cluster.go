@@ -15,8 +15,8 @@ type Config struct {
 	// Window is how far apart in time two dated articles may be and still
 	// be compared. Zero means DefaultWindow.
 	Window time.Duration
-	// MaxPostings bounds how many earlier items in the window one term may
-	// propose as candidates. Zero means DefaultMaxPostings.
+	// MaxPostings bounds how many of the most recent postings in the window
+	// each query term scans for candidates. Zero means DefaultMaxPostings.
 	MaxPostings int
 	// MaxCandidates bounds how many earlier items each item is compared
 	// with exactly: those sharing the most weight with it. Zero means

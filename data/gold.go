@@ -2,16 +2,10 @@ package data
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
-	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
 // ReadGold reads the gold story label of every row of a labelled JSONL file
@@ -56,44 +50,9 @@ func ReadGold(path, label string, fields FieldMap) (ids, labels []string, err er
 // ReadAssignments reads the article_id and story_id columns of the
 // articles table in dir.
 func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
-	path := filepath.Join(dir, "articles.parquet")
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrInput, err)
-	}
-	defer f.Close()
-	pf, err := file.NewParquetReader(f)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	tbl, err := fr.ReadTable(context.Background())
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	defer tbl.Release()
-	cols := map[string]int{}
-	for i, fd := range tbl.Schema().Fields() {
-		cols[fd.Name] = i
-	}
-	ai, ok1 := cols["article_id"]
-	si, ok2 := cols["story_id"]
-	if !ok1 || !ok2 {
-		return nil, nil, fmt.Errorf("%s: no article_id and story_id columns", path)
-	}
-	tr := array.NewTableReader(tbl, 64<<10)
-	defer tr.Release()
-	for tr.Next() {
-		rec := tr.Record()
-		a, s := rec.Column(ai), rec.Column(si)
-		for i := 0; i < int(rec.NumRows()); i++ {
-			articleIDs = append(articleIDs, cellString(a, i))
-			storyIDs = append(storyIDs, cellString(s, i))
-		}
-	}
-	return articleIDs, storyIDs, nil
+	err = readRows(filepath.Join(dir, "articles.parquet"), func(c cols, i int) {
+		articleIDs = append(articleIDs, c.str("article_id", i))
+		storyIDs = append(storyIDs, c.str("story_id", i))
+	})
+	return articleIDs, storyIDs, err
 }
