@@ -23,8 +23,10 @@ type Config struct {
 	// Format of the output tables; empty means Parquet.
 	Format data.OutputFormat
 
-	// Threshold is the mean cosine similarity at which groups of articles
-	// merge into one story; zero means cluster.DefaultThreshold.
+	// Threshold is the mean calibrated similarity at which groups of articles
+	// merge into one story; zero means cluster.DefaultThreshold. Calibrated
+	// similarities of short or simultaneous articles exceed their cosine, so
+	// values above 1 are meaningful too.
 	Threshold float64
 	// Window is how far apart two dated articles may be and still share a
 	// story; zero means cluster.DefaultWindow.
@@ -85,8 +87,8 @@ func (c Config) Validate() error {
 	if c.Format != "" && c.Format != data.OutputParquet && c.Format != data.OutputArrow {
 		errs = append(errs, fmt.Errorf("format %q: want parquet or arrow", c.Format))
 	}
-	if c.Threshold < 0 || c.Threshold > 1 {
-		errs = append(errs, fmt.Errorf("threshold %v: want a value in (0, 1]", c.Threshold))
+	if c.Threshold < 0 {
+		errs = append(errs, fmt.Errorf("threshold %v: want a positive number", c.Threshold))
 	}
 	if c.Window < 0 {
 		errs = append(errs, fmt.Errorf("window %v: want a positive duration", c.Window))

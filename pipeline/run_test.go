@@ -267,7 +267,7 @@ func TestRunErrors(t *testing.T) {
 		{"missing input", Config{Inputs: []string{filepath.Join(in, "nope.jsonl")}, Out: t.TempDir()}, ErrInput},
 		{"no known files", Config{Inputs: []string{t.TempDir()}, Out: t.TempDir()}, ErrInput},
 		{"output is a file", Config{Inputs: []string{in}, Out: filepath.Join(in, "feeds", "news-please.jsonl")}, ErrOutput},
-		{"bad threshold", Config{Inputs: []string{in}, Threshold: 2, Out: t.TempDir()}, ErrConfig},
+		{"bad threshold", Config{Inputs: []string{in}, Threshold: -1, Out: t.TempDir()}, ErrConfig},
 		{"bad field", Config{Inputs: []string{in}, Fields: []string{"colour=red"}, Out: t.TempDir()}, ErrConfig},
 	}
 	for _, tt := range tests {

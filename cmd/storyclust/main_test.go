@@ -354,3 +354,42 @@ func TestReportInChromium(t *testing.T) {
 	}
 	t.Logf("screenshot: %s", shot)
 }
+
+func TestEval(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "labelled.jsonl")
+	os.WriteFile(file, []byte(`{"id":"a","title":"Volcano erupts near Grindavik in Iceland","outlet":"A","event":"volcano"}
+{"id":"b","title":"Iceland volcano erupts again near Grindavik","outlet":"B","event":"volcano"}
+{"id":"c","title":"Bank of England holds interest rates","outlet":"C","event":"bank"}
+{"id":"d","title":"Interest rates held by the Bank of England","outlet":"D","event":"bank"}
+{"id":"e","title":broken,"event":"lost"}
+`), 0o644)
+	r := runBin(t, "", "eval", "--json", file)
+	if r.code != 0 {
+		t.Fatalf("eval: %+v", r)
+	}
+	var res []struct {
+		File       string
+		BCubedF1   float64
+		GoldGroups int
+		PredGroups int
+		Rejected   int
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatal(err, r.stdout)
+	}
+	// The broken row has no id the scorer can read: four articles, two stories.
+	if len(res) != 1 || res[0].BCubedF1 != 1 || res[0].GoldGroups != 2 || res[0].PredGroups != 2 || res[0].Rejected != 1 {
+		t.Errorf("eval = %+v", res)
+	}
+	out := filepath.Join(dir, "out")
+	if r := runBin(t, "", "run", "--quiet", "--threshold", "50", "--out", out, file); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r = runBin(t, "", "eval", "--pred", out, file)
+	// With a threshold no pair reaches, every article is its own story:
+	// recall 0.5.
+	if r.code != 0 || !regexp.MustCompile(`labelled.jsonl\s+4\s+2\s+4\s+1.000\s+0.500\s+0.667`).MatchString(r.stdout) {
+		t.Errorf("eval --pred:\n%s%s", r.stdout, r.stderr)
+	}
+}
