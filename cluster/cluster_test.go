@@ -215,10 +215,16 @@ func TestDistinctive(t *testing.T) {
 	// Background: term 1 is common everywhere, terms 2 and 3 rarer.
 	bg := NewBackground([]vectorize.Vector{
 		{Terms: []int32{1, 2, 3}, Weights: []float32{100, 10, 10}},
-	})
-	own := map[int32]float64{1: 5, 2: 8}
-	rest := map[int32]float64{1: 5, 3: 8}
-	got := bg.Distinctive(own, rest, 5)
+	}, 4)
+	own := vectorize.Vector{Terms: []int32{1, 2}, Weights: []float32{5, 8}}
+	others := vectorize.Vector{Terms: []int32{1, 3}, Weights: []float32{5, 8}}
+	all := NewAccumulator(4)
+	all.Add(own)
+	all.Add(others)
+	if v := all.Vector(); !slices.Equal(v.Terms, []int32{1, 2, 3}) || !slices.Equal(v.Weights, []float32{10, 8, 8}) || all.Total != 26 {
+		t.Fatalf("accumulated %+v, total %v", v, all.Total)
+	}
+	got := bg.Distinctive(own, all.Sum, all.Total, 5)
 	if len(got) == 0 || got[0].Term != 2 {
 		t.Fatalf("distinctive = %v, want term 2 first", got)
 	}
@@ -227,7 +233,13 @@ func TestDistinctive(t *testing.T) {
 			t.Errorf("unexpected %v", ts)
 		}
 	}
-	if bg.Distinctive(own, nil, 5) != nil {
+	alone := NewAccumulator(4)
+	alone.Add(own)
+	if bg.Distinctive(own, alone.Sum, alone.Total, 5) != nil {
 		t.Error("no other outlet: want no terms")
+	}
+	all.Reset()
+	if all.Total != 0 || all.Sum[2] != 0 || len(all.Vector().Terms) != 0 {
+		t.Error("Reset left sums behind")
 	}
 }

@@ -73,13 +73,14 @@ type TermScore struct {
 
 // Background is the collection's term counts, the prior of the log-odds.
 type Background struct {
-	counts map[int32]float64
+	counts []float64 // by term id
 	total  float64
 }
 
-// NewBackground sums the term counts of every document.
-func NewBackground(counts []vectorize.Vector) *Background {
-	b := &Background{counts: map[int32]float64{}}
+// NewBackground sums the term counts of every document; terms are ids below
+// vocab.
+func NewBackground(counts []vectorize.Vector, vocab int) *Background {
+	b := &Background{counts: make([]float64, vocab)}
 	for _, v := range counts {
 		for k, t := range v.Terms {
 			b.counts[t] += float64(v.Weights[k])
@@ -93,26 +94,27 @@ func NewBackground(counts []vectorize.Vector) *Background {
 // others in the same story, by the weighted log-odds ratio with an
 // informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
 // Words"), as z-scores, highest first; only terms the outlet used, with a
-// score of at least minScore. own and rest are term counts summed over the outlet's
-// articles and over the other outlets' articles in the story.
-func (b *Background) Distinctive(own, rest map[int32]float64, n int) []TermScore {
-	if b.total == 0 || len(rest) == 0 {
+// score of at least minScore. own holds the term counts of the outlet's
+// articles in the story; all, indexed by term, those of every article of the
+// story, summing to nAll; the other outlets' counts are the difference. The
+// cost is the length of own.
+func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float64, n int) []TermScore {
+	var nOwn float64
+	for _, c := range own.Weights {
+		nOwn += float64(c)
+	}
+	nRest := nAll - nOwn
+	if b.total == 0 || nRest <= 0 {
 		return nil
 	}
-	var nOwn, nRest float64
-	for _, c := range own {
-		nOwn += c
-	}
-	for _, c := range rest {
-		nRest += c
-	}
 	var out []TermScore
-	for t, y := range own {
+	for k, t := range own.Terms {
+		y := float64(own.Weights[k])
 		a := priorMass * b.counts[t] / b.total
 		if a == 0 {
 			continue
 		}
-		yr := rest[t]
+		yr := max(all[t]-y, 0)
 		if nOwn+priorMass-y-a <= 0 || nRest+priorMass-yr-a <= 0 {
 			continue // a collection of one term: nothing to compare
 		}
@@ -132,4 +134,44 @@ func (b *Background) Distinctive(own, rest map[int32]float64, n int) []TermScore
 		return int(x.Term - y.Term)
 	})
 	return out[:min(n, len(out))]
+}
+
+// Accumulator sums sparse count vectors into a dense array indexed by term,
+// and reads the sum back sparse. It is reused across stories.
+type Accumulator struct {
+	Sum     []float64 // by term; zero outside the terms added since Reset
+	Total   float64
+	touched []int32
+}
+
+// NewAccumulator returns an accumulator for term ids below vocab.
+func NewAccumulator(vocab int) *Accumulator { return &Accumulator{Sum: make([]float64, vocab)} }
+
+// Add adds v's counts.
+func (a *Accumulator) Add(v vectorize.Vector) {
+	for k, t := range v.Terms {
+		if a.Sum[t] == 0 {
+			a.touched = append(a.touched, t)
+		}
+		a.Sum[t] += float64(v.Weights[k])
+		a.Total += float64(v.Weights[k])
+	}
+}
+
+// Vector returns the sums as a sparse vector sorted by term.
+func (a *Accumulator) Vector() vectorize.Vector {
+	slices.Sort(a.touched)
+	v := vectorize.Vector{Terms: slices.Clone(a.touched), Weights: make([]float32, len(a.touched))}
+	for k, t := range v.Terms {
+		v.Weights[k] = float32(a.Sum[t])
+	}
+	return v
+}
+
+// Reset clears the sums.
+func (a *Accumulator) Reset() {
+	for _, t := range a.touched {
+		a.Sum[t] = 0
+	}
+	a.touched, a.Total = a.touched[:0], 0
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -153,19 +154,33 @@ func readRows(path string, fn func(c cols, i int)) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	rr, err := fr.GetRecordReader(context.Background(), nil, nil)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	// Row group by row group: each has its own dictionaries, which pqarrow
+	// cannot concatenate into one record reader ("not implemented").
+	columns := make([]int, pf.MetaData().Schema.NumColumns())
+	for i := range columns {
+		columns[i] = i
 	}
-	defer rr.Release()
-	for rr.Next() {
-		rec := rr.Record()
-		c := cols{rec: rec, index: map[string]int{}}
-		for i, fd := range rec.Schema().Fields() {
-			c.index[fd.Name] = i
+	for g := 0; g < pf.NumRowGroups(); g++ {
+		tbl, err := fr.RowGroup(g).ReadTable(context.Background(), columns)
+		if err != nil {
+			return fmt.Errorf("%s: row group %d: %w", path, g, err)
 		}
-		for i := 0; i < int(rec.NumRows()); i++ {
-			fn(c, i)
+		tr := array.NewTableReader(tbl, 64<<10)
+		for tr.Next() {
+			rec := tr.Record()
+			c := cols{rec: rec, index: map[string]int{}}
+			for i, fd := range rec.Schema().Fields() {
+				c.index[fd.Name] = i
+			}
+			for i := 0; i < int(rec.NumRows()); i++ {
+				fn(c, i)
+			}
+		}
+		err = tr.Err()
+		tr.Release()
+		tbl.Release()
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
 	return nil

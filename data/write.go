@@ -29,8 +29,11 @@ const (
 // Ext returns the file name extension of the format, with the dot.
 func (f OutputFormat) Ext() string { return "." + string(f) }
 
-// rowGroupRows is the number of rows per Parquet row group.
-var rowGroupRows = 1 << 20
+// rowGroupRows is the number of rows per Parquet row group. Each row group
+// is written as one batch (see Stage), and Arrow v15's writer reallocates
+// its level buffers as a batch grows, which made 1M-row batches of list
+// columns take seconds.
+var rowGroupRows = 16 << 10
 
 // Table is a named Arrow schema with rows appended through its builder. Rows
 // are cut into records of at most rowGroupRows rows, each written as one

@@ -159,6 +159,12 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	}
 	m.Counts.EmptyVectors = r.vec.Empty
 	m.Counts.LanguageDetected = r.vec.Detected
+	// No output needs the article text any more: let it go, it is most of
+	// the memory the articles hold.
+	for i := range r.articles {
+		r.articles[i].Text = ""
+	}
+	docs = nil
 	r.timer.lap("vectorize")
 
 	// Cluster.

@@ -26,7 +26,8 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 		outletOf[i] = a.Outlet
 	}
 	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories)
-	background := cluster.NewBackground(vec.Counts)
+	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
+	storySum, outletSum := cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))
 
 	at := data.NewTable("articles", data.ArticlesSchema)
 	st := data.NewTable("stories", data.StoriesSchema)
@@ -52,7 +53,7 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 			}
 		}
 		delete(byOutlet, "") // articles without an outlet count for no outlet
-		outlets := outletRows(r, sids[s], byOutlet, first, copyOf, background)
+		outlets := outletRows(r, sids[s], byOutlet, first, copyOf, background, storySum, outletSum)
 		names := make([]string, 0, len(outlets))
 		independent := 0
 		for _, o := range outlets {
@@ -107,22 +108,24 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 // earliest headline, the terms it stressed against the other outlets, and
 // its wire copies. Rows come in order of first report (undated last), ties
 // by outlet name.
-func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background) []data.StoryOutletRow {
-	total := map[int32]float64{}
-	own := map[string]map[int32]float64{}
-	for o, members := range byOutlet {
-		c := map[int32]float64{}
-		for _, i := range members {
-			v := r.vec.Counts[i]
-			for k, t := range v.Terms {
-				c[t] += float64(v.Weights[k])
-				total[t] += float64(v.Weights[k])
+func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) []data.StoryOutletRow {
+	names := make([]string, 0, len(byOutlet))
+	for o := range byOutlet {
+		names = append(names, o)
+	}
+	slices.Sort(names) // sums in a fixed order: the same floats every run
+	compare := len(byOutlet) > 1
+	if compare {
+		for _, o := range names {
+			for _, i := range byOutlet[o] {
+				story.Add(r.vec.Counts[i])
 			}
 		}
-		own[o] = c
+		defer story.Reset()
 	}
 	var rows []data.StoryOutletRow
-	for o, members := range byOutlet {
+	for _, o := range names {
+		members := byOutlet[o]
 		row := data.StoryOutletRow{StoryID: sid, Outlet: o, NArticles: len(members)}
 		earliest := members[0]
 		for _, i := range members {
@@ -137,17 +140,15 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 		if !row.First.IsZero() && !first.IsZero() {
 			row.LagSeconds, row.HasLag = int64(row.First.Sub(first)/time.Second), true
 		}
-		if len(byOutlet) > 1 {
-			rest := make(map[int32]float64, len(total))
-			for t, c := range total {
-				if d := c - own[o][t]; d > 0 {
-					rest[t] = d
-				}
+		if compare {
+			for _, i := range members {
+				outlet.Add(r.vec.Counts[i])
 			}
-			for _, ts := range bg.Distinctive(own[o], rest, distinctiveTerms) {
+			for _, ts := range bg.Distinctive(outlet.Vector(), story.Sum, story.Total, distinctiveTerms) {
 				row.DistinctiveTerms = append(row.DistinctiveTerms, r.vec.Terms[ts.Term])
 				row.Scores = append(row.Scores, ts.Score)
 			}
+			outlet.Reset()
 		}
 		rows = append(rows, row)
 	}
