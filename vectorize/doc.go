@@ -14,6 +14,12 @@
 // lines an outlet repeats across its articles (boilerplate) and the outlet's
 // own name, so that articles do not resemble each other by outlet.
 //
+// Documents are analysed in parallel chunks, each with a local vocabulary;
+// the chunk vocabularies are merged in order, so term ids are the order of
+// first occurrence whatever the scheduling. Each document also gets a
+// MinHash Sketch of its body's word 4-grams, for finding republished texts,
+// and, on request, its raw term counts, for comparing word use.
+//
 // A Vector holds term ids in increasing order with float32 weights; the
 // vectors returned by Vectorize are owned by the caller and never modified
 // again by this package. A document with no usable token gets an empty
