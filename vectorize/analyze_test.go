@@ -161,3 +161,34 @@ func TestSketch(t *testing.T) {
 		t.Error("sketch depends on the run")
 	}
 }
+
+// A term found in every document weighs zero and leaves the vectors; the
+// counts, which share term ids with the vectors, keep it.
+func TestCommonTermLeavesVectorsNotCounts(t *testing.T) {
+	docs := []Doc{
+		{Title: "common alpha", Language: "en"},
+		{Title: "common beta", Language: "en"},
+		{Title: "common gamma delta", Language: "en"},
+	}
+	res, err := Vectorize(context.Background(), docs, Config{KeepCounts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range docs {
+		for _, id := range res.Vectors[i].Terms {
+			if res.Terms[id] == "common" {
+				t.Errorf("vector %d keeps the term found everywhere", i)
+			}
+		}
+		var words []string
+		for _, id := range res.Counts[i].Terms {
+			words = append(words, res.Terms[id])
+		}
+		if !slices.Contains(words, "common") || len(res.Counts[i].Terms) != len(res.Counts[i].Weights) {
+			t.Errorf("counts %d = %v, want the common term too", i, words)
+		}
+		if n := Norm(res.Vectors[i]); math.Abs(n-1) > 1e-6 {
+			t.Errorf("vector %d norm %v", i, n)
+		}
+	}
+}

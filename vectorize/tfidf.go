@@ -159,7 +159,9 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		}
 		sort.Sort(byTerm(v))
 		if cfg.KeepCounts {
-			res.Counts[i] = Vector{Terms: slices.Clone(v.Terms), Weights: slices.Clone(v.Weights)}
+			// The counts share the term ids with the vector; weigh does not
+			// write to them.
+			res.Counts[i] = Vector{Terms: v.Terms, Weights: slices.Clone(v.Weights)}
 		}
 		for k, w := range v.Weights {
 			v.Weights[k] = float32(1 + math.Log(float64(w)))
@@ -241,33 +243,33 @@ func inverseDocumentFrequency(vecs []Vector, df []int) ([]float64, error) {
 // unit length, leaving out zero weights (terms found in every document).
 func weigh(v Vector, idf []float64) Vector {
 	var ss float64
+	zeros := 0
 	for k, t := range v.Terms {
 		x := float64(v.Weights[k]) * idf[t]
 		ss += x * x
+		if x == 0 {
+			zeros++
+		}
 	}
 	if ss == 0 {
 		return Vector{}
 	}
 	norm := math.Sqrt(ss)
-	out := Vector{Terms: v.Terms[:0], Weights: v.Weights[:0]} // in place
+	// Weights are scaled in place; the term ids are kept as they are (they
+	// may be shared with the counts) unless some weight is zero.
+	out := Vector{Terms: v.Terms, Weights: v.Weights[:0]}
+	if zeros > 0 {
+		out.Terms = make([]int32, 0, len(v.Terms)-zeros)
+	}
 	for k, t := range v.Terms {
 		if x := float64(v.Weights[k]) * idf[t]; x != 0 {
-			out.Terms = append(out.Terms, t)
+			if zeros > 0 {
+				out.Terms = append(out.Terms, t)
+			}
 			out.Weights = append(out.Weights, float32(x/norm))
 		}
 	}
 	return out
-}
-
-func termID(vocab map[string]int32, terms *[]string, df *[]int, tok string) int32 {
-	id, ok := vocab[tok]
-	if !ok {
-		id = int32(len(*terms))
-		vocab[tok] = id
-		*terms = append(*terms, tok)
-		*df = append(*df, 0)
-	}
-	return id
 }
 
 // inferLanguages fills empty languages with the most common language of the
