@@ -143,6 +143,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	r.timer.lap("read")
 
 	r.articles, r.ids = dedupe(articles, &m.Counts)
+	files, articles = nil, nil // only r.articles holds the texts from here on
 	countDates(r.articles, m)
 
 	// Vectorize.
