@@ -7,6 +7,7 @@ one run. `make bench` runs it; see docs/PERFORMANCE.md.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,6 +65,14 @@ def main():
     args = ap.parse_args()
     work = args.dir or tempfile.mkdtemp(prefix="storyclust-bench-")
     os.makedirs(work, exist_ok=True)
+    try:
+        bench(args, work)
+    finally:
+        if not args.dir:
+            shutil.rmtree(work, ignore_errors=True)  # the corpora take gigabytes
+
+
+def bench(args, work):
     vocab = ["--vocab", args.vocab] if os.path.isdir(args.vocab) else []
     print(f"machine: {os.cpu_count()} CPUs; corpora in {work}")
     print(f"{'articles':>9} {'wall s':>7} {'art/s':>8} {'MB/s':>6} {'peak MiB':>8} {'read':>6} {'vector':>6} {'cluster':>7} {'write':>6} {'B3 F1':>6}")
