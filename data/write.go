@@ -119,6 +119,42 @@ var RejectsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "raw", Type: arrow.BinaryTypes.String},
 }, nil)
 
+// LabelledSchema is the schema of a labelled input corpus written as
+// Parquet (by storyclust synth): the fields the readers map, and the gold
+// event.
+var LabelledSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "id", Type: arrow.BinaryTypes.String},
+	{Name: "outlet", Type: dictStr},
+	{Name: "published", Type: tsUTC, Nullable: true},
+	{Name: "title", Type: arrow.BinaryTypes.String},
+	{Name: "text", Type: arrow.BinaryTypes.String},
+	{Name: "url", Type: arrow.BinaryTypes.String},
+	{Name: "language", Type: dictStr},
+	{Name: "event", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// LabelledRow is one row of a table with LabelledSchema.
+type LabelledRow struct {
+	ID, Outlet       string
+	Published        time.Time
+	Title, Text, URL string
+	Language, Event  string
+}
+
+// AppendLabelled adds one row to a table with LabelledSchema.
+func (t *Table) AppendLabelled(r LabelledRow) {
+	t.row()
+	f := t.b.Fields()
+	appendString(f[0], r.ID, false)
+	appendString(f[1], r.Outlet, false)
+	appendTime(f[2], r.Published)
+	appendString(f[3], r.Title, false)
+	appendString(f[4], r.Text, false)
+	appendString(f[5], r.URL, false)
+	appendString(f[6], r.Language, false)
+	appendString(f[7], r.Event, false)
+}
+
 // ArticleRow is one row of articles.parquet.
 type ArticleRow struct {
 	ArticleID, StoryID, Outlet string

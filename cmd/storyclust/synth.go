@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
@@ -27,10 +29,10 @@ func (c *synthCommand) Run(ctx context.Context, args []string) error {
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random `seed`; the same seed gives the same corpus")
 	fs.IntVar(&cfg.Days, "days", 28, "`days` the corpus spans")
 	fs.IntVar(&cfg.Outlets, "outlets", 400, "number of `outlets`")
-	fs.StringVar(&out, "out", "", "output `file` (.jsonl); - for standard output")
+	fs.StringVar(&out, "out", "", "output `file`: .jsonl, or .parquet; - for JSONL on standard output")
 	fs.Var(&vocab, "vocab", "JSONL or text `file` whose word frequencies shape the corpus (default: the embedded sample); repeatable")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `Usage: storyclust synth --articles N [--seed S] --out FILE.jsonl
+		fmt.Fprint(fs.Output(), `Usage: storyclust synth --articles N [--seed S] --out FILE.jsonl|FILE.parquet
 
 Writes a synthetic news corpus with gold story labels (field "event"), for
 benchmarks: events with their own key terms and names, covered by several of
@@ -53,6 +55,14 @@ Flags:
 		return err
 	}
 	cfg.Vocabulary = texts
+	if strings.HasSuffix(out, ".parquet") {
+		n, err := synth.WriteParquet(filepath.Dir(out), strings.TrimSuffix(filepath.Base(out), ".parquet"), synth.New(cfg))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stderr, "wrote %d articles to %s\n", n, out)
+		return nil
+	}
 	w := io.Writer(c.stdout)
 	if out != "-" {
 		f, err := os.Create(out)

@@ -2,8 +2,13 @@ package synth
 
 import (
 	"bytes"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 func TestDeterministic(t *testing.T) {
@@ -66,5 +71,51 @@ func TestShape(t *testing.T) {
 	}
 	if headlines < 500 || long < 200 || wire == 0 {
 		t.Errorf("headline-only %d, long %d, wire copies %d: want all kinds", headlines, long, wire)
+	}
+}
+
+// TestParquetMatchesJSONL writes the same corpus both ways and reads both
+// back with the job's readers: the same articles come out.
+func TestParquetMatchesJSONL(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := WriteParquet(dir, "c", New(Config{Articles: 700, Seed: 3})); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "c.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	WriteJSONL(f, New(Config{Articles: 700, Seed: 3}))
+	f.Close()
+	read := func(name string) []data.Article {
+		srcs, _, err := data.Sources([]string{filepath.Join(dir, name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := data.Open(srcs[0], data.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer in.Close()
+		var out []data.Article
+		for {
+			a, err := in.Read()
+			if err == io.EOF {
+				return out
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, a)
+		}
+	}
+	p, j := read("c.parquet"), read("c.jsonl")
+	if len(p) != 700 || len(j) != 700 {
+		t.Fatalf("read %d from Parquet, %d from JSONL", len(p), len(j))
+	}
+	for i := range p {
+		if p[i].ID != j[i].ID || p[i].Title != j[i].Title || p[i].Text != j[i].Text || p[i].Outlet != j[i].Outlet || !p[i].Published.Equal(j[i].Published) {
+			t.Fatalf("article %d differs:\n%+v\n%+v", i, p[i], j[i])
+		}
 	}
 }

@@ -3,6 +3,7 @@ package synth
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/storyclust/storyclust/data"
 	"io"
 	"time"
 )
@@ -36,4 +37,27 @@ func WriteJSONL(w io.Writer, g *Generator) (int, error) {
 		n++
 	}
 	return n, bw.Flush()
+}
+
+// WriteParquet writes the articles of g to dir/name.parquet (through a
+// temporary file) with data.LabelledSchema.
+func WriteParquet(dir, name string, g *Generator) (int, error) {
+	t := data.NewTable(name, data.LabelledSchema)
+	n := 0
+	for {
+		a, ok := g.Next()
+		if !ok {
+			break
+		}
+		t.AppendLabelled(data.LabelledRow{
+			ID: a.ID, Outlet: a.Outlet, Published: a.Published, Title: a.Title, Text: a.Text,
+			URL: a.URL, Language: a.Language, Event: a.Event,
+		})
+		n++
+	}
+	st, err := t.Stage(dir, data.OutputParquet, map[string]string{"storyclust.synth": "1"})
+	if err != nil {
+		return 0, err
+	}
+	return n, st.Commit()
 }
