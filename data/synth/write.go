@@ -3,9 +3,10 @@ package synth
 import (
 	"bufio"
 	"encoding/json"
-	"github.com/storyclust/storyclust/data"
 	"io"
 	"time"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 // WriteJSONL writes the articles of g as JSONL in the layout of the
