@@ -44,8 +44,8 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
 
 Reads news articles, groups coverage of the same event from different outlets
-into stories, and writes articles, stories and rejects tables plus
-_manifest.json to the output directory.
+into stories, and writes the articles, stories, story_outlets and rejects
+tables plus _manifest.json to the output directory.
 
 INPUT is a file, a directory (walked recursively) or - (JSONL on standard
 input). Formats are told by extension, .gz for any: .jsonl/.ndjson/.json,
@@ -88,11 +88,11 @@ Flags:
 
 // jobFlags binds the flags that shape clustering, shared by run and eval.
 func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
-	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean `similarity` at which articles join one story: the cosine for two long undated articles; headlines and dated articles need less (scaled by length and date); higher makes smaller, tighter stories")
-	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story (articles without a date are compared with all)")
+	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean `similarity` at which articles join one story: the cosine for two long undated articles; headlines and articles published close together need less (scaled by length and time apart), so values above 1 are meaningful; higher makes smaller, tighter stories")
+	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story, and the scale of the time factor (articles without a date are compared with all)")
 	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
 	fs.Var(fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
-	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one (default: the year in the file name, else of the file's modification time)")
+	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one, unless the file name holds a YYYY-MM-DD date (default: the file's modification time)")
 	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed (default: keep them without a date)")
 	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
 	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
