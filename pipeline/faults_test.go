@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +107,26 @@ func TestStaleTempFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("stale temporary file still there: %v", err)
+	}
+}
+
+// TestConcurrentRuns: while one run holds the output directory, a second
+// fails at once with a clear message, and succeeds once the first is done.
+func TestConcurrentRuns(t *testing.T) {
+	out := t.TempDir()
+	unlock, err := lockOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), testConfig(copyTree(t), out))
+	if !errors.Is(err, ErrOutput) || !strings.Contains(err.Error(), "another run is writing") {
+		t.Fatalf("second run: err = %v, want ErrOutput naming the other run", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 1 {
+		t.Errorf("the refused run left %d files, want only the lock", len(entries))
+	}
+	unlock()
+	if _, err := Run(context.Background(), testConfig(copyTree(t), out)); err != nil {
+		t.Fatalf("after the first run: %v", err)
 	}
 }

@@ -39,6 +39,11 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	if err := checkOutputDir(cfg.Out); err != nil {
 		return nil, err
 	}
+	unlock, err := lockOutput(cfg.Out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	r, err := process(ctx, cfg, srcs)
 	if err != nil {
 		return nil, err

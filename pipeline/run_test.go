@@ -252,8 +252,8 @@ func TestRunManifest(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := "_manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; strings.Join(names, " ") != want {
-		t.Errorf("output files = %v, want %s (no temporary files left)", names, want)
+	if want := ".storyclust.lock _manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; strings.Join(names, " ") != want {
+		t.Errorf("output files = %v, want %s (the lock, and no temporary files)", names, want)
 	}
 }
 

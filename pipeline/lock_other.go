@@ -1,0 +1,6 @@
+//go:build !unix
+
+package pipeline
+
+// lockOutput does nothing where flock is not available.
+func lockOutput(dir string) (unlock func(), err error) { return func() {}, nil }
