@@ -28,17 +28,20 @@ func Summarize(items []Item, labels []int, topTerms int) []Story {
 	for i, l := range labels {
 		stories[l].Members = append(stories[l].Members, i)
 	}
-	acc := map[int32]float64{}
+	var vocab int32
+	for i := range items {
+		if t := items[i].Vec.Terms; len(t) > 0 {
+			vocab = max(vocab, t[len(t)-1]+1)
+		}
+	}
+	acc := NewAccumulator(int(vocab))
 	for s := range stories {
 		st := &stories[s]
-		clear(acc)
 		for _, m := range st.Members {
-			v := items[m].Vec
-			for k, t := range v.Terms {
-				acc[t] += float64(v.Weights[k])
-			}
+			acc.Add(items[m].Vec)
 		}
-		st.Centroid = unit(acc)
+		st.Centroid = unit(acc.Vector())
+		acc.Reset()
 		st.Similarity = make([]float32, len(st.Members))
 		best := -1.0
 		var sum float64
@@ -57,22 +60,19 @@ func Summarize(items []Item, labels []int, topTerms int) []Story {
 	return stories
 }
 
-// unit returns the L2-normalised vector of the sums in acc.
-func unit(acc map[int32]float64) vectorize.Vector {
-	terms := make([]int32, 0, len(acc))
+// unit returns v scaled to unit length. The squares are summed in term
+// order, so the same sums give the same bits on every run.
+func unit(v vectorize.Vector) vectorize.Vector {
 	var ss float64
-	for t, w := range acc {
-		terms = append(terms, t)
-		ss += w * w
+	for _, w := range v.Weights {
+		ss += float64(w) * float64(w)
 	}
 	if ss == 0 {
 		return vectorize.Vector{}
 	}
-	slices.Sort(terms)
 	norm := math.Sqrt(ss)
-	v := vectorize.Vector{Terms: terms, Weights: make([]float32, len(terms))}
-	for k, t := range terms {
-		v.Weights[k] = float32(acc[t] / norm)
+	for k, w := range v.Weights {
+		v.Weights[k] = float32(float64(w) / norm)
 	}
 	return v
 }
