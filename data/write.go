@@ -314,6 +314,33 @@ func (t *Table) AppendReject(r RejectRow) {
 	appendString(f[3], strings.ToValidUTF8(string(raw), "\uFFFD"), false)
 }
 
+// WriteFileAtomic writes b to path through a temporary file in the same
+// folder (synced, then renamed), so a reader sees the old file or the whole
+// new one, and a failed write leaves nothing behind.
+func WriteFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes files private
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
 // Staged is a table written to a temporary file beside its final name.
 type Staged struct {
 	Temp, Path string

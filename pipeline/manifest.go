@@ -3,8 +3,9 @@ package pipeline
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 // Manifest describes one run: what was read, with which parameters, what came
@@ -89,25 +90,7 @@ func writeManifest(dir string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "._manifest.*.tmp")
-	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, "_manifest.json"))
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	if err := data.WriteFileAtomic(filepath.Join(dir, "_manifest.json"), append(b, '\n')); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil

@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/storyclust/storyclust/data"
 )
@@ -54,24 +52,8 @@ Flags:
 	if err := data.WriteReport(&buf, o, opts); err != nil {
 		return err
 	}
-	// Write then rename, like every output.
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".report.*.tmp")
-	if err != nil {
+	if err := data.WriteFileAtomic(out, buf.Bytes()); err != nil {
 		return fmt.Errorf("%w: %w", errUsage, err)
-	}
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	tmp.Chmod(0o644)
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		os.Remove(tmp.Name())
-		return err
 	}
 	fmt.Fprintf(c.stdout, "wrote %s\n", out)
 	return nil
