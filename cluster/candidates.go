@@ -163,7 +163,8 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	it := &x.items[i]
 	dated := !it.Time.IsZero()
 	sc.touched = sc.touched[:0]
-	for _, k := range queryTerms(it.Vec, maxQueryTerms, sc.qterms[:0]) {
+	sc.qterms = queryTerms(it.Vec, maxQueryTerms, sc.qterms[:0]) // reuse the buffer
+	for _, k := range sc.qterms {
 		p := x.postings[it.Vec.Terms[k]]
 		// Only items before i: the postings of later items of the block
 		// are at the end.
