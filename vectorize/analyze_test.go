@@ -192,3 +192,58 @@ func TestCommonTermLeavesVectorsNotCounts(t *testing.T) {
 		}
 	}
 }
+
+// A collection vectorised in two parts, the second with the first's
+// document frequencies as its prior, weighs the second part exactly as the
+// whole collection vectorised at once does.
+func TestPriorDocFreq(t *testing.T) {
+	docs := []Doc{
+		{Title: "Flood warning issued for the river valley", Outlet: "a"},
+		{Title: "River flood forces evacuation in the valley", Outlet: "b"},
+		{Title: "Central bank raises interest rates again", Outlet: "c"},
+		{Title: "Interest rates rise as bank fights inflation", Outlet: "d"},
+		{Title: "Valley residents return after the flood", Outlet: "e"},
+		{Title: "Bank rates and the river", Outlet: "f"},
+	}
+	ctx := context.Background()
+	whole, err := Vectorize(ctx, docs, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := Vectorize(ctx, docs[:3], Config{Prior: &DocFreq{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.DocFreq.Docs != 3 || first.DocFreq.Terms["flood"] != 2 || first.DocFreq.Terms["bank"] != 1 {
+		t.Fatalf("first part's document frequencies: %d docs, flood %d, bank %d; want 3, 2, 1",
+			first.DocFreq.Docs, first.DocFreq.Terms["flood"], first.DocFreq.Terms["bank"])
+	}
+	// The second run sees the third document again, already counted.
+	again := append([]Doc{docs[2]}, docs[3:]...)
+	again[0].Counted = true
+	second, err := Vectorize(ctx, again, Config{Prior: first.DocFreq})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.DocFreq.Docs != 6 || second.DocFreq.Terms["bank"] != 3 {
+		t.Fatalf("after the second part: %d docs, bank in %d; want 6 and 3", second.DocFreq.Docs, second.DocFreq.Terms["bank"])
+	}
+	weights := func(r *Result, i int) map[string]float32 {
+		m := map[string]float32{}
+		for k, term := range r.Vectors[i].Terms {
+			m[r.Terms[term]] = r.Vectors[i].Weights[k]
+		}
+		return m
+	}
+	for k := range again {
+		got, want := weights(second, k), weights(whole, 2+k)
+		if len(got) != len(want) {
+			t.Fatalf("doc %d: %v, want %v", 2+k, got, want)
+		}
+		for term, w := range want {
+			if math.Abs(float64(got[term]-w)) > 1e-6 {
+				t.Errorf("doc %d term %q: weight %v, want %v", 2+k, term, got[term], w)
+			}
+		}
+	}
+}

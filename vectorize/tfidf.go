@@ -30,6 +30,17 @@ type Config struct {
 	// Done, when not nil, counts the documents analysed so far, for
 	// progress reports.
 	Done *atomic.Int64
+	// Prior, when not nil, holds the document frequencies of the documents
+	// seen by earlier runs: the idf is then taken over those documents and
+	// the ones given here that are not marked Counted, and Result.DocFreq
+	// holds the sum. Prior is not modified.
+	Prior *DocFreq
+}
+
+// DocFreq is how many documents of a collection contain each term.
+type DocFreq struct {
+	Docs  int
+	Terms map[string]int
 }
 
 const (
@@ -41,6 +52,9 @@ const (
 type Doc struct {
 	Title, Text, Outlet string
 	Language            string // as given; empty to detect
+	// Counted marks a document already counted in Config.Prior, so that
+	// it is not counted twice.
+	Counted bool
 }
 
 // Result holds the vectors of a collection of documents.
@@ -56,6 +70,9 @@ type Result struct {
 	// Sketches holds each document's body MinHash sketch, for finding
 	// republished texts (see Sketch).
 	Sketches []Sketch
+	// DocFreq holds, when Config.Prior is set, the prior frequencies plus
+	// those of the documents not marked Counted.
+	DocFreq *DocFreq
 }
 
 // boilerplateMinDocs is how many articles of one outlet must share a line
@@ -170,16 +187,28 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	df := make([]int, len(res.Terms))
-	for _, v := range res.Vectors {
+	for i, v := range res.Vectors {
+		if cfg.Prior != nil && docs[i].Counted {
+			continue
+		}
 		for _, t := range v.Terms {
 			df[t]++
 		}
+	}
+	if cfg.Prior != nil {
+		res.DocFreq = addDocFreq(cfg.Prior, docs, res.Terms, df)
 	}
 	if len(res.Terms) == 0 {
 		res.Empty = len(docs)
 		return res, nil
 	}
-	idf, err := inverseDocumentFrequency(res.Vectors, df)
+	var idf []float64
+	var err error
+	if cfg.Prior != nil {
+		idf = priorIDF(res.DocFreq, res.Terms)
+	} else {
+		idf, err = inverseDocumentFrequency(res.Vectors, df)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +266,38 @@ func inverseDocumentFrequency(vecs []Vector, df []int) ([]float64, error) {
 		idf[t] = w.At(t, 0)
 	}
 	return idf, nil
+}
+
+// addDocFreq returns prior plus the frequencies df of the documents not
+// marked Counted.
+func addDocFreq(prior *DocFreq, docs []Doc, terms []string, df []int) *DocFreq {
+	sum := &DocFreq{Docs: prior.Docs, Terms: make(map[string]int, len(prior.Terms)+len(terms))}
+	for t, n := range prior.Terms {
+		sum.Terms[t] = n
+	}
+	for _, d := range docs {
+		if !d.Counted {
+			sum.Docs++
+		}
+	}
+	for t, n := range df {
+		if n > 0 {
+			sum.Terms[terms[t]] += n
+		}
+	}
+	return sum
+}
+
+// priorIDF returns the weight of each term over the documents counted in
+// df, by the formula of nlp's TfidfTransformer (see
+// inverseDocumentFrequency). The transformer fits only on a matrix of the
+// documents at hand, and earlier runs' documents are kept as counts alone.
+func priorIDF(df *DocFreq, terms []string) []float64 {
+	idf := make([]float64, len(terms))
+	for t, term := range terms {
+		idf[t] = math.Log(float64(1+df.Docs) / float64(1+df.Terms[term]))
+	}
+	return idf
 }
 
 // weigh multiplies a term-frequency vector by idf and normalises it to
