@@ -2,10 +2,13 @@ package data
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -22,45 +25,127 @@ type Output struct {
 	StoryOutlets []StoryOutletRow
 }
 
-// ReadOutput reads the articles, stories and story_outlets Parquet tables
-// written to dir by a run.
+// ReadOutput reads the articles, stories and story_outlets tables written
+// to dir by a run: one Parquet file per table, or, from scheduled runs, a
+// folder of Hive partitions per table.
 func ReadOutput(dir string) (*Output, error) {
 	var out Output
-	err := readRows(filepath.Join(dir, "articles.parquet"), func(c cols, i int) {
-		out.Articles = append(out.Articles, ArticleRow{
-			ArticleID: c.str("article_id", i), StoryID: c.str("story_id", i), Outlet: c.str("outlet", i),
-			Published: c.time("published_at", i), Title: c.str("title", i), URL: c.str("url", i),
-			Language: c.str("language", i), DuplicateOf: c.str("duplicate_of", i), WireCopy: c.bool("is_wire_copy", i),
-		})
-	})
-	if err == nil {
-		err = readRows(filepath.Join(dir, "stories.parquet"), func(c cols, i int) {
-			out.Stories = append(out.Stories, StoryRow{
-				StoryID: c.str("story_id", i), Label: c.str("label", i), TopTerms: c.strs("top_terms", i),
-				NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
-				First: c.time("first_published", i), Last: c.time("last_published", i),
-				RepresentativeArticleID: c.str("representative_article_id", i), NIndependent: c.int("n_independent", i),
-			})
-		})
+	var err error
+	if out.Articles, err = readTable(dir, "articles", ReadArticles); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		err = readRows(filepath.Join(dir, "story_outlets.parquet"), func(c cols, i int) {
-			r := StoryOutletRow{
-				StoryID: c.str("story_id", i), Outlet: c.str("outlet", i), NArticles: c.int("n_articles", i),
-				First: c.time("first_published", i), Headline: c.str("headline", i),
-				DistinctiveTerms: c.strs("distinctive_terms", i), Scores: c.floats("scores", i),
-				NWireCopies: c.int("n_wire_copies", i),
-			}
-			if col := c.col("lag_seconds"); col != nil && !col.IsNull(i) {
-				r.LagSeconds, r.HasLag = col.(*array.Int64).Value(i), true
-			}
-			out.StoryOutlets = append(out.StoryOutlets, r)
-		})
+	if out.Stories, err = readTable(dir, "stories", ReadStories); err != nil {
+		return nil, err
 	}
-	if err != nil {
+	if out.StoryOutlets, err = readTable(dir, "story_outlets", ReadStoryOutlets); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// readTable reads dir/name.parquet, else every Parquet file under dir/name
+// in path order.
+func readTable[R any](dir, name string, read func(string) ([]R, error)) ([]R, error) {
+	flat := filepath.Join(dir, name+".parquet")
+	if _, err := os.Stat(flat); err == nil {
+		return read(flat)
+	}
+	parts, err := PartitionFiles(filepath.Join(dir, name))
+	if err != nil {
+		return nil, err
+	}
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("%w: no %s table in %s", ErrInput, name, dir)
+	}
+	var rows []R
+	for _, p := range parts {
+		r, err := read(p)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+// PartitionFiles lists the Parquet files under dir (a table written as
+// Hive partitions), sorted by path. Names starting with "." or "_" are
+// skipped, as pyarrow and DuckDB skip them.
+func PartitionFiles(dir string) ([]string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir && (strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".parquet") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return files, err
+}
+
+// ReadArticles reads a Parquet file written with ArticlesSchema.
+func ReadArticles(path string) ([]ArticleRow, error) {
+	var rows []ArticleRow
+	err := readRows(path, func(c cols, i int) {
+		r := ArticleRow{
+			ArticleID: c.str("article_id", i), StoryID: c.str("story_id", i), Outlet: c.str("outlet", i),
+			Published: c.time("published_at", i), Title: c.str("title", i), URL: c.str("url", i),
+			Language: c.str("language", i), SourceFile: c.str("source_file", i), SourceLine: c.int("source_line", i),
+			DuplicateOf: c.str("duplicate_of", i), WireCopy: c.bool("is_wire_copy", i),
+		}
+		if a, ok := c.col("similarity").(*array.Float32); ok {
+			r.Similarity = a.Value(i)
+		}
+		rows = append(rows, r)
+	})
+	return rows, err
+}
+
+// ReadStories reads a Parquet file written with StoriesSchema.
+func ReadStories(path string) ([]StoryRow, error) {
+	var rows []StoryRow
+	err := readRows(path, func(c cols, i int) {
+		r := StoryRow{
+			StoryID: c.str("story_id", i), Label: c.str("label", i), TopTerms: c.strs("top_terms", i),
+			NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
+			First: c.time("first_published", i), Last: c.time("last_published", i),
+			RepresentativeArticleID: c.str("representative_article_id", i), NIndependent: c.int("n_independent", i),
+		}
+		if a, ok := c.col("cohesion").(*array.Float32); ok {
+			r.Cohesion = a.Value(i)
+		}
+		rows = append(rows, r)
+	})
+	return rows, err
+}
+
+// ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
+func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
+	var rows []StoryOutletRow
+	err := readRows(path, func(c cols, i int) {
+		r := StoryOutletRow{
+			StoryID: c.str("story_id", i), Outlet: c.str("outlet", i), NArticles: c.int("n_articles", i),
+			First: c.time("first_published", i), Headline: c.str("headline", i),
+			DistinctiveTerms: c.strs("distinctive_terms", i), Scores: c.floats("scores", i),
+			NWireCopies: c.int("n_wire_copies", i),
+		}
+		if col := c.col("lag_seconds"); col != nil && !col.IsNull(i) {
+			r.LagSeconds, r.HasLag = col.(*array.Int64).Value(i), true
+		}
+		rows = append(rows, r)
+	})
+	return rows, err
 }
 
 // cols gives access to one record's columns by name.
