@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 )
 
 // ReadGold reads the gold story label of every row of a labelled JSONL file
@@ -50,9 +49,17 @@ func ReadGold(path, label string, fields FieldMap) (ids, labels []string, err er
 // ReadAssignments reads the article_id and story_id columns of the
 // articles table in dir.
 func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
-	err = readRows(filepath.Join(dir, "articles.parquet"), func(c cols, i int) {
-		articleIDs = append(articleIDs, c.str("article_id", i))
-		storyIDs = append(storyIDs, c.str("story_id", i))
+	type pair struct{ article, story string }
+	pairs, err := readTable(dir, "articles", func(path string) ([]pair, error) {
+		var ps []pair
+		err := readRows(path, func(c cols, i int) {
+			ps = append(ps, pair{c.str("article_id", i), c.str("story_id", i)})
+		})
+		return ps, err
 	})
+	for _, p := range pairs {
+		articleIDs = append(articleIDs, p.article)
+		storyIDs = append(storyIDs, p.story)
+	}
 	return articleIDs, storyIDs, err
 }

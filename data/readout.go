@@ -72,8 +72,17 @@ func readTable[R any](dir, name string, read func(string) ([]R, error)) ([]R, er
 // Hive partitions), sorted by path. Names starting with "." or "_" are
 // skipped, as pyarrow and DuckDB skip them.
 func PartitionFiles(dir string) ([]string, error) {
+	// The table folder of scheduled runs is a link into the current
+	// version, which WalkDir would not follow.
+	dir, err := filepath.EvalSymlinks(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
 	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -88,9 +97,6 @@ func PartitionFiles(dir string) ([]string, error) {
 		}
 		return nil
 	})
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
 	return files, err
 }
 

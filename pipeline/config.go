@@ -44,6 +44,12 @@ type Config struct {
 	// MaxArticleBytes rejects larger rows; zero means data.DefaultMaxArticleBytes.
 	MaxArticleBytes int
 
+	// State is the state directory of scheduled runs; empty means a
+	// one-off run. With a state, each run adds its articles to the stories
+	// of the runs before, and Out holds their accumulated output as Hive
+	// partitions (see runScheduled).
+	State string
+
 	// Workers bounds parallelism; zero means GOMAXPROCS.
 	Workers int
 	// Progress receives progress output (a bar when it is a terminal, plain
@@ -101,6 +107,9 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 0 {
 		errs = append(errs, fmt.Errorf("workers %d: want a positive number", c.Workers))
+	}
+	if c.State != "" && c.Format == data.OutputArrow {
+		errs = append(errs, errors.New("format arrow: scheduled runs (a state directory) write Parquet only"))
 	}
 	if c.Year < 0 || c.Year > 9999 {
 		errs = append(errs, fmt.Errorf("year %d: want a four-digit year", c.Year))

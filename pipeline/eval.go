@@ -48,7 +48,7 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 			return nil, err
 		}
 		cfg.Progress = nil
-		r, err := process(ctx, cfg, srcs)
+		r, err := process(ctx, cfg, srcs, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -69,4 +69,45 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 	}
 	res.Scores = cluster.Score(goldLabels, pred)
 	return res, nil
+}
+
+// Agreement is how far the stories of one output agree with those of a
+// reference output, over the articles both hold.
+type Agreement struct {
+	Reference, Other string
+	// OnlyReference and OnlyOther count articles in one output only.
+	OnlyReference, OnlyOther int
+	Scores                   cluster.Scores
+}
+
+// Compare scores the stories in the output directory other against those
+// in reference as if they were gold labels: B-cubed F1 is 1 when the two
+// group the articles alike, whatever the story ids.
+func Compare(reference, other string) (*Agreement, error) {
+	refIDs, refStories, err := data.ReadAssignments(reference)
+	if err != nil {
+		return nil, err
+	}
+	ids, stories, err := data.ReadAssignments(other)
+	if err != nil {
+		return nil, err
+	}
+	storyOf := make(map[string]string, len(ids))
+	for i, id := range ids {
+		storyOf[id] = stories[i]
+	}
+	a := &Agreement{Reference: reference, Other: other}
+	var gold, pred []string
+	for i, id := range refIDs {
+		s, ok := storyOf[id]
+		if !ok {
+			a.OnlyReference++
+			continue
+		}
+		gold, pred = append(gold, refStories[i]), append(pred, s)
+		delete(storyOf, id)
+	}
+	a.OnlyOther = len(storyOf)
+	a.Scores = cluster.Score(gold, pred)
+	return a, nil
 }

@@ -19,6 +19,12 @@ const lockName = ".storyclust.lock"
 // outputs. The second run fails at once with ErrOutput. The lock goes with
 // the process, also when it is killed.
 func lockOutput(dir string) (unlock func(), err error) {
+	return lockDir(dir, "another run is writing to %q")
+}
+
+// lockDir takes an exclusive lock on dir or fails at once with ErrOutput
+// and busy (formatted with dir) when another process holds it.
+func lockDir(dir, busy string) (unlock func(), err error) {
 	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
@@ -26,7 +32,7 @@ func lockOutput(dir string) (unlock func(), err error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%w: another run is writing to %q", ErrOutput, dir)
+			return nil, fmt.Errorf("%w: "+busy, ErrOutput, dir)
 		}
 		return nil, fmt.Errorf("%w: lock %q: %w", ErrOutput, dir, err)
 	}

@@ -11,17 +11,23 @@ import (
 // Manifest describes one run: what was read, with which parameters, what came
 // out, and how long each stage took. It is written last, as _manifest.json.
 //
-// The counts add up: Read = Clustered + Rejected + DuplicatesDropped.
+// The counts add up: Read = Clustered + Rejected + DuplicatesDropped +
+// AlreadySeen.
 type Manifest struct {
-	Version    string         `json:"version"`
-	StartedAt  string         `json:"started_at"`
-	Parameters Parameters     `json:"parameters"`
-	Inputs     []InputRecord  `json:"inputs"`
-	Skipped    []string       `json:"skipped_files,omitempty"`
-	Counts     Counts         `json:"counts"`
-	Seconds    []StageTime    `json:"seconds"`
-	Outputs    []string       `json:"outputs"`
-	Top        []StorySummary `json:"top_stories"`
+	Version   string `json:"version"`
+	StartedAt string `json:"started_at"`
+	// RunID numbers scheduled runs on one state directory; empty for a
+	// one-off run.
+	RunID         string         `json:"run_id,omitempty"`
+	PreviousRunID string         `json:"previous_run_id,omitempty"`
+	State         string         `json:"state,omitempty"`
+	Parameters    Parameters     `json:"parameters"`
+	Inputs        []InputRecord  `json:"inputs"`
+	Skipped       []string       `json:"skipped_files,omitempty"`
+	Counts        Counts         `json:"counts"`
+	Seconds       []StageTime    `json:"seconds"`
+	Outputs       []string       `json:"outputs"`
+	Top           []StorySummary `json:"top_stories"`
 	// FirstRejects shows the first rejects as "file:line: reason"; the
 	// rejects table has them all.
 	FirstRejects []string `json:"first_rejects,omitempty"`
@@ -52,10 +58,19 @@ type InputRecord struct {
 
 // Counts are the run's article counts.
 type Counts struct {
-	Read              int `json:"read"`
+	Read int `json:"read"`
+	// Clustered counts the articles read that this run wrote: in a
+	// scheduled run, the new ones and the Updated ones.
 	Clustered         int `json:"clustered"`
 	Rejected          int `json:"rejected"`
 	DuplicatesDropped int `json:"duplicates_dropped"`
+	// AlreadySeen counts articles an earlier scheduled run wrote with the
+	// same content: they are not added again. Updated counts those whose
+	// content changed: their rows are replaced. Carried counts the live
+	// articles of earlier runs that were clustered again with this run's.
+	AlreadySeen int `json:"already_seen,omitempty"`
+	Updated     int `json:"updated,omitempty"`
+	Carried     int `json:"carried_from_state,omitempty"`
 
 	Undated          int `json:"undated"`
 	DatesAssumedUTC  int `json:"dates_assumed_utc"`
@@ -84,13 +99,16 @@ type StorySummary struct {
 	NOutlets  int    `json:"n_outlets"`
 }
 
+// manifestFile is the manifest's name in the output directory.
+const manifestFile = "_manifest.json"
+
 // writeManifest writes m to dir/_manifest.json through a temporary file.
 func writeManifest(dir string, m *Manifest) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := data.WriteFileAtomic(filepath.Join(dir, "_manifest.json"), append(b, '\n')); err != nil {
+	if err := data.WriteFileAtomic(filepath.Join(dir, manifestFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil

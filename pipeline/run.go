@@ -44,20 +44,26 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 	defer unlock()
-	r, err := process(ctx, cfg, srcs)
+	if cfg.State != "" {
+		return runScheduled(ctx, cfg, srcs, skipped)
+	}
+	if isScheduledOutput(cfg.Out) {
+		return nil, fmt.Errorf("%w: %q holds the output of scheduled runs: pass their --state, or write to another directory", ErrOutput, cfg.Out)
+	}
+	r, err := process(ctx, cfg, srcs, nil)
 	if err != nil {
 		return nil, err
 	}
 	m := r.manifest
 	m.Skipped = skipped
-	tables := buildTables(r, m)
-	tables = append(tables, r.rejects)
-	meta := map[string]string{
-		"storyclust.version":      cfg.Version,
-		"storyclust.threshold":    strconv.FormatFloat(cfg.Threshold, 'g', -1, 64),
-		"storyclust.window":       cfg.Window.String(),
-		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
+	sink, tables := tableSink()
+	buildTables(r, firstArticleIDs(r.ids, r.stories), m, sink)
+	rejects := data.NewTable("rejects", data.RejectsSchema)
+	for _, rj := range r.rejects {
+		rejects.AppendReject(rj)
 	}
+	tables = append(tables, rejects)
+	meta := tableMeta(cfg)
 	// Every table is written in full before any replaces its previous
 	// version, so a failed run (a full disk) leaves the old output whole.
 	var staged []data.Staged
@@ -84,6 +90,16 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	return m, nil
 }
 
+// tableMeta is the key-value metadata of every output table.
+func tableMeta(cfg Config) map[string]string {
+	return map[string]string{
+		"storyclust.version":      cfg.Version,
+		"storyclust.threshold":    strconv.FormatFloat(cfg.Threshold, 'g', -1, 64),
+		"storyclust.window":       cfg.Window.String(),
+		"storyclust.title_weight": strconv.FormatFloat(cfg.TitleWeight, 'g', -1, 64),
+	}
+}
+
 // maxShownRejects is how many rejects the manifest quotes.
 const maxShownRejects = 10
 
@@ -97,11 +113,16 @@ type processed struct {
 	vec      *vectorize.Result
 	items    []cluster.Item
 	stories  []cluster.Story
-	rejects  *data.Table
+	rejects  []data.RejectRow
+	// carried is set in scheduled runs: how the articles relate to the
+	// state (see state.merge).
+	carried *carried
 }
 
-// process reads, vectorises and clusters; cfg has its defaults set.
-func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, error) {
+// process reads, vectorises and clusters; cfg has its defaults set. With a
+// state (a scheduled run), the articles read are merged with the state's
+// live articles before they are vectorised, and their texts are kept.
+func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*processed, error) {
 	fields, _ := data.ParseFieldMap(cfg.Fields)
 	m := &Manifest{
 		Version:   cfg.Version,
@@ -128,13 +149,12 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 		return nil, err
 	}
 	var articles []data.Article
-	r.rejects = data.NewTable("rejects", data.RejectsSchema)
 	for _, f := range files {
 		m.Inputs = append(m.Inputs, f.input)
 		m.Counts.Read += f.read
 		m.Counts.Rejected += len(f.rejects)
 		for _, rj := range f.rejects {
-			r.rejects.AppendReject(rj)
+			r.rejects = append(r.rejects, rj)
 			if len(m.FirstRejects) < maxShownRejects {
 				where := rj.SourceFile
 				if rj.SourceLine > 0 {
@@ -150,25 +170,37 @@ func process(ctx context.Context, cfg Config, srcs []data.Source) (*processed, e
 	r.articles, r.ids = dedupe(articles, &m.Counts)
 	files, articles = nil, nil // only r.articles holds the texts from here on
 	countDates(r.articles, m)
+	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true}
+	if st != nil {
+		r.carried = st.merge(r)
+		vcfg.Prior = st.docFreq
+	}
 
 	// Vectorize.
 	docs := make([]vectorize.Doc, len(r.articles))
 	for i, a := range r.articles {
 		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
+		if r.carried != nil {
+			docs[i].Counted = r.carried.counted[i]
+		}
 	}
 	var done atomic.Int64
+	vcfg.Done = &done
 	bar = startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
-	r.vec, err = vectorize.Vectorize(ctx, docs, vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, Done: &done})
+	r.vec, err = vectorize.Vectorize(ctx, docs, vcfg)
 	bar.finish()
 	if err != nil {
 		return nil, err
 	}
 	m.Counts.EmptyVectors = r.vec.Empty
 	m.Counts.LanguageDetected = r.vec.Detected
-	// No output needs the article text any more: let it go, it is most of
-	// the memory the articles hold.
-	for i := range r.articles {
-		r.articles[i].Text = ""
+	// No output needs the article text any more (the state keeps it for
+	// the next scheduled run): let it go, it is most of the memory the
+	// articles hold.
+	if st == nil {
+		for i := range r.articles {
+			r.articles[i].Text = ""
+		}
 	}
 	docs = nil
 	r.timer.lap("vectorize")
@@ -298,19 +330,22 @@ func dedupe(articles []data.Article, c *Counts) ([]data.Article, []string) {
 		seen[id] = true
 		kept = append(kept, keyed{articles[i], id})
 	}
-	slices.SortFunc(kept, func(x, y keyed) int {
-		if xz, yz := x.a.Published.IsZero(), y.a.Published.IsZero(); xz != yz {
-			if xz {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Or(x.a.Published.Compare(y.a.Published), cmp.Compare(x.id, y.id))
-	})
+	slices.SortFunc(kept, func(x, y keyed) int { return canonical(&x.a, &y.a, x.id, y.id) })
 	out := make([]data.Article, len(kept))
 	ids := make([]string, len(kept))
 	for i, k := range kept {
 		out[i], ids[i] = k.a, k.id
 	}
 	return out, ids
+}
+
+// canonical orders articles: undated first, then by time, ties by id.
+func canonical(a, b *data.Article, aID, bID string) int {
+	if az, bz := a.Published.IsZero(), b.Published.IsZero(); az != bz {
+		if az {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(aID, bID))
 }

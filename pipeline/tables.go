@@ -16,10 +16,35 @@ func storyID(firstArticleID string) string { return "s-" + shortHash(firstArticl
 // distinctiveTerms is how many terms story_outlets lists per outlet.
 const distinctiveTerms = 10
 
-// buildTables turns a processed run into the articles, stories and
-// story_outlets tables, fills the story counts and the top stories of m,
-// and returns the tables in output order.
-func buildTables(r *processed, m *Manifest) []*data.Table {
+// rowSink receives the rows of a run's tables.
+type rowSink struct {
+	article     func(data.ArticleRow)
+	story       func(data.StoryRow)
+	storyOutlet func(data.StoryOutletRow)
+}
+
+// tableSink appends rows to the articles, stories and story_outlets tables.
+func tableSink() (rowSink, []*data.Table) {
+	at := data.NewTable("articles", data.ArticlesSchema)
+	st := data.NewTable("stories", data.StoriesSchema)
+	so := data.NewTable("story_outlets", data.StoryOutletsSchema)
+	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet}, []*data.Table{at, st, so}
+}
+
+// firstArticleIDs names each story by its earliest article.
+func firstArticleIDs(ids []string, stories []cluster.Story) []string {
+	sids := make([]string, len(stories))
+	for s, story := range stories {
+		sids[s] = storyID(ids[story.Members[0]])
+	}
+	return sids
+}
+
+// buildTables turns a processed run, with its stories named by sids, into
+// rows of the articles, stories and story_outlets tables (each story's row
+// before its outlets' rows) and fills the story counts and the top stories
+// of m.
+func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	articles, ids, vec, stories := r.articles, r.ids, r.vec, r.stories
 	outletOf := make([]string, len(articles))
 	for i, a := range articles {
@@ -29,15 +54,10 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
 	storySum, outletSum := cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))
 
-	at := data.NewTable("articles", data.ArticlesSchema)
-	st := data.NewTable("stories", data.StoriesSchema)
-	so := data.NewTable("story_outlets", data.StoryOutletsSchema)
 	storyOf := make([]int, len(articles))
 	sim := make([]float32, len(articles))
-	sids := make([]string, len(stories))
 	var top []StorySummary
 	for s, story := range stories {
-		sids[s] = storyID(ids[story.Members[0]])
 		byOutlet := map[string][]int{}
 		var first, last time.Time
 		for k, i := range story.Members {
@@ -57,7 +77,6 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 		names := make([]string, 0, len(outlets))
 		independent := 0
 		for _, o := range outlets {
-			so.AppendStoryOutlet(o)
 			names = append(names, o.Outlet)
 			if o.NWireCopies < o.NArticles {
 				independent++
@@ -69,12 +88,15 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 			terms[k] = vec.Terms[t]
 		}
 		rep := story.Representative
-		st.AppendStory(data.StoryRow{
+		out.story(data.StoryRow{
 			StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
 			NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 			First: first, Last: last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
 			NIndependent: independent,
 		})
+		for _, o := range outlets {
+			out.storyOutlet(o)
+		}
 		m.Counts.Stories++
 		if len(names) > 1 {
 			m.Counts.CrossOutletStories++
@@ -98,9 +120,8 @@ func buildTables(r *processed, m *Manifest) []*data.Table {
 			row.DuplicateOf, row.WireCopy = ids[j], true
 			m.Counts.WireCopies++
 		}
-		at.AppendArticle(row)
+		out.article(row)
 	}
-	return []*data.Table{at, st, so}
 }
 
 // outletRows summarises how each outlet covered one story: its articles,

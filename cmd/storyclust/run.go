@@ -37,6 +37,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
 	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
+	fs.StringVar(&cfg.State, "state", "", "state `directory` of scheduled runs: each run adds its articles to the stories of the runs before, and --out holds the accumulated output as Hive partitions")
 	jobFlags(fs, &cfg, &fields)
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (for go tool pprof)")
@@ -51,6 +52,13 @@ INPUT is a file, a directory (walked recursively) or - (JSONL on standard
 input). Formats are told by extension, .gz for any: .jsonl/.ndjson/.json,
 .csv, .tsv, .parquet, .txt (one article per file). With no INPUT the sample
 corpus embedded in the binary is used.
+
+With --state, runs are scheduled runs (from cron): each adds its articles to
+the stories of the runs before, which keep their ids, and --out holds the
+output of all runs as one dataset of Hive partitions (articles/date=…/,
+stories/date=…/, story_outlets/date=…/, story_lineage/run=…/,
+rejects/run=…/) that a run replaces as a whole. Articles seen before are not
+added again; changed ones are updated.
 
 Flags:
 `)
@@ -125,6 +133,9 @@ func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
 	c := m.Counts
 	fmt.Fprintf(w, "wrote %s: %s, _manifest.json\n", abs, strings.Join(m.Outputs, ", "))
 	fmt.Fprintf(w, "articles read:        %d (%d clustered, %d rejected, %d duplicates dropped)\n", c.Read, c.Clustered, c.Rejected, c.DuplicatesDropped)
+	if m.RunID != "" {
+		fmt.Fprintf(w, "run %s:           %d seen before, %d updated, %d carried from earlier runs\n", m.RunID, c.AlreadySeen, c.Updated, c.Carried)
+	}
 	fmt.Fprintf(w, "stories:              %d (%d single articles)\n", c.Stories, c.Singletons)
 	fmt.Fprintf(w, "cross-outlet stories: %d\n", c.CrossOutletStories)
 	fmt.Fprintf(w, "rejects:              %d\n", c.Rejected)

@@ -1,0 +1,400 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/storyclust/storyclust/data"
+)
+
+// scheduledTables are the tables of scheduled runs' output, each a folder
+// of Hive partitions: articles by publication date, stories and
+// story_outlets by the date of the story's first article, story_lineage
+// and rejects by run.
+var scheduledTables = []string{"articles", "stories", "story_outlets", "story_lineage", "rejects"}
+
+// runScheduled runs the job with a state directory: it clusters the new
+// articles together with the state's live ones, names the stories so that
+// they keep their ids (see nameStories), and publishes the new output and
+// state. It is called with the output directory locked.
+//
+// The output directory holds the accumulated output of all runs as one
+// dataset. Each run writes a new version of it (see snapshots): the
+// partitions it changes are written anew, the others are hard links to the
+// previous version's files. Then it writes the new state, and its manifest
+// last; publishing the state is the commit, after which the output is
+// published. A run killed before the commit changes nothing; one killed
+// after it is completed by the next run (see loadState).
+func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped []string) (*Manifest, error) {
+	out, err := filepath.Abs(cfg.Out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	sdir, err := filepath.Abs(cfg.State)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	if err := os.MkdirAll(sdir, 0o755); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	unlock, err := lockDir(sdir, "another run is using the state in %q")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	outSnaps, stateSnaps := snapshots{out}, snapshots{sdir}
+	st, err := loadState(stateSnaps, outSnaps)
+	if err != nil {
+		return nil, err
+	}
+	run, err := nextRun(st.info.RunID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
+	}
+	r, err := process(ctx, cfg, srcs, st)
+	if err != nil {
+		return nil, err
+	}
+	m := r.manifest
+	m.Skipped = skipped
+	m.RunID, m.PreviousRunID, m.State = run, st.info.RunID, sdir
+	c := r.carried
+	sids, lineage := nameStories(run, r.ids, r.stories, c.previous)
+
+	// The rows this run writes, and those of earlier runs they replace.
+	w := newPartitionWriter()
+	buildTables(r, sids, m, w.sink())
+	for _, id := range r.ids {
+		w.articles.drop[id] = true
+		if s, ok := st.seen[id]; ok {
+			w.articles.touch[s.Partition] = true
+		}
+	}
+	for id, u := range c.frozen {
+		w.articles.touch[st.seen[id].Partition] = true
+		st.seen[id] = data.SeenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
+	}
+	w.articles.patch = func(a data.ArticleRow) data.ArticleRow {
+		if u, ok := c.frozen[a.ArticleID]; ok {
+			n := u.article
+			a.Outlet, a.Published, a.Title, a.URL = n.Outlet, n.Published, n.Title, n.URL
+			a.SourceFile, a.SourceLine = n.SourceFile, n.SourceLine
+			if n.Language != "" {
+				a.Language = n.Language
+			}
+		}
+		return a
+	}
+	firstOf := map[string]time.Time{}
+	for _, l := range st.live {
+		t, ok := firstOf[l.StoryID]
+		if p := l.Article.Published; !ok || !p.IsZero() && (t.IsZero() || p.Before(t)) {
+			firstOf[l.StoryID] = p
+		}
+	}
+	for sid, t := range firstOf {
+		w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
+		w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
+	}
+	for _, sid := range sids {
+		w.stories.drop[sid], w.outlets.drop[sid] = true, true
+	}
+	// Each run has its partition of lineage and rejects, empty or not.
+	w.lineage.rows["run="+run], w.rejects.rows["run="+run] = lineage, r.rejects
+
+	// The next state: the horizon moves to the latest date read, and the
+	// stories whose latest article is within the window before it stay
+	// live with all their articles.
+	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
+	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
+	limit := time.Now().UTC().Add(24 * time.Hour)
+	for i, a := range r.articles {
+		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
+			next.info.Horizon = a.Published
+		}
+		next.seen[r.ids[i]] = data.SeenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
+	}
+	cutoff := next.info.Horizon.Add(-cfg.Window)
+	for s, story := range r.stories {
+		var last time.Time
+		for _, i := range story.Members {
+			if p := r.articles[i].Published; p.After(last) {
+				last = p
+			}
+		}
+		if last.IsZero() || last.Before(cutoff) {
+			continue
+		}
+		next.info.LiveStories++
+		for _, i := range story.Members {
+			next.live = append(next.live, data.LiveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
+		}
+	}
+	next.info.Documents = next.docFreq.Docs
+	next.info.LiveArticles, next.info.SeenArticles = len(next.live), len(next.seen)
+	r.timer.lap("lineage")
+
+	meta := tableMeta(cfg)
+	meta["storyclust.run_id"] = run
+	prevDir := ""
+	if st.info.RunID != "" {
+		prevDir = outSnaps.path(st.info.RunID)
+	}
+	outDir, err := outSnaps.create(run)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	if err := w.write(prevDir, outDir, meta); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	m.Outputs = scheduledTables
+	crashPoint("output-written")
+	stateDir, err := stateSnaps.create(run)
+	if err == nil {
+		err = next.save(stateDir, meta)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
+	}
+	crashPoint("state-written")
+	r.timer.lap("write")
+	if err := writeManifest(outDir, m); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	if err := stateSnaps.publish(run); err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
+	}
+	crashPoint("state-published")
+	if err := linkTables(out); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	if err := outSnaps.publish(run); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	}
+	crashPoint("output-published")
+	stateSnaps.prune(run, st.info.RunID)
+	outSnaps.prune(run, st.info.RunID)
+	return m, nil
+}
+
+// linkTables makes out/TABLE and out/_manifest.json symbolic links into
+// the published version, where they are not yet.
+func linkTables(out string) error {
+	for _, name := range append(slices.Clone(scheduledTables), manifestFile) {
+		link := filepath.Join(out, name)
+		if fi, err := os.Lstat(link); err == nil {
+			if fi.Mode()&os.ModeSymlink == 0 {
+				return fmt.Errorf("%q is in the way of the link to the current output", link)
+			}
+			continue
+		}
+		if err := os.Symlink(filepath.Join(currentLink, name), link); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// crashPoint kills the process when STORYCLUST_CRASH names point: the
+// crash tests use it to stop a run between the steps of its commit.
+func crashPoint(point string) {
+	if os.Getenv("STORYCLUST_CRASH") == point {
+		p, _ := os.FindProcess(os.Getpid())
+		p.Kill()
+		select {}
+	}
+}
+
+// partitionWriter collects the rows of a scheduled run by table and
+// partition.
+type partitionWriter struct {
+	articles *partitions[data.ArticleRow]
+	stories  *partitions[data.StoryRow]
+	outlets  *partitions[data.StoryOutletRow]
+	lineage  *partitions[data.LineageRow]
+	rejects  *partitions[data.RejectRow]
+	storyAt  map[string]string // story id -> partition, for its outlet rows
+}
+
+func newPartitionWriter() *partitionWriter {
+	w := &partitionWriter{storyAt: map[string]string{}}
+	w.articles = newPartitions("articles", data.ArticlesSchema, (*data.Table).AppendArticle, data.ReadArticles,
+		func(a data.ArticleRow) string { return a.ArticleID },
+		func(a data.ArticleRow) string { return dateKey(a.Published) },
+		func(a, b data.ArticleRow) int {
+			return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ArticleID, b.ArticleID))
+		})
+	w.stories = newPartitions("stories", data.StoriesSchema, (*data.Table).AppendStory, data.ReadStories,
+		func(s data.StoryRow) string { return s.StoryID },
+		func(s data.StoryRow) string { return dateKey(s.First) },
+		func(a, b data.StoryRow) int {
+			return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.StoryID, b.StoryID))
+		})
+	w.outlets = newPartitions("story_outlets", data.StoryOutletsSchema, (*data.Table).AppendStoryOutlet, data.ReadStoryOutlets,
+		func(o data.StoryOutletRow) string { return o.StoryID },
+		func(o data.StoryOutletRow) string { return w.storyAt[o.StoryID] },
+		func(a, b data.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) })
+	w.lineage = newPartitions("story_lineage", data.LineageSchema, (*data.Table).AppendLineage, nil, nil, nil, nil)
+	w.rejects = newPartitions("rejects", data.RejectsSchema, (*data.Table).AppendReject, nil, nil, nil, nil)
+	return w
+}
+
+func (w *partitionWriter) sink() rowSink {
+	return rowSink{
+		article: func(a data.ArticleRow) { w.articles.add(dateKey(a.Published), a) },
+		story: func(s data.StoryRow) {
+			w.storyAt[s.StoryID] = dateKey(s.First)
+			w.stories.add(dateKey(s.First), s)
+		},
+		storyOutlet: func(o data.StoryOutletRow) { w.outlets.add(w.storyAt[o.StoryID], o) },
+	}
+}
+
+func (w *partitionWriter) write(prev, next string, meta map[string]string) error {
+	if err := w.articles.write(prev, next, meta); err != nil {
+		return err
+	}
+	if err := w.stories.write(prev, next, meta); err != nil {
+		return err
+	}
+	if err := w.outlets.write(prev, next, meta); err != nil {
+		return err
+	}
+	if err := w.lineage.write(prev, next, meta); err != nil {
+		return err
+	}
+	return w.rejects.write(prev, next, meta)
+}
+
+// partitions is one table of the output of scheduled runs: the rows this
+// run adds, by partition, and which rows of the previous version they
+// replace.
+type partitions[R any] struct {
+	name   string
+	schema *arrow.Schema
+	append func(*data.Table, R)
+	read   func(string) ([]R, error)
+	key    func(R) string   // the row's id
+	part   func(R) string   // the partition of a row
+	less   func(a, b R) int // the order of rows in a partition file
+	patch  func(R) R        // applied to the previous version's rows kept, if set; they then go by part
+	rows   map[string][]R   // partition -> rows this run adds
+	touch  map[string]bool  // partitions of the previous version that may change
+	drop   map[string]bool  // ids of the previous version's rows that are replaced
+}
+
+func newPartitions[R any](name string, schema *arrow.Schema, appendRow func(*data.Table, R), read func(string) ([]R, error),
+	key, part func(R) string, less func(a, b R) int) *partitions[R] {
+	return &partitions[R]{name: name, schema: schema, append: appendRow, read: read, key: key, part: part, less: less,
+		rows: map[string][]R{}, touch: map[string]bool{}, drop: map[string]bool{}}
+}
+
+func (p *partitions[R]) add(part string, r R) { p.rows[part] = append(p.rows[part], r) }
+
+// partFile is the name of the one file of each partition.
+const partFile = "part-0.parquet"
+
+// write writes the table's new version into next: the previous version's
+// partitions (in prev; "" when there is none) that this run touches or
+// adds to are read, their replaced rows dropped and the new rows added;
+// the others are linked unchanged. Every table has its folder, empty or
+// not.
+func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
+	dir := filepath.Join(next, p.name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var old []string // partitions of the previous version
+	if prev != "" {
+		entries, err := os.ReadDir(filepath.Join(prev, p.name))
+		if err != nil && !isNotExist(err) {
+			return err
+		}
+		for _, e := range entries {
+			old = append(old, e.Name())
+		}
+	}
+	rows := map[string][]R{}
+	rewrite := map[string]bool{}
+	var queue []string
+	for part := range p.touch {
+		queue = append(queue, part)
+	}
+	for part := range p.rows {
+		queue = append(queue, part)
+	}
+	slices.Sort(queue)
+	for len(queue) > 0 {
+		part := queue[0]
+		queue = queue[1:]
+		if rewrite[part] {
+			continue
+		}
+		rewrite[part] = true
+		if prev == "" || !slices.Contains(old, part) {
+			continue
+		}
+		kept, err := p.read(filepath.Join(prev, p.name, part, partFile))
+		if err != nil {
+			return err
+		}
+		for _, r := range kept {
+			if p.drop[p.key(r)] {
+				continue
+			}
+			to := part
+			if p.patch != nil {
+				r = p.patch(r)
+				to = p.part(r)
+			}
+			rows[to] = append(rows[to], r)
+			if !rewrite[to] {
+				queue = append(queue, to) // a patched row moved
+			}
+		}
+	}
+	for part, rs := range p.rows {
+		rows[part] = append(rows[part], rs...)
+	}
+	for _, part := range old {
+		if !rewrite[part] {
+			if err := os.Mkdir(filepath.Join(dir, part), 0o755); err != nil {
+				return err
+			}
+			if err := os.Link(filepath.Join(prev, p.name, part, partFile), filepath.Join(dir, part, partFile)); err != nil {
+				return err
+			}
+		}
+	}
+	for part, rs := range rows {
+		if len(rs) == 0 && p.read != nil {
+			continue // every row left this partition
+		}
+		if p.less != nil {
+			slices.SortStableFunc(rs, p.less)
+		}
+		t := data.NewTable("part-0", p.schema)
+		for _, r := range rs {
+			p.append(t, r)
+		}
+		pdir := filepath.Join(dir, part)
+		if err := os.MkdirAll(pdir, 0o755); err != nil {
+			return err
+		}
+		s, err := t.Stage(pdir, data.OutputParquet, meta)
+		if err == nil {
+			err = s.Commit()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,252 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+// state is what scheduled runs carry from one run to the next, in the
+// state directory's published version:
+//
+//   - state.json: the run that wrote it, the output directory it belongs
+//     to, the horizon (the latest publication time seen) and the number of
+//     articles counted in the document frequencies;
+//   - live.parquet: the live articles, with their texts and stories. A
+//     story is live while its latest dated article is within the window
+//     before the horizon; all its articles are kept, so that the next run
+//     clusters them again together with the new ones. This is what bounds
+//     the state by the window;
+//   - seen.parquet: the id and content digest of every article written,
+//     and the partition of the articles table that holds it, so that an
+//     article is never added twice and a changed one is found. It grows
+//     with the corpus, by some 60 bytes per article;
+//   - docfreq.parquet: in how many articles each term occurred, so that
+//     idf weighs terms over everything seen, not only over one run.
+type state struct {
+	info    stateInfo
+	live    []data.LiveRow
+	seen    map[string]data.SeenRow
+	docFreq *vectorize.DocFreq
+}
+
+// stateInfo is state.json.
+type stateInfo struct {
+	RunID         string `json:"run_id,omitempty"`
+	PreviousRunID string `json:"previous_run_id,omitempty"`
+	Output        string `json:"output"`
+	// Horizon is the latest publication time seen, up to a day after the
+	// run that saw it (later dates are taken as errors).
+	Horizon      time.Time `json:"horizon"`
+	Documents    int       `json:"documents"`
+	LiveArticles int       `json:"live_articles"`
+	LiveStories  int       `json:"live_stories"`
+	SeenArticles int       `json:"seen_articles"`
+}
+
+const stateFile = "state.json"
+
+// loadState reads the published state of the state directory, which must
+// belong to the output directory out (absolute). When the last run was
+// killed after it published its state but before it published its output,
+// the output is published now: output and state are always of one run.
+func loadState(stateDir, out snapshots) (*state, error) {
+	st := &state{seen: map[string]data.SeenRow{}, docFreq: &vectorize.DocFreq{Terms: map[string]int{}}}
+	st.info.Output = out.dir
+	run, err := stateDir.current()
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+	}
+	outRun, err := out.current()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrOutput, out.dir, err)
+	}
+	if run == "" {
+		if outRun != "" {
+			return nil, fmt.Errorf("%w: %q holds the output of scheduled runs with another state directory; pass that one, or write to another directory", ErrOutput, out.dir)
+		}
+		if _, err := os.Stat(filepath.Join(out.dir, "articles.parquet")); err == nil {
+			return nil, fmt.Errorf("%w: %q holds the output of a one-off run; scheduled runs need a directory of their own", ErrOutput, out.dir)
+		}
+		stateDir.prune()
+		out.prune()
+		return st, nil
+	}
+	dir := stateDir.path(run)
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err == nil {
+		err = json.Unmarshal(b, &st.info)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+	}
+	if st.info.Output != out.dir {
+		return nil, fmt.Errorf("%w: state %q belongs to the output %q, not %q", ErrOutput, stateDir.dir, st.info.Output, out.dir)
+	}
+	if outRun != run {
+		if _, err := os.Stat(filepath.Join(out.path(run), manifestFile)); err != nil {
+			return nil, fmt.Errorf("%w: state %q is at run %s but its output in %q is missing", ErrOutput, stateDir.dir, run, out.dir)
+		}
+		if err := out.publish(run); err != nil {
+			return nil, fmt.Errorf("%w: publish run %s in %q: %w", ErrOutput, run, out.dir, err)
+		}
+	}
+	stateDir.prune(run, st.info.PreviousRunID)
+	out.prune(run, st.info.PreviousRunID)
+
+	if st.live, err = data.ReadLive(filepath.Join(dir, "live.parquet")); err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+	}
+	seen, err := data.ReadSeen(filepath.Join(dir, "seen.parquet"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+	}
+	for _, s := range seen {
+		st.seen[s.ArticleID] = s
+	}
+	if st.docFreq.Terms, err = data.ReadDocFreq(filepath.Join(dir, "docfreq.parquet")); err != nil {
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+	}
+	st.docFreq.Docs = st.info.Documents
+	return st, nil
+}
+
+// carried is how the articles of a scheduled run relate to the state.
+type carried struct {
+	counted  []bool   // per article: carried from the state, text counted in its document frequencies
+	digest   []string // per article: digest of its content
+	previous []string // per article: its story in the state, or ""
+	// frozen are articles seen before, with new content, whose story is no
+	// longer live: their rows are updated where they are.
+	frozen map[string]frozenUpdate
+}
+
+type frozenUpdate struct {
+	article data.Article
+	digest  string
+}
+
+// merge replaces r's articles (as read, deduplicated) with the articles to
+// cluster: the new ones, the changed ones and the state's live ones, in
+// canonical order. Articles seen before with the same content are dropped
+// and counted.
+func (st *state) merge(r *processed) *carried {
+	c := &carried{frozen: map[string]frozenUpdate{}}
+	counts := &r.manifest.Counts
+	type entry struct {
+		a                  data.Article
+		id, digest, before string
+		counted            bool
+	}
+	liveAt := make(map[string]int, len(st.live))
+	for k, l := range st.live {
+		liveAt[l.Article.ID] = k
+	}
+	entries := make([]entry, 0, len(r.articles)+len(st.live))
+	replaced := map[string]bool{}
+	for i, a := range r.articles {
+		id, d := r.ids[i], contentDigest(&a)
+		old, seen := st.seen[id]
+		switch {
+		case !seen:
+			entries = append(entries, entry{a, id, d, "", false})
+		case old.Digest == d:
+			counts.AlreadySeen++
+		default:
+			counts.Updated++
+			if k, live := liveAt[id]; live {
+				entries = append(entries, entry{a, id, d, st.live[k].StoryID, true})
+				replaced[id] = true
+			} else {
+				c.frozen[id] = frozenUpdate{a, d}
+			}
+		}
+	}
+	counts.Clustered -= counts.AlreadySeen
+	for _, l := range st.live {
+		if !replaced[l.Article.ID] {
+			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, true})
+			counts.Carried++
+		}
+	}
+	slices.SortFunc(entries, func(x, y entry) int { return canonical(&x.a, &y.a, x.id, y.id) })
+	n := len(entries)
+	r.articles, r.ids = make([]data.Article, n), make([]string, n)
+	c.counted, c.digest, c.previous = make([]bool, n), make([]string, n), make([]string, n)
+	for i, e := range entries {
+		r.articles[i], r.ids[i] = e.a, e.id
+		c.counted[i], c.digest[i], c.previous[i] = e.counted, e.digest, e.before
+	}
+	return c
+}
+
+// contentDigest tells whether an article with a known id has changed.
+func contentDigest(a *data.Article) string {
+	pub := ""
+	if !a.Published.IsZero() {
+		pub = a.Published.UTC().Format(time.RFC3339Nano)
+	}
+	return shortHash(a.Outlet + "\x00" + pub + "\x00" + a.Title + "\x00" + a.Text + "\x00" + a.URL + "\x00" + a.Language)
+}
+
+// dateKey is the partition of a publication time: its UTC date.
+func dateKey(t time.Time) string {
+	if t.IsZero() {
+		return "date=undated"
+	}
+	return "date=" + t.UTC().Format(time.DateOnly)
+}
+
+// save writes the state as of run into dir.
+func (st *state) save(dir string, meta map[string]string) error {
+	b, err := json.MarshalIndent(st.info, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := data.WriteFileAtomic(filepath.Join(dir, stateFile), append(b, '\n')); err != nil {
+		return err
+	}
+	live := data.NewTable("live", data.LiveSchema)
+	for _, l := range st.live {
+		live.AppendLive(l)
+	}
+	seen := data.NewTable("seen", data.SeenSchema)
+	ids := make([]string, 0, len(st.seen))
+	for id := range st.seen {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		seen.AppendSeen(st.seen[id])
+	}
+	df := data.NewTable("docfreq", data.DocFreqSchema)
+	terms := make([]string, 0, len(st.docFreq.Terms))
+	for t := range st.docFreq.Terms {
+		terms = append(terms, t)
+	}
+	slices.Sort(terms)
+	for _, t := range terms {
+		df.AppendDocFreq(t, st.docFreq.Terms[t])
+	}
+	for _, t := range []*data.Table{live, seen, df} {
+		s, err := t.Stage(dir, data.OutputParquet, meta)
+		if err == nil {
+			err = s.Commit()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isNotExist reports a missing file.
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
