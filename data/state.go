@@ -168,4 +168,3 @@ func ReadLineage(path string) ([]LineageRow, error) {
 	})
 	return rows, err
 }
-
