@@ -74,10 +74,12 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 // Agreement is how far the stories of one output agree with those of a
 // reference output, over the articles both hold.
 type Agreement struct {
-	Reference, Other string
+	Reference string `json:"reference"`
+	Other     string `json:"other"`
 	// OnlyReference and OnlyOther count articles in one output only.
-	OnlyReference, OnlyOther int
-	Scores                   cluster.Scores
+	OnlyReference int `json:"only_reference"`
+	OnlyOther     int `json:"only_other"`
+	cluster.Scores
 }
 
 // Compare scores the stories in the output directory other against those

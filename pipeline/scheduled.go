@@ -11,6 +11,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 
+	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 )
 
@@ -68,13 +69,22 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	c := r.carried
 	sids, lineage := nameStories(run, r.ids, r.stories, c.previous)
 
-	// The rows this run writes, and those of earlier runs they replace.
-	w := newPartitionWriter()
+	// The rows this run writes, and those of earlier runs they replace. A
+	// story with the same articles as before, none changed, keeps the rows
+	// it has: a run that brings nothing new changes nothing.
+	keep := unchangedStories(r.stories, sids, c)
+	w := newPartitionWriter(keep)
 	buildTables(r, sids, m, w.sink())
-	for _, id := range r.ids {
-		w.articles.drop[id] = true
-		if s, ok := st.seen[id]; ok {
-			w.articles.touch[s.Partition] = true
+	for s, story := range r.stories {
+		if keep[sids[s]] {
+			continue
+		}
+		for _, i := range story.Members {
+			id := r.ids[i]
+			w.articles.drop[id] = true
+			if s, ok := st.seen[id]; ok {
+				w.articles.touch[s.Partition] = true
+			}
 		}
 	}
 	for id, u := range c.frozen {
@@ -100,11 +110,15 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		}
 	}
 	for sid, t := range firstOf {
-		w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
-		w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
+		if !keep[sid] {
+			w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
+			w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
+		}
 	}
 	for _, sid := range sids {
-		w.stories.drop[sid], w.outlets.drop[sid] = true, true
+		if !keep[sid] {
+			w.stories.drop[sid], w.outlets.drop[sid] = true, true
+		}
 	}
 	// Each run has its partition of lineage and rejects, empty or not.
 	w.lineage.rows["run="+run], w.rejects.rows["run="+run] = lineage, r.rejects
@@ -184,6 +198,28 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	return m, nil
 }
 
+// unchangedStories returns the ids of the stories whose articles are
+// exactly those of a story of the state, none of them changed.
+func unchangedStories(stories []cluster.Story, sids []string, c *carried) map[string]bool {
+	size := map[string]int{}
+	for _, p := range c.previous {
+		if p != "" {
+			size[p]++
+		}
+	}
+	keep := map[string]bool{}
+	for s, story := range stories {
+		same := len(story.Members) == size[sids[s]]
+		for _, i := range story.Members {
+			same = same && c.previous[i] == sids[s] && !c.updated[i]
+		}
+		if same {
+			keep[sids[s]] = true
+		}
+	}
+	return keep
+}
+
 // linkTables makes out/TABLE and out/_manifest.json symbolic links into
 // the published version, where they are not yet.
 func linkTables(out string) error {
@@ -221,10 +257,11 @@ type partitionWriter struct {
 	lineage  *partitions[data.LineageRow]
 	rejects  *partitions[data.RejectRow]
 	storyAt  map[string]string // story id -> partition, for its outlet rows
+	keep     map[string]bool   // stories whose rows are not written again
 }
 
-func newPartitionWriter() *partitionWriter {
-	w := &partitionWriter{storyAt: map[string]string{}}
+func newPartitionWriter(keep map[string]bool) *partitionWriter {
+	w := &partitionWriter{storyAt: map[string]string{}, keep: keep}
 	w.articles = newPartitions("articles", data.ArticlesSchema, (*data.Table).AppendArticle, data.ReadArticles,
 		func(a data.ArticleRow) string { return a.ArticleID },
 		func(a data.ArticleRow) string { return dateKey(a.Published) },
@@ -248,12 +285,22 @@ func newPartitionWriter() *partitionWriter {
 
 func (w *partitionWriter) sink() rowSink {
 	return rowSink{
-		article: func(a data.ArticleRow) { w.articles.add(dateKey(a.Published), a) },
-		story: func(s data.StoryRow) {
-			w.storyAt[s.StoryID] = dateKey(s.First)
-			w.stories.add(dateKey(s.First), s)
+		article: func(a data.ArticleRow) {
+			if !w.keep[a.StoryID] {
+				w.articles.add(dateKey(a.Published), a)
+			}
 		},
-		storyOutlet: func(o data.StoryOutletRow) { w.outlets.add(w.storyAt[o.StoryID], o) },
+		story: func(s data.StoryRow) {
+			if !w.keep[s.StoryID] {
+				w.storyAt[s.StoryID] = dateKey(s.First)
+				w.stories.add(dateKey(s.First), s)
+			}
+		},
+		storyOutlet: func(o data.StoryOutletRow) {
+			if !w.keep[o.StoryID] {
+				w.outlets.add(w.storyAt[o.StoryID], o)
+			}
+		},
 	}
 }
 
@@ -381,6 +428,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 			slices.SortStableFunc(rs, p.less)
 		}
 		t := data.NewTable("part-0", p.schema)
+		t.Snappy = true
 		for _, r := range rs {
 			p.append(t, r)
 		}

@@ -124,6 +124,7 @@ type carried struct {
 	counted  []bool   // per article: carried from the state, text counted in its document frequencies
 	digest   []string // per article: digest of its content
 	previous []string // per article: its story in the state, or ""
+	updated  []bool   // per article: carried from the state with new content
 	// frozen are articles seen before, with new content, whose story is no
 	// longer live: their rows are updated where they are.
 	frozen map[string]frozenUpdate
@@ -144,7 +145,7 @@ func (st *state) merge(r *processed) *carried {
 	type entry struct {
 		a                  data.Article
 		id, digest, before string
-		counted            bool
+		counted, updated   bool
 	}
 	liveAt := make(map[string]int, len(st.live))
 	for k, l := range st.live {
@@ -157,13 +158,13 @@ func (st *state) merge(r *processed) *carried {
 		old, seen := st.seen[id]
 		switch {
 		case !seen:
-			entries = append(entries, entry{a, id, d, "", false})
+			entries = append(entries, entry{a, id, d, "", false, false})
 		case old.Digest == d:
 			counts.AlreadySeen++
 		default:
 			counts.Updated++
 			if k, live := liveAt[id]; live {
-				entries = append(entries, entry{a, id, d, st.live[k].StoryID, true})
+				entries = append(entries, entry{a, id, d, st.live[k].StoryID, true, true})
 				replaced[id] = true
 			} else {
 				c.frozen[id] = frozenUpdate{a, d}
@@ -173,17 +174,17 @@ func (st *state) merge(r *processed) *carried {
 	counts.Clustered -= counts.AlreadySeen
 	for _, l := range st.live {
 		if !replaced[l.Article.ID] {
-			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, true})
+			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, true, false})
 			counts.Carried++
 		}
 	}
 	slices.SortFunc(entries, func(x, y entry) int { return canonical(&x.a, &y.a, x.id, y.id) })
 	n := len(entries)
 	r.articles, r.ids = make([]data.Article, n), make([]string, n)
-	c.counted, c.digest, c.previous = make([]bool, n), make([]string, n), make([]string, n)
+	c.counted, c.digest, c.previous, c.updated = make([]bool, n), make([]string, n), make([]string, n), make([]bool, n)
 	for i, e := range entries {
 		r.articles[i], r.ids[i] = e.a, e.id
-		c.counted[i], c.digest[i], c.previous[i] = e.counted, e.digest, e.before
+		c.counted[i], c.digest[i], c.previous[i], c.updated[i] = e.counted, e.digest, e.before, e.updated
 	}
 	return c
 }

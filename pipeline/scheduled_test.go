@@ -1,0 +1,325 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/synth"
+)
+
+// dailyInputs writes a synthetic labelled corpus of n articles over days
+// days as one JSONL file per publication day, and returns the files in
+// date order.
+func dailyInputs(t *testing.T, n, days int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	g := synth.New(synth.Config{Articles: n, Seed: 3, Days: days, Outlets: 60})
+	byDay := map[string][]synth.Article{}
+	for {
+		a, ok := g.Next()
+		if !ok {
+			break
+		}
+		d := a.Published.UTC().Format(time.DateOnly)
+		byDay[d] = append(byDay[d], a)
+	}
+	var files []string
+	for d, as := range byDay {
+		p := filepath.Join(dir, d+".jsonl")
+		writeArticles(t, p, as)
+		files = append(files, p)
+	}
+	slices.Sort(files)
+	return files
+}
+
+func writeArticles(t *testing.T, path string, as []synth.Article) {
+	t.Helper()
+	var b strings.Builder
+	for _, a := range as {
+		row, _ := json.Marshal(map[string]string{
+			"id": a.ID, "outlet": a.Outlet, "published": a.Published.Format(time.RFC3339),
+			"title": a.Title, "text": a.Text, "url": a.URL, "language": a.Language, "event": a.Event,
+		})
+		b.Write(row)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func scheduled(t *testing.T, state, out string, inputs ...string) *Manifest {
+	t.Helper()
+	m, err := Run(context.Background(), Config{Inputs: inputs, State: state, Out: out, Workers: 2})
+	if err != nil {
+		t.Fatalf("scheduled run on %v: %v", inputs, err)
+	}
+	c := m.Counts
+	if c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped+c.AlreadySeen {
+		t.Fatalf("run %s: read %d != clustered %d + rejected %d + duplicates %d + already seen %d",
+			m.RunID, c.Read, c.Clustered, c.Rejected, c.DuplicatesDropped, c.AlreadySeen)
+	}
+	return m
+}
+
+// checkCurrentView checks that the accumulated output is one consistent
+// dataset: each article once, each story once, and every story's counts
+// those of its articles.
+func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
+	t.Helper()
+	o, err := data.ReadOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Articles) != wantArticles {
+		t.Errorf("%d article rows, want %d", len(o.Articles), wantArticles)
+	}
+	perStory := map[string]int{}
+	seen := map[string]bool{}
+	for _, a := range o.Articles {
+		if seen[a.ArticleID] {
+			t.Errorf("article %s appears twice", a.ArticleID)
+		}
+		seen[a.ArticleID] = true
+		perStory[a.StoryID]++
+	}
+	stories := map[string]bool{}
+	for _, s := range o.Stories {
+		if stories[s.StoryID] {
+			t.Errorf("story %s appears twice", s.StoryID)
+		}
+		stories[s.StoryID] = true
+		if perStory[s.StoryID] != s.NArticles {
+			t.Errorf("story %s: n_articles %d, but %d articles name it", s.StoryID, s.NArticles, perStory[s.StoryID])
+		}
+	}
+	if len(stories) != len(perStory) {
+		t.Errorf("%d stories, but articles name %d", len(stories), len(perStory))
+	}
+	outletArticles := map[string]int{}
+	for _, so := range o.StoryOutlets {
+		if !stories[so.StoryID] {
+			t.Errorf("story_outlets names story %s, which is not in stories", so.StoryID)
+		}
+		outletArticles[so.StoryID] += so.NArticles
+	}
+	for _, s := range o.Stories {
+		if n := outletArticles[s.StoryID]; n != s.NArticles {
+			t.Errorf("story %s: story_outlets count %d articles, stories %d", s.StoryID, n, s.NArticles)
+		}
+	}
+	return o
+}
+
+func assignments(t *testing.T, out string) map[string]string {
+	t.Helper()
+	ids, stories, err := data.ReadAssignments(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for i, id := range ids {
+		m[id] = stories[i]
+	}
+	return m
+}
+
+// Daily runs build the same stories as one run over all days, and a story
+// keeps its id unless the lineage says why not.
+func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
+	files := dailyInputs(t, 3000, 8)
+	dir := t.TempDir()
+	one, out, state := filepath.Join(dir, "one"), filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	if _, err := Run(context.Background(), Config{Inputs: files, Out: one}); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]string{}
+	total := 0
+	for _, f := range files {
+		m := scheduled(t, state, out, f)
+		total += m.Counts.Clustered
+		after := assignments(t, out)
+		lineage, err := data.ReadLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		explained := map[[2]string]string{}
+		for _, l := range lineage {
+			explained[[2]string{l.PreviousStoryID, l.StoryID}] = l.Relation
+		}
+		moved := 0
+		for id, was := range before {
+			now := after[id]
+			if now == was {
+				continue
+			}
+			moved++
+			if rel := explained[[2]string{was, now}]; rel != relMerge && rel != relSplit {
+				t.Errorf("run %s: article %s moved from story %s to %s; lineage says %q", m.RunID, id, was, now, rel)
+			}
+		}
+		if moved > len(before)/10 {
+			t.Errorf("run %s: %d of %d earlier articles changed story", m.RunID, moved, len(before))
+		}
+		before = after
+	}
+	checkCurrentView(t, out, total)
+	if total != 3000 {
+		t.Errorf("%d articles clustered over all runs, want 3000", total)
+	}
+	a, err := Compare(one, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d daily runs against one run: B-cubed P %.3f R %.3f F1 %.3f", len(files), a.BCubedPrecision, a.BCubedRecall, a.BCubedF1)
+	if a.Items != 3000 || a.BCubedF1 < 0.95 {
+		t.Errorf("daily runs agree with one run on %d articles with B-cubed F1 %.3f, want 3000 and >= 0.95", a.Items, a.BCubedF1)
+	}
+}
+
+// Running the same input again adds nothing and changes nothing.
+func TestScheduledRerunIsIdempotent(t *testing.T) {
+	files := dailyInputs(t, 600, 3)
+	dir := t.TempDir()
+	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	for _, f := range files {
+		scheduled(t, state, out, f)
+	}
+	first := checkCurrentView(t, out, 600)
+	m := scheduled(t, state, out, files...)
+	if m.Counts.AlreadySeen != 600 || m.Counts.Clustered != 0 || m.Counts.Updated != 0 {
+		t.Errorf("rerun: %d already seen, %d clustered, %d updated; want 600, 0, 0", m.Counts.AlreadySeen, m.Counts.Clustered, m.Counts.Updated)
+	}
+	again := checkCurrentView(t, out, 600)
+	if !reflect.DeepEqual(first, again) {
+		t.Error("the output changed when the same input was run again")
+		for i := range first.Articles {
+			if !reflect.DeepEqual(first.Articles[i], again.Articles[i]) {
+				t.Logf("%+v\n%+v", first.Articles[i], again.Articles[i])
+				break
+			}
+		}
+		for i := range first.Stories {
+			if !reflect.DeepEqual(first.Stories[i], again.Stories[i]) {
+				t.Logf("%+v\n%+v", first.Stories[i], again.Stories[i])
+				break
+			}
+		}
+		for i := range first.StoryOutlets {
+			if !reflect.DeepEqual(first.StoryOutlets[i], again.StoryOutlets[i]) {
+				t.Logf("%+v\n%+v", first.StoryOutlets[i], again.StoryOutlets[i])
+				break
+			}
+		}
+	}
+	lineage, err := data.ReadLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
+	if err != nil || len(lineage) != 0 {
+		t.Errorf("rerun wrote lineage %v (err %v), want none", lineage, err)
+	}
+}
+
+// An article sent again with new content replaces its row, whether its
+// story is still live or closed.
+func TestScheduledUpdatesChangedArticles(t *testing.T) {
+	files := dailyInputs(t, 1000, 8)
+	dir := t.TempDir()
+	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	for _, f := range files {
+		scheduled(t, state, out, f)
+	}
+	// The first article of the first day (its story long closed) and the
+	// last article of the last day (live), with new titles.
+	read := func(path string) []map[string]string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []map[string]string
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			var r map[string]string
+			if err := json.Unmarshal([]byte(l), &r); err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, r)
+		}
+		return rows
+	}
+	old, live := read(files[0])[0], read(files[len(files)-1])
+	newest := live[len(live)-1]
+	var b strings.Builder
+	for _, r := range []map[string]string{old, newest} {
+		r["title"] = "Corrected: " + r["title"]
+		r["text"] += " This article has been corrected."
+		row, _ := json.Marshal(r)
+		b.Write(row)
+		b.WriteByte('\n')
+	}
+	fix := filepath.Join(dir, "corrections.jsonl")
+	if err := os.WriteFile(fix, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := scheduled(t, state, out, fix)
+	if m.Counts.Updated != 2 || m.Counts.Clustered != 2 || m.Counts.AlreadySeen != 0 {
+		t.Errorf("corrections: %d updated, %d clustered, %d already seen; want 2, 2, 0", m.Counts.Updated, m.Counts.Clustered, m.Counts.AlreadySeen)
+	}
+	o := checkCurrentView(t, out, 1000)
+	titles := map[string]string{}
+	for _, a := range o.Articles {
+		titles[a.ArticleID] = a.Title
+	}
+	for _, r := range []map[string]string{old, newest} {
+		if titles[r["id"]] != r["title"] {
+			t.Errorf("article %s has title %q, want %q", r["id"], titles[r["id"]], r["title"])
+		}
+	}
+}
+
+func TestScheduledRunGuards(t *testing.T) {
+	files := dailyInputs(t, 200, 2)
+	dir := t.TempDir()
+	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	scheduled(t, state, out, files[0])
+
+	unlock, err := lockDir(state, "held by the test in %q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), Config{Inputs: files[1:], State: state, Out: out})
+	unlock()
+	if !errorIs(err, ErrOutput, "another run is using the state") {
+		t.Errorf("run on a locked state: %v", err)
+	}
+	cases := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"state of another output", Config{State: state, Out: filepath.Join(dir, "other")}, "belongs to the output"},
+		{"output of another state", Config{State: filepath.Join(dir, "state2"), Out: out}, "another state directory"},
+		{"one-off run into scheduled output", Config{Out: out}, "pass their --state"},
+	}
+	for _, c := range cases {
+		c.cfg.Inputs = files[1:]
+		if _, err := Run(context.Background(), c.cfg); !errorIs(err, ErrOutput, c.want) {
+			t.Errorf("%s: %v, want ErrOutput saying %q", c.name, err, c.want)
+		}
+	}
+	// None of them changed the output.
+	if m := scheduled(t, state, out, files[1]); m.RunID != "000002" {
+		t.Errorf("the next run is %s, want 000002", m.RunID)
+	}
+}
+
+func errorIs(err, kind error, text string) bool {
+	return errors.Is(err, kind) && strings.Contains(err.Error(), text)
+}
