@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/storyclust/storyclust/cluster"
@@ -57,6 +58,10 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 		}
 	}
 
+	used := map[string]bool{}
+	for p := range size {
+		used[p] = true
+	}
 	sids := make([]string, len(stories))
 	var lineage []data.LineageRow
 	for s, story := range stories {
@@ -70,14 +75,19 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 			}
 		}
 		first := story.Members[0]
-		switch {
-		case heir != "":
+		if heir != "" {
 			sids[s] = heir
-		case previous[first] == "":
-			sids[s] = storyID(ids[first])
-		default:
-			sids[s] = storyID(ids[first] + "@" + run)
+		} else {
+			name := ids[first]
+			if previous[first] != "" {
+				name += "@" + previous[first]
+			}
+			sids[s] = storyID(name)
+			for k := 2; used[sids[s]]; k++ { // the same article split from the same story twice
+				sids[s] = storyID(name + "#" + strconv.Itoa(k))
+			}
 		}
+		used[sids[s]] = true
 		n := len(story.Members)
 		if len(shares[s]) == 1 && shares[s][0].prev == heir && shares[s][0].n == n && size[heir] == n {
 			continue // unchanged

@@ -231,7 +231,7 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 // An article sent again with new content replaces its row, whether its
 // story is still live or closed.
 func TestScheduledUpdatesChangedArticles(t *testing.T) {
-	files := dailyInputs(t, 1000, 8)
+	files := dailyInputs(t, 600, 6)
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
 	for _, f := range files {
@@ -256,6 +256,21 @@ func TestScheduledUpdatesChangedArticles(t *testing.T) {
 	}
 	old, live := read(files[0])[0], read(files[len(files)-1])
 	newest := live[len(live)-1]
+	run, err := snapshots{state}.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := data.ReadLive(filepath.Join(snapshots{state}.path(run), "live.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	isLive := map[string]bool{}
+	for _, l := range rows {
+		isLive[l.Article.ID] = true
+	}
+	if isLive[old["id"]] || !isLive[newest["id"]] {
+		t.Fatalf("the test needs %s closed (live: %v) and %s live (live: %v)", old["id"], isLive[old["id"]], newest["id"], isLive[newest["id"]])
+	}
 	var b strings.Builder
 	for _, r := range []map[string]string{old, newest} {
 		r["title"] = "Corrected: " + r["title"]
@@ -272,7 +287,7 @@ func TestScheduledUpdatesChangedArticles(t *testing.T) {
 	if m.Counts.Updated != 2 || m.Counts.Clustered != 2 || m.Counts.AlreadySeen != 0 {
 		t.Errorf("corrections: %d updated, %d clustered, %d already seen; want 2, 2, 0", m.Counts.Updated, m.Counts.Clustered, m.Counts.AlreadySeen)
 	}
-	o := checkCurrentView(t, out, 1000)
+	o := checkCurrentView(t, out, 600)
 	titles := map[string]string{}
 	for _, a := range o.Articles {
 		titles[a.ArticleID] = a.Title
