@@ -7,7 +7,7 @@ BIN     := bin/storyclust
 DEV     ?= ../shared/data/dev
 OUT     ?= out
 
-.PHONY: all build run test test-deps check eval fuzz bench clean
+.PHONY: all build run test test-deps check eval agreement fuzz bench clean
 
 all: build
 
@@ -61,6 +61,13 @@ eval: build
 	@echo "scikit-learn recipe (TF-IDF + average-link agglomerative, cosine):"
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
 	$(PYTHON) docs/baseline/sklearn_recipe.py $(DEV)/*.jsonl
+
+## agreement: one run against daily scheduled runs over the same articles, on every
+## dev set and a synthetic stream of STREAM_SIZE articles; see docs/SCHEDULED.md
+STREAM_SIZE ?= 20000
+agreement: build
+	./$(BIN) synth --articles $(STREAM_SIZE) --seed 7 --out bin/stream.jsonl
+	$(PYTHON) docs/bench/agreement.py --bin $(BIN) $(DEV)/*.jsonl bin/stream.jsonl
 
 clean:
 	rm -rf bin $(OUT)

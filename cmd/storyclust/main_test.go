@@ -67,7 +67,7 @@ func TestHelp(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("run --help exit code %d", r.code)
 	}
-	for _, flag := range []string{"-out", "-format", "-threshold", "-window", "-title-weight", "-field", "-year", "-strict", "-max-article-bytes", "-workers", "-quiet"} {
+	for _, flag := range []string{"-out", "-format", "-threshold", "-window", "-title-weight", "-field", "-year", "-strict", "-max-article-bytes", "-workers", "-quiet", "-state"} {
 		if !strings.Contains(r.stderr, flag) {
 			t.Errorf("run --help does not explain %s", flag)
 		}
@@ -209,6 +209,12 @@ func TestReadmeSnippets(t *testing.T) {
 	if r := runBin(t, "", "run", "--quiet", "--out", filepath.Join(dir, "out")); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
+	// The scheduled-runs snippets read daily/, written by two runs.
+	for range 2 {
+		if r := runBin(t, "", "run", "--quiet", "--state", filepath.Join(dir, "state"), "--out", filepath.Join(dir, "daily")); r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+	}
 	blocks := regexp.MustCompile("(?s)```(python|sql)\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
 	var ran int
 	for _, b := range blocks {
@@ -227,8 +233,8 @@ func TestReadmeSnippets(t *testing.T) {
 		}
 		ran++
 	}
-	if ran < 2 {
-		t.Errorf("README has %d python/sql snippets, want a pandas one and a DuckDB one", ran)
+	if ran < 4 {
+		t.Errorf("README has %d python/sql snippets, want a pandas one and a DuckDB one for one-off and for scheduled runs", ran)
 	}
 }
 

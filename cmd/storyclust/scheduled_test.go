@@ -218,3 +218,56 @@ func TestScheduledOutputInPandasAndDuckDB(t *testing.T) {
 		t.Errorf("%v\n%s", err, b)
 	}
 }
+
+// examples/cron.sh, run twice as cron would, with articles arriving in its
+// inbox in between and a batch left by a failed run, builds one dataset
+// holding every article once.
+func TestCronExample(t *testing.T) {
+	files := days(t, 400, 3)
+	dir := t.TempDir()
+	inbox, root := filepath.Join(dir, "inbox"), filepath.Join(dir, "root")
+	if err := os.MkdirAll(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script, _ := filepath.Abs("../../examples/cron.sh")
+	cron := func() {
+		t.Helper()
+		cmd := exec.Command("sh", script, inbox, root)
+		cmd.Env = append(os.Environ(), "STORYCLUST="+bin)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("cron.sh: %v\n%s", err, b)
+		}
+	}
+	arrive := func(fs ...string) {
+		for _, f := range fs {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(inbox, filepath.Base(f)), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	half := len(files) / 2
+	arrive(files[:half]...)
+	cron()
+	// A batch a killed run left behind, overlapping what was written.
+	stale := filepath.Join(root, "batches", "00000000T000000Z-1")
+	if err := os.MkdirAll(stale, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(files[0])
+	os.WriteFile(filepath.Join(stale, "again.jsonl"), b, 0o644)
+	arrive(files[half:]...)
+	cron()
+	o, _ := readable(t, filepath.Join(root, "out"))
+	if len(o.Articles) != 400 {
+		t.Errorf("the dataset holds %d articles, want 400", len(o.Articles))
+	}
+	left, _ := os.ReadDir(filepath.Join(root, "batches"))
+	inboxLeft, _ := os.ReadDir(inbox)
+	if len(left) != 0 || len(inboxLeft) != 0 {
+		t.Errorf("%d batches and %d inbox files left, want none", len(left), len(inboxLeft))
+	}
+}
