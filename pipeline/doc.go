@@ -8,4 +8,11 @@
 // the order in which outputs appear (tables first, each renamed into place,
 // then _manifest.json). Parsing lives in package data, text analysis in
 // vectorize, and clustering in cluster.
+//
+// With Config.State, runs are scheduled runs that grow one dataset:
+// runScheduled merges each run's articles with the live stories kept in
+// the state (state.go), names stories so that they keep their ids
+// (lineage.go), writes the changed Hive partitions of a new version of the
+// output (scheduled.go), and publishes output and state as a whole
+// (snapshot.go).
 package pipeline

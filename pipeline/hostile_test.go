@@ -158,3 +158,44 @@ func TestHostileInputs(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileInputsScheduled feeds every bad input, one run each, to one
+// scheduled output, as a cron job fed whatever arrives would: each run
+// finishes, its rejects are in its partition, the counts add up, and the
+// dataset stays consistent.
+func TestHostileInputsScheduled(t *testing.T) {
+	base := t.TempDir()
+	out, state := filepath.Join(base, "out"), filepath.Join(base, "state")
+	articles := 0
+	for k, tc := range hostileCases() {
+		if tc.wantErr != nil {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(base, fmt.Sprintf("in%02d", k))
+			must(t, os.MkdirAll(dir, 0o755))
+			for name, b := range tc.files {
+				p := filepath.Join(dir, name)
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.WriteFile(p, b, 0o644))
+			}
+			if tc.setup != nil {
+				tc.setup(t, dir)
+			}
+			m, err := Run(context.Background(), Config{Inputs: []string{dir}, Out: out, State: state})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := m.Counts
+			if c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped+c.AlreadySeen {
+				t.Errorf("read %d != clustered %d + rejected %d + duplicates %d + already seen %d", c.Read, c.Clustered, c.Rejected, c.DuplicatesDropped, c.AlreadySeen)
+			}
+			rows := strings.Split(strings.TrimSpace(dumpTable(t, filepath.Join(out, "rejects", "run="+m.RunID, partFile))), "\n")[1:]
+			if len(rows) != c.Rejected || len(rows) != len(tc.reasons) {
+				t.Errorf("rejects partition has %d rows, manifest says %d, want %d", len(rows), c.Rejected, len(tc.reasons))
+			}
+			articles += c.Clustered - c.Updated
+		})
+	}
+	checkCurrentView(t, out, articles)
+}

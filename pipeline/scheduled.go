@@ -42,6 +42,9 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
+	if sdir == out {
+		return nil, fmt.Errorf("%w: the state and the output need directories of their own, not both %q", ErrConfig, out)
+	}
 	if err := os.MkdirAll(sdir, 0o755); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}

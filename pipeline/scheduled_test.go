@@ -84,7 +84,7 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
 	if len(o.Articles) != wantArticles {
 		t.Errorf("%d article rows, want %d", len(o.Articles), wantArticles)
 	}
-	perStory := map[string]int{}
+	perStory, withOutlet := map[string]int{}, map[string]int{}
 	seen := map[string]bool{}
 	for _, a := range o.Articles {
 		if seen[a.ArticleID] {
@@ -92,6 +92,9 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
 		}
 		seen[a.ArticleID] = true
 		perStory[a.StoryID]++
+		if a.Outlet != "" {
+			withOutlet[a.StoryID]++
+		}
 	}
 	stories := map[string]bool{}
 	for _, s := range o.Stories {
@@ -114,8 +117,8 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
 		outletArticles[so.StoryID] += so.NArticles
 	}
 	for _, s := range o.Stories {
-		if n := outletArticles[s.StoryID]; n != s.NArticles {
-			t.Errorf("story %s: story_outlets count %d articles, stories %d", s.StoryID, n, s.NArticles)
+		if n := outletArticles[s.StoryID]; n != withOutlet[s.StoryID] {
+			t.Errorf("story %s: story_outlets count %d articles, but %d of its articles have an outlet", s.StoryID, n, withOutlet[s.StoryID])
 		}
 	}
 	return o
@@ -287,6 +290,9 @@ func TestScheduledUpdatesChangedArticles(t *testing.T) {
 	if m.Counts.Updated != 2 || m.Counts.Clustered != 2 || m.Counts.AlreadySeen != 0 {
 		t.Errorf("corrections: %d updated, %d clustered, %d already seen; want 2, 2, 0", m.Counts.Updated, m.Counts.Clustered, m.Counts.AlreadySeen)
 	}
+	if len(m.Notes) == 0 || !strings.Contains(m.Notes[len(m.Notes)-1], old["id"]) || !strings.Contains(m.Notes[len(m.Notes)-1], newest["id"]) {
+		t.Errorf("manifest notes %q do not name the updated articles %s and %s", m.Notes, old["id"], newest["id"])
+	}
 	o := checkCurrentView(t, out, 600)
 	titles := map[string]string{}
 	for _, a := range o.Articles {
@@ -322,11 +328,12 @@ func TestScheduledRunGuards(t *testing.T) {
 		{"state of another output", Config{State: state, Out: filepath.Join(dir, "other")}, "belongs to the output"},
 		{"output of another state", Config{State: filepath.Join(dir, "state2"), Out: out}, "another state directory"},
 		{"one-off run into scheduled output", Config{Out: out}, "pass their --state"},
+		{"state in the output directory", Config{State: out, Out: out}, "directories of their own"},
 	}
 	for _, c := range cases {
 		c.cfg.Inputs = files[1:]
-		if _, err := Run(context.Background(), c.cfg); !errorIs(err, ErrOutput, c.want) {
-			t.Errorf("%s: %v, want ErrOutput saying %q", c.name, err, c.want)
+		if _, err := Run(context.Background(), c.cfg); !errorIs(err, ErrOutput, c.want) && !errorIs(err, ErrConfig, c.want) {
+			t.Errorf("%s: %v, want ErrOutput or ErrConfig saying %q", c.name, err, c.want)
 		}
 	}
 	// None of them changed the output.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/storyclust/storyclust/data"
@@ -153,6 +154,7 @@ func (st *state) merge(r *processed) *carried {
 	}
 	entries := make([]entry, 0, len(r.articles)+len(st.live))
 	replaced := map[string]bool{}
+	var updated []string // the first ids, for the manifest
 	for i, a := range r.articles {
 		id, d := r.ids[i], contentDigest(&a)
 		old, seen := st.seen[id]
@@ -163,6 +165,9 @@ func (st *state) merge(r *processed) *carried {
 			counts.AlreadySeen++
 		default:
 			counts.Updated++
+			if counts.Updated <= maxShownRejects {
+				updated = append(updated, id)
+			}
 			if k, live := liveAt[id]; live {
 				entries = append(entries, entry{a, id, d, st.live[k].StoryID, true, true})
 				replaced[id] = true
@@ -172,6 +177,13 @@ func (st *state) merge(r *processed) *carried {
 		}
 	}
 	counts.Clustered -= counts.AlreadySeen
+	if counts.Updated > 0 {
+		note := fmt.Sprintf("%d articles written by earlier runs came again with new content and were updated: %s", counts.Updated, strings.Join(updated, ", "))
+		if counts.Updated > len(updated) {
+			note += ", …"
+		}
+		r.manifest.Notes = append(r.manifest.Notes, note)
+	}
 	for _, l := range st.live {
 		if !replaced[l.Article.ID] {
 			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, true, false})
