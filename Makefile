@@ -35,7 +35,8 @@ check:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## fuzz: run every fuzz target for FUZZTIME each (new crashers land in data/testdata/fuzz)
+## fuzz: run every fuzz target for FUZZTIME each, a duration or a count of executions
+## like 5000x (new crashers land in data/testdata/fuzz)
 FUZZTIME ?= 10s
 FUZZ_TARGETS := FuzzJSONL FuzzCSV FuzzText FuzzParquet FuzzParseDate FuzzSplitDateline
 fuzz:
