@@ -69,7 +69,7 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 	for w := range scratch {
 		scratch[w] = &searcher{acc: make([]float32, len(items)), query: make([]float32, vocab)}
 	}
-	idx := &index{items: items, postings: map[int32][]posting{}}
+	idx := &index{items: items, postings: make([][]posting, vocab)}
 	idx.firstDated = sort.Search(len(items), func(i int) bool { return !items[i].Time.IsZero() })
 	var edges []Edge
 	found := make([][]Edge, blockSize)
@@ -120,7 +120,7 @@ type posting struct {
 // items first, then dated ones in time order (the canonical order).
 type index struct {
 	items      []Item
-	postings   map[int32][]posting
+	postings   [][]posting // by term id
 	firstDated int
 }
 
@@ -138,13 +138,20 @@ func (x *index) add(lo, hi int, window time.Duration) {
 	}
 	from := x.items[lo].Time.Add(-window)
 	for t, p := range x.postings {
+		if len(p) <= minTrim {
+			continue // too few to be worth trimming
+		}
 		u := x.undatedEnd(p)
 		stale := sort.Search(len(p)-u, func(k int) bool { return !x.items[p[u+k].item].Time.Before(from) })
-		if stale > 64 && stale > len(p)/2 {
+		if stale > minTrim && stale > len(p)/2 {
 			x.postings[t] = append(p[:u:u], p[u+stale:]...)
 		}
 	}
 }
+
+// minTrim is how many stale postings a term must have before they are
+// dropped; together with the half-length rule it keeps trimming amortised.
+const minTrim = 64
 
 func (x *index) undatedEnd(p []posting) int {
 	return sort.Search(len(p), func(k int) bool { return int(p[k].item) >= x.firstDated })
@@ -155,6 +162,7 @@ type searcher struct {
 	acc     []float32 // partial dot product per item; zero between searches
 	query   []float32 // the weights of the item searched, by term; zero between searches
 	touched []int32
+	heap    []int32
 	qterms  []int
 }
 
@@ -186,21 +194,7 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	}
 	touched := sc.touched
 	if len(touched) > s.MaxCandidates {
-		// Keep the items with the largest partial products; ties go to the
-		// earlier item so that the choice is deterministic.
-		slices.SortFunc(touched, func(a, b int32) int {
-			if sc.acc[a] != sc.acc[b] {
-				if sc.acc[a] > sc.acc[b] {
-					return -1
-				}
-				return 1
-			}
-			return int(a - b)
-		})
-		for _, j := range touched[s.MaxCandidates:] {
-			sc.acc[j] = 0
-		}
-		touched = touched[:s.MaxCandidates]
+		touched = sc.best(touched, s.MaxCandidates)
 	}
 	slices.Sort(touched)
 	// Exact cosines against the item's weights scattered by term.
@@ -222,6 +216,50 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		sc.query[t] = 0
 	}
 	return dst
+}
+
+// best returns the k items of touched with the largest partial products
+// (ties to the earlier item, so that the choice is deterministic), and
+// clears the partial products of all of them. It keeps the k best so far in
+// a heap whose root is the worst of them: O(n log k) for n touched items,
+// where sorting them all took a fifth of the clustering time at 300,000
+// articles.
+func (sc *searcher) best(touched []int32, k int) []int32 {
+	acc := sc.acc
+	worse := func(a, b int32) bool { // a ranks below b
+		return acc[a] < acc[b] || acc[a] == acc[b] && a > b
+	}
+	h := append(sc.heap[:0], touched[:k]...)
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && worse(h[c+1], h[c]) {
+				c++
+			}
+			if !worse(h[c], h[i]) {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, j := range touched[k:] {
+		if worse(h[0], j) {
+			h[0] = j
+			down(0)
+		}
+	}
+	for _, j := range touched {
+		acc[j] = 0
+	}
+	sc.heap = h
+	return append(touched[:0], h...)
 }
 
 func (sc *searcher) visit(ps []posting, w float32) {
