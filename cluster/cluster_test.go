@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -241,5 +242,37 @@ func TestDistinctive(t *testing.T) {
 	all.Reset()
 	if all.Total != 0 || all.Sum[2] != 0 || len(all.Vector().Terms) != 0 {
 		t.Error("Reset left sums behind")
+	}
+}
+
+// keepBest keeps the same items as sorting all of them and taking the first
+// k, ties included.
+func TestKeepBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 200 {
+		n, k := rng.IntN(300), 1+rng.IntN(70)
+		vals := make([]int, n)
+		for i := range vals {
+			vals[i] = rng.IntN(20) // many ties
+		}
+		idx := make([]int32, n)
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		worse := func(a, b int32) bool { return vals[a] < vals[b] || vals[a] == vals[b] && a > b }
+		got := keepBest(nil, idx, k, worse)
+		want := slices.Clone(idx)
+		slices.SortFunc(want, func(a, b int32) int {
+			if worse(a, b) {
+				return 1
+			}
+			return -1
+		})
+		want = want[:min(k, n)]
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d (n %d, k %d): kept %v, want %v", trial, n, k, got, want)
+		}
 	}
 }

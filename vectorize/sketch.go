@@ -34,8 +34,11 @@ func Resemblance(a, b Sketch) float64 {
 	return float64(same) / sketchSize
 }
 
-// sketch hashes the 4-grams of a body given as term ids into terms.
-func sketch(terms []string, body []int32) Sketch {
+// sketch hashes the 4-grams of a body given as term ids into terms. hashes
+// caches each term's hash by id (grown as needed, 0 for not yet hashed),
+// so that a word is hashed once per chunk of documents, not once for each
+// of the four shingles it is in.
+func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {
 		return s
@@ -43,15 +46,27 @@ func sketch(terms []string, body []int32) Sketch {
 	for k := range s.Min {
 		s.Min[k] = ^uint64(0)
 	}
-	for i := 0; i+shingle <= len(body); i++ {
-		// FNV-1a over the words, so that sketches do not depend on the
-		// process and can be compared across runs.
-		x := uint64(14695981039346656037)
-		for _, id := range body[i : i+shingle] {
+	if n := len(terms); len(*hashes) < n {
+		*hashes = append(*hashes, make([]uint64, n-len(*hashes))...)
+	}
+	h := *hashes
+	word := func(id int32) uint64 {
+		if h[id] == 0 {
+			// FNV-1a over the word's bytes, so that sketches do not depend
+			// on the process.
+			x := uint64(14695981039346656037)
 			for j := 0; j < len(terms[id]); j++ {
 				x = (x ^ uint64(terms[id][j])) * 1099511628211
 			}
-			x = (x ^ 0xff) * 1099511628211
+			h[id] = x | 1 // never 0, the mark of a word not yet hashed
+		}
+		return h[id]
+	}
+	for i := 0; i+shingle <= len(body); i++ {
+		x := uint64(14695981039346656037)
+		for _, id := range body[i : i+shingle] {
+			x = (x ^ word(id)) * 1099511628211
+			x ^= x >> 29
 		}
 		for k := range s.Min {
 			// A cheap family of hash functions: x mixed with k.

@@ -129,6 +129,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			cv := &chunks[c]
 			cv.ids = map[string]int32{}
 			var a analysis
+			var hashes []uint64 // by chunk term id, for sketch
 			for i := lo; i < hi; i++ {
 				text := docs[i].Text
 				if len(text) > cfg.MaxTextBytes {
@@ -138,7 +139,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					text = stripLines(text, b, seed)
 				}
 				res.Vectors[i] = a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
-				res.Sketches[i] = sketch(cv.terms, a.body)
+				res.Sketches[i] = sketch(cv.terms, a.body, &hashes)
 				if cfg.Done != nil {
 					cfg.Done.Add(1)
 				}
