@@ -68,13 +68,16 @@ func buildArticle(v *fieldValues, file string, line int, raw []byte, opts *Optio
 		}
 		v[f] = strings.TrimSpace(s)
 	}
+	// The short fields are copied: a reader's values may be substrings of
+	// the whole row (a CSV record) or column (Parquet), which the job keeps
+	// only until the text is vectorised.
 	a := Article{
-		ID:         v[FieldID],
-		Outlet:     v[FieldOutlet],
-		Title:      collapseSpace(v[FieldTitle]),
+		ID:         strings.Clone(v[FieldID]),
+		Outlet:     strings.Clone(v[FieldOutlet]),
+		Title:      strings.Clone(collapseSpace(v[FieldTitle])),
 		Text:       v[FieldText],
-		URL:        v[FieldURL],
-		Language:   strings.ToLower(v[FieldLanguage]),
+		URL:        strings.Clone(v[FieldURL]),
+		Language:   strings.ToLower(strings.Clone(v[FieldLanguage])),
 		SourceFile: file,
 		SourceLine: line,
 	}
@@ -106,9 +109,12 @@ func splitDateline(a *Article, fileTime time.Time, opts *Options) {
 	if !ok {
 		return
 	}
-	a.Dateline, a.Text = d.Text, strings.TrimSpace(rest)
+	// The dateline and its outlet are copied out of the text: as
+	// substrings they would keep the whole text in memory after the job
+	// has let it go.
+	a.Dateline, a.Text = strings.Clone(d.Text), strings.TrimSpace(rest)
 	if a.Outlet == "" {
-		a.Outlet = d.Outlet
+		a.Outlet = strings.Clone(d.Outlet)
 	}
 	if !a.Published.IsZero() || a.DateNote == DateUnparsable || d.Month == 0 || d.Day == 0 {
 		return

@@ -73,7 +73,7 @@ func (t *TextReader) Read() (Article, error) {
 		return Article{}, newParseError(t.File, 1, b, "no title or text")
 	}
 	a := Article{
-		Title:      collapseSpace(strings.TrimSpace(lines[i])),
+		Title:      strings.Clone(collapseSpace(strings.TrimSpace(lines[i]))), // not a substring of the whole file
 		Outlet:     t.Outlet,
 		SourceFile: t.File,
 		SourceLine: titleLine,

@@ -176,14 +176,20 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		vcfg.Prior = st.docFreq
 	}
 
-	// Vectorize.
+	// Vectorize. No output needs the article text afterwards (the state
+	// keeps it for the next scheduled run), so in a one-off run only docs
+	// holds it, and Vectorize lets each go once analysed: the texts are
+	// most of the memory the articles hold.
 	docs := make([]vectorize.Doc, len(r.articles))
 	for i, a := range r.articles {
 		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
 		if r.carried != nil {
 			docs[i].Counted = r.carried.counted[i]
+		} else {
+			r.articles[i].Text = ""
 		}
 	}
+	vcfg.ReleaseText = st == nil
 	var done atomic.Int64
 	vcfg.Done = &done
 	bar = startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
@@ -194,14 +200,6 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	}
 	m.Counts.EmptyVectors = r.vec.Empty
 	m.Counts.LanguageDetected = r.vec.Detected
-	// No output needs the article text any more (the state keeps it for
-	// the next scheduled run): let it go, it is most of the memory the
-	// articles hold.
-	if st == nil {
-		for i := range r.articles {
-			r.articles[i].Text = ""
-		}
-	}
 	docs = nil
 	r.timer.lap("vectorize")
 

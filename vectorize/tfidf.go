@@ -24,6 +24,10 @@ type Config struct {
 	MaxTextBytes int
 	// Workers is the number of goroutines that analyse text. Zero means one.
 	Workers int
+	// ReleaseText clears each document's Text in docs once it is analysed,
+	// so that a caller who holds the texts only there frees them while the
+	// vectors are built (they were most of the peak memory).
+	ReleaseText bool
 	// KeepCounts keeps each document's raw term counts in Result.Counts,
 	// for comparisons of word use (they cost as much memory as the vectors).
 	KeepCounts bool
@@ -140,6 +144,9 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 				}
 				res.Vectors[i] = a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
 				res.Sketches[i] = sketch(cv.terms, a.body, &hashes)
+				if cfg.ReleaseText {
+					docs[i].Text = ""
+				}
 				if cfg.Done != nil {
 					cfg.Done.Add(1)
 				}
