@@ -247,3 +247,31 @@ func TestPriorDocFreq(t *testing.T) {
 		}
 	}
 }
+
+// Fitted in blocks of terms, the weights are those of one fit.
+func TestInverseDocumentFrequencyBlocks(t *testing.T) {
+	var vecs []Vector
+	df := make([]int, 50)
+	for j := range 40 {
+		var v Vector
+		for term := range 50 {
+			if (j*7+term*3)%5 < 2 {
+				v.Terms = append(v.Terms, int32(term))
+				v.Weights = append(v.Weights, 1)
+				df[term]++
+			}
+		}
+		vecs = append(vecs, v)
+	}
+	idf := make([]float64, len(df))
+	for lo := 0; lo < len(df); lo += 7 { // blocks of 7 terms
+		if err := fitBlock(vecs, df, lo, min(lo+7, len(df)), idf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for term, d := range df {
+		if want := math.Log(float64(1+len(vecs)) / float64(1+d)); math.Abs(idf[term]-want) > 1e-12 {
+			t.Errorf("idf[%d] = %v, want %v (df %d)", term, idf[term], want, d)
+		}
+	}
+}
