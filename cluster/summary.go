@@ -10,8 +10,7 @@ import (
 // Story is one group of items with its summary.
 type Story struct {
 	Members        []int     // item indices, increasing
-	Similarity     []float32 // per member: cosine to the centroid
-	Centroid       vectorize.Vector
+	Similarity     []float32 // per member: cosine to the centroid (the unit mean of the members' vectors)
 	Cohesion       float32 // mean of Similarity
 	Representative int     // the member closest to the centroid; ties to the earliest
 	TopTerms       []int32 // up to the requested number of the centroid's heaviest terms
@@ -40,13 +39,13 @@ func Summarize(items []Item, labels []int, topTerms int) []Story {
 		for _, m := range st.Members {
 			acc.Add(items[m].Vec)
 		}
-		st.Centroid = unit(acc.Vector())
+		centroid := unit(acc.Vector())
 		acc.Reset()
 		st.Similarity = make([]float32, len(st.Members))
 		best := -1.0
 		var sum float64
 		for k, m := range st.Members {
-			sim := vectorize.Dot(items[m].Vec, st.Centroid)
+			sim := vectorize.Dot(items[m].Vec, centroid)
 			sim = min(max(sim, 0), 1)
 			st.Similarity[k] = float32(sim)
 			sum += sim
@@ -55,7 +54,7 @@ func Summarize(items []Item, labels []int, topTerms int) []Story {
 			}
 		}
 		st.Cohesion = float32(sum / float64(len(st.Members)))
-		st.TopTerms = heaviest(st.Centroid, topTerms)
+		st.TopTerms = heaviest(centroid, topTerms)
 	}
 	return stories
 }

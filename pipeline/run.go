@@ -216,6 +216,12 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	if err != nil {
 		return nil, err
 	}
+	// From here on only the raw counts (for framing) and the sketches (for
+	// wire copies) are read: the weighted vectors go.
+	for i := range r.items {
+		r.items[i].Vec = vectorize.Vector{}
+	}
+	r.vec.Vectors = nil
 	r.timer.lap("cluster")
 	return r, nil
 }
