@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/james-bowman/nlp"
@@ -116,10 +117,34 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 
 	// Analyse in chunks of documents, in parallel, each chunk with its own
 	// vocabulary of local term ids in order of first occurrence. Only the
-	// chunk vocabularies, not the tokens, are then merged in chunk order, so
-	// global term ids are the order of first occurrence in the collection,
-	// whatever the scheduling.
+	// chunk vocabularies, not the tokens, are merged, in chunk order as the
+	// chunks finish, so global term ids are the order of first occurrence
+	// in the collection, whatever the scheduling; a chunk's vocabulary is
+	// let go once merged (all of them together were a peak of the memory).
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
+	vocab := map[string]int32{}
+	var mu sync.Mutex
+	merged := 0 // chunks [0, merged) are merged
+	merge := func(c int) {
+		mu.Lock()
+		defer mu.Unlock()
+		chunks[c].done = true
+		for merged < len(chunks) && chunks[merged].done {
+			cv := &chunks[merged]
+			cv.global = make([]int32, len(cv.terms))
+			for l, term := range cv.terms {
+				id, ok := vocab[term]
+				if !ok {
+					id = int32(len(res.Terms))
+					vocab[term] = id
+					res.Terms = append(res.Terms, term)
+				}
+				cv.global[l] = id
+			}
+			cv.terms = nil
+			merged++
+		}
+	}
 	res.Vectors = make([]Vector, len(docs))
 	res.Sketches = make([]Sketch, len(docs))
 	g, gctx := errgroup.WithContext(ctx)
@@ -151,27 +176,15 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					cfg.Done.Add(1)
 				}
 			}
+			cv.ids = nil
+			merge(c)
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	vocab := map[string]int32{}
-	for c := range chunks {
-		cv := &chunks[c]
-		cv.global = make([]int32, len(cv.terms))
-		for l, term := range cv.terms {
-			id, ok := vocab[term]
-			if !ok {
-				id = int32(len(res.Terms))
-				vocab[term] = id
-				res.Terms = append(res.Terms, term)
-			}
-			cv.global[l] = id
-		}
-		cv.ids = nil
-	}
+	vocab = nil
 	// Renumber each vector to global ids, sorted, with sublinear tf.
 	if cfg.KeepCounts {
 		res.Counts = make([]Vector, len(docs))
@@ -518,9 +531,10 @@ const chunkDocs = 512
 // chunkVocab is the vocabulary of one chunk: local term ids in order of
 // first occurrence, and after the merge their global ids.
 type chunkVocab struct {
-	ids    map[string]int32
-	terms  []string
-	global []int32
+	ids    map[string]int32 // while the chunk is analysed
+	terms  []string         // until the chunk is merged
+	global []int32          // local id -> global id, once merged
+	done   bool
 }
 
 func (cv *chunkVocab) id(tok []byte) int32 {
