@@ -11,9 +11,9 @@ import (
 type Story struct {
 	Members        []int     // item indices, increasing
 	Similarity     []float32 // per member: cosine to the centroid (the unit mean of the members' vectors)
-	Cohesion       float32 // mean of Similarity
-	Representative int     // the member closest to the centroid; ties to the earliest
-	TopTerms       []int32 // up to the requested number of the centroid's heaviest terms
+	Cohesion       float32   // mean of Similarity
+	Representative int       // the member closest to the centroid; ties to the earliest
+	TopTerms       []int32   // up to the requested number of the centroid's heaviest terms
 }
 
 // Summarize builds the stories given a label per item (as from AverageLink),
