@@ -124,16 +124,15 @@ func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float
 			out = append(out, TermScore{Term: t, Score: float32(z)})
 		}
 	}
+	worse := func(x, y TermScore) bool { return x.Score < y.Score || x.Score == y.Score && x.Term > y.Term }
+	out = keepBest(out[len(out):], out, n, worse)
 	slices.SortFunc(out, func(x, y TermScore) int {
-		if x.Score != y.Score {
-			if x.Score > y.Score {
-				return -1
-			}
+		if worse(x, y) {
 			return 1
 		}
-		return int(x.Term - y.Term)
+		return -1
 	})
-	return out[:min(n, len(out))]
+	return out
 }
 
 // Accumulator sums sparse count vectors into a dense array indexed by term,

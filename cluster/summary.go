@@ -83,18 +83,19 @@ func heaviest(v vectorize.Vector, k int) []int32 {
 	for i := range idx {
 		idx[i] = i
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if v.Weights[a] != v.Weights[b] {
-			if v.Weights[a] > v.Weights[b] {
-				return -1
-			}
+	worse := func(a, b int) bool {
+		return v.Weights[a] < v.Weights[b] || v.Weights[a] == v.Weights[b] && v.Terms[a] > v.Terms[b]
+	}
+	best := keepBest(idx[len(idx):], idx, k, worse)
+	slices.SortFunc(best, func(a, b int) int {
+		if worse(a, b) {
 			return 1
 		}
-		return int(v.Terms[a] - v.Terms[b])
+		return -1
 	})
-	out := make([]int32, 0, min(k, len(idx)))
-	for _, i := range idx[:min(k, len(idx))] {
-		out = append(out, v.Terms[i])
+	out := make([]int32, len(best))
+	for j, i := range best {
+		out[j] = v.Terms[i]
 	}
 	return out
 }
