@@ -75,5 +75,5 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 		return nil, err
 	}
 	labels := AverageLink(len(items), edges, cfg.Threshold)
-	return Summarize(items, labels, cfg.TopTerms), nil
+	return Summarize(items, labels, cfg.TopTerms, cfg.Workers), nil
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -17,8 +18,9 @@ type Story struct {
 }
 
 // Summarize builds the stories given a label per item (as from AverageLink),
-// in label order. A member with an empty vector has similarity zero.
-func Summarize(items []Item, labels []int, topTerms int) []Story {
+// in label order, on up to workers goroutines. A member with an empty
+// vector has similarity zero.
+func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 	n := 0
 	for _, l := range labels {
 		n = max(n, l+1)
@@ -33,30 +35,48 @@ func Summarize(items []Item, labels []int, topTerms int) []Story {
 			vocab = max(vocab, t[len(t)-1]+1)
 		}
 	}
-	acc := NewAccumulator(int(vocab))
-	for s := range stories {
-		st := &stories[s]
-		for _, m := range st.Members {
-			acc.Add(items[m].Vec)
-		}
-		centroid := unit(acc.Vector())
-		acc.Reset()
-		st.Similarity = make([]float32, len(st.Members))
-		best := -1.0
-		var sum float64
-		for k, m := range st.Members {
-			sim := vectorize.Dot(items[m].Vec, centroid)
-			sim = min(max(sim, 0), 1)
-			st.Similarity[k] = float32(sim)
-			sum += sim
-			if sim > best {
-				best, st.Representative = sim, m
+	// Stories are summarised in parallel, each worker with its own
+	// accumulator over a contiguous run of stories: every story sums its
+	// members in the same order whatever the number of workers.
+	workers = max(workers, 1)
+	per := (len(stories) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(stories); lo += per {
+		wg.Add(1)
+		go func(part []Story) {
+			defer wg.Done()
+			acc := NewAccumulator(int(vocab))
+			for s := range part {
+				summarize(&part[s], items, acc, topTerms)
 			}
-		}
-		st.Cohesion = float32(sum / float64(len(st.Members)))
-		st.TopTerms = heaviest(centroid, topTerms)
+		}(stories[lo:min(lo+per, len(stories))])
 	}
+	wg.Wait()
 	return stories
+}
+
+// summarize fills in the summary of st from its members, with acc (empty,
+// left empty) to sum their vectors.
+func summarize(st *Story, items []Item, acc *Accumulator, topTerms int) {
+	for _, m := range st.Members {
+		acc.Add(items[m].Vec)
+	}
+	centroid := unit(acc.Vector())
+	acc.Reset()
+	st.Similarity = make([]float32, len(st.Members))
+	best := -1.0
+	var sum float64
+	for k, m := range st.Members {
+		sim := vectorize.Dot(items[m].Vec, centroid)
+		sim = min(max(sim, 0), 1)
+		st.Similarity[k] = float32(sim)
+		sum += sim
+		if sim > best {
+			best, st.Representative = sim, m
+		}
+	}
+	st.Cohesion = float32(sum / float64(len(st.Members)))
+	st.TopTerms = heaviest(centroid, topTerms)
 }
 
 // unit returns v scaled to unit length. The squares are summed in term
