@@ -78,84 +78,10 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	keep := unchangedStories(r.stories, sids, c)
 	w := newPartitionWriter(keep)
 	buildTables(r, sids, m, w.sink())
-	for s, story := range r.stories {
-		if keep[sids[s]] {
-			continue
-		}
-		for _, i := range story.Members {
-			id := r.ids[i]
-			w.articles.drop[id] = true
-			if s, ok := st.seen[id]; ok {
-				w.articles.touch[s.Partition] = true
-			}
-		}
-	}
-	for id, u := range c.frozen {
-		w.articles.touch[st.seen[id].Partition] = true
-		st.seen[id] = data.SeenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
-	}
-	w.articles.patch = func(a data.ArticleRow) data.ArticleRow {
-		if u, ok := c.frozen[a.ArticleID]; ok {
-			n := u.article
-			a.Outlet, a.Published, a.Title, a.URL = n.Outlet, n.Published, n.Title, n.URL
-			a.SourceFile, a.SourceLine = n.SourceFile, n.SourceLine
-			if n.Language != "" {
-				a.Language = n.Language
-			}
-		}
-		return a
-	}
-	firstOf := map[string]time.Time{}
-	for _, l := range st.live {
-		t, ok := firstOf[l.StoryID]
-		if p := l.Article.Published; !ok || !p.IsZero() && (t.IsZero() || p.Before(t)) {
-			firstOf[l.StoryID] = p
-		}
-	}
-	for sid, t := range firstOf {
-		if !keep[sid] {
-			w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
-			w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
-		}
-	}
-	for _, sid := range sids {
-		if !keep[sid] {
-			w.stories.drop[sid], w.outlets.drop[sid] = true, true
-		}
-	}
+	w.replace(st, r, sids, keep)
 	// Each run has its partition of lineage and rejects, empty or not.
 	w.lineage.rows["run="+run], w.rejects.rows["run="+run] = lineage, r.rejects
-
-	// The next state: the horizon moves to the latest date read, and the
-	// stories whose latest article is within the window before it stay
-	// live with all their articles.
-	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
-	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
-	limit := time.Now().UTC().Add(24 * time.Hour)
-	for i, a := range r.articles {
-		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
-			next.info.Horizon = a.Published
-		}
-		next.seen[r.ids[i]] = data.SeenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
-	}
-	cutoff := next.info.Horizon.Add(-cfg.Window)
-	for s, story := range r.stories {
-		var last time.Time
-		for _, i := range story.Members {
-			if p := r.articles[i].Published; p.After(last) {
-				last = p
-			}
-		}
-		if last.IsZero() || last.Before(cutoff) {
-			continue
-		}
-		next.info.LiveStories++
-		for _, i := range story.Members {
-			next.live = append(next.live, data.LiveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
-		}
-	}
-	next.info.Documents = next.docFreq.Docs
-	next.info.LiveArticles, next.info.SeenArticles = len(next.live), len(next.seen)
+	next := nextState(st, r, run, sids, cfg.Window)
 	r.timer.lap("lineage")
 
 	meta := tableMeta(cfg)
@@ -199,6 +125,94 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	stateSnaps.prune(run, st.info.RunID)
 	outSnaps.prune(run, st.info.RunID)
 	return m, nil
+}
+
+// replace marks the rows of the previous version that this run replaces:
+// those of the articles and stories it writes again, and of the live
+// stories it clustered again (which may have merged or split); and it sets
+// the patch that corrects the rows of changed articles whose story is
+// closed.
+func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep map[string]bool) {
+	c := r.carried
+	for s, story := range r.stories {
+		if keep[sids[s]] {
+			continue
+		}
+		w.stories.drop[sids[s]], w.outlets.drop[sids[s]] = true, true
+		for _, i := range story.Members {
+			id := r.ids[i]
+			w.articles.drop[id] = true
+			if seen, ok := st.seen[id]; ok {
+				w.articles.touch[seen.Partition] = true
+			}
+		}
+	}
+	for id, u := range c.frozen {
+		w.articles.touch[st.seen[id].Partition] = true
+		st.seen[id] = data.SeenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
+	}
+	w.articles.patch = func(a data.ArticleRow) data.ArticleRow {
+		if u, ok := c.frozen[a.ArticleID]; ok {
+			n := u.article
+			a.Outlet, a.Published, a.Title, a.URL = n.Outlet, n.Published, n.Title, n.URL
+			a.SourceFile, a.SourceLine = n.SourceFile, n.SourceLine
+			if n.Language != "" {
+				a.Language = n.Language
+			}
+		}
+		return a
+	}
+	// A live story's rows are in the partition of its first article.
+	firstOf := map[string]time.Time{}
+	for _, l := range st.live {
+		t, ok := firstOf[l.StoryID]
+		if p := l.Article.Published; !ok || !p.IsZero() && (t.IsZero() || p.Before(t)) {
+			firstOf[l.StoryID] = p
+		}
+	}
+	for sid, t := range firstOf {
+		if !keep[sid] {
+			w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
+			w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
+		}
+	}
+}
+
+// nextState returns the state after run: the horizon moves to the latest
+// date read, the stories whose latest article is within the window before
+// it stay live with all their articles, and every article clustered is
+// seen.
+func nextState(st *state, r *processed, run string, sids []string, window time.Duration) *state {
+	c := r.carried
+	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
+	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
+	limit := time.Now().UTC().Add(24 * time.Hour)
+	for i, a := range r.articles {
+		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
+			next.info.Horizon = a.Published
+		}
+		next.seen[r.ids[i]] = data.SeenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
+	}
+	cutoff := next.info.Horizon.Add(-window)
+	next.info.LiveStories = 0
+	for s, story := range r.stories {
+		var last time.Time
+		for _, i := range story.Members {
+			if p := r.articles[i].Published; p.After(last) {
+				last = p
+			}
+		}
+		if last.IsZero() || last.Before(cutoff) {
+			continue
+		}
+		next.info.LiveStories++
+		for _, i := range story.Members {
+			next.live = append(next.live, data.LiveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
+		}
+	}
+	next.info.Documents = next.docFreq.Docs
+	next.info.LiveArticles, next.info.SeenArticles = len(next.live), len(next.seen)
+	return next
 }
 
 // unchangedStories returns the ids of the stories whose articles are
