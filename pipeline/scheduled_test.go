@@ -229,6 +229,27 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 	if err != nil || len(lineage) != 0 {
 		t.Errorf("rerun wrote lineage %v (err %v), want none", lineage, err)
 	}
+	// state.json describes the live articles it holds.
+	snap := snapshots{state}.path(m.RunID)
+	var info stateInfo
+	b, err := os.ReadFile(filepath.Join(snap, stateFile))
+	if err == nil {
+		err = json.Unmarshal(b, &info)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := data.ReadLive(filepath.Join(snap, "live.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stories := map[string]bool{}
+	for _, l := range live {
+		stories[l.StoryID] = true
+	}
+	if info.LiveArticles != len(live) || info.LiveStories != len(stories) || info.SeenArticles != 600 || info.Documents != 600 {
+		t.Errorf("state.json %+v; the state holds %d live articles in %d stories, 600 seen", info, len(live), len(stories))
+	}
 }
 
 // An article sent again with new content replaces its row, whether its
