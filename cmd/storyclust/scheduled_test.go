@@ -146,6 +146,7 @@ func TestScheduledRunKilled(t *testing.T) {
 		}
 		before, _ = readable(t, out)
 	}
+	t.Logf("%d runs killed over %d days", kills, len(files))
 	want, _ := readable(t, refOut)
 	got, _ := readable(t, out)
 	if !reflect.DeepEqual(got, want) {
