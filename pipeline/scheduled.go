@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -54,10 +55,12 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	}
 	defer unlock()
 	outSnaps, stateSnaps := snapshots{out}, snapshots{sdir}
+	loadStart := time.Now()
 	st, err := loadState(stateSnaps, outSnaps)
 	if err != nil {
 		return nil, err
 	}
+	loaded := StageTime{Stage: "load state", Seconds: math.Round(time.Since(loadStart).Seconds()*1000) / 1000}
 	run, err := nextRun(st.info.RunID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
@@ -69,6 +72,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	m := r.manifest
 	m.Skipped = skipped
 	m.RunID, m.PreviousRunID, m.State = run, st.info.RunID, sdir
+	m.Seconds = append([]StageTime{loaded}, m.Seconds...)
 	c := r.carried
 	sids, lineage := nameStories(run, r.ids, r.stories, c.previous)
 
