@@ -30,7 +30,7 @@ import (
 //     and the partition of the articles table that holds it, so that an
 //     article is never added twice and a changed one is found. It grows
 //     with the corpus (16 bytes per article on disk with short ids, some
-//     100 in memory);
+//     100–150 in memory by estimate);
 //   - docfreq.parquet: in how many articles each term occurred, so that
 //     idf weighs terms over everything seen, not only over one run.
 type state struct {
