@@ -24,9 +24,11 @@ const (
 // articles (ties to the earlier story), and when several previous stories
 // went mostly into one story, it keeps the id of the one it shares most
 // articles with (ties to the larger, then the smaller id). A story that
-// inherits no id is named after its earliest article, with the run id
-// added when that article was in a story before: an id is never given to
-// two stories.
+// inherits no id is named after its earliest article and, when that
+// article was in a story before, that story (with a counter in the rare
+// case that the name is taken): no two live stories share an id, and the
+// names do not depend on how the runs were numbered, so a run killed after
+// its commit and run again names stories alike.
 //
 // The lineage has a row per pair of story and previous story that share
 // articles, and a "new" row per story without previous articles; a story
