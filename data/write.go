@@ -456,6 +456,16 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 	return Staged{Temp: tmp.Name(), Path: path}, nil
 }
 
+// Write writes the table as Stage does and renames it into place at once,
+// for a file no reader looks at until its folder is published.
+func (t *Table) Write(dir string, format OutputFormat, meta map[string]string) error {
+	st, err := t.Stage(dir, format, meta)
+	if err != nil {
+		return err
+	}
+	return st.Commit()
+}
+
 func sortedMeta(meta map[string]string) (keys, vals []string) {
 	for k := range meta {
 		keys = append(keys, k)

@@ -457,11 +457,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
 			return err
 		}
-		s, err := t.Stage(pdir, data.OutputParquet, meta)
-		if err == nil {
-			err = s.Commit()
-		}
-		if err != nil {
+		if err := t.Write(pdir, data.OutputParquet, meta); err != nil {
 			return err
 		}
 	}

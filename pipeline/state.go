@@ -251,11 +251,7 @@ func (st *state) save(dir string, meta map[string]string) error {
 		df.AppendDocFreq(t, st.docFreq.Terms[t])
 	}
 	for _, t := range []*data.Table{live, seen, df} {
-		s, err := t.Stage(dir, data.OutputParquet, meta)
-		if err == nil {
-			err = s.Commit()
-		}
-		if err != nil {
+		if err := t.Write(dir, data.OutputParquet, meta); err != nil {
 			return err
 		}
 	}

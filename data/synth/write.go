@@ -56,9 +56,5 @@ func WriteParquet(dir, name string, g *Generator) (int, error) {
 		})
 		n++
 	}
-	st, err := t.Stage(dir, data.OutputParquet, map[string]string{"storyclust.synth": "1"})
-	if err != nil {
-		return 0, err
-	}
-	return n, st.Commit()
+	return n, t.Write(dir, data.OutputParquet, map[string]string{"storyclust.synth": "1"})
 }
