@@ -155,16 +155,18 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 		w.articles.touch[st.seen[id].Partition] = true
 		st.seen[id] = data.SeenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
 	}
-	w.articles.patch = func(a data.ArticleRow) data.ArticleRow {
-		if u, ok := c.frozen[a.ArticleID]; ok {
-			n := u.article
-			a.Outlet, a.Published, a.Title, a.URL = n.Outlet, n.Published, n.Title, n.URL
-			a.SourceFile, a.SourceLine = n.SourceFile, n.SourceLine
-			if n.Language != "" {
-				a.Language = n.Language
-			}
+	w.articles.patch = func(a data.ArticleRow, part string) (data.ArticleRow, string) {
+		u, ok := c.frozen[a.ArticleID]
+		if !ok {
+			return a, part
 		}
-		return a
+		n := u.article
+		a.Outlet, a.Published, a.Title, a.URL = n.Outlet, n.Published, n.Title, n.URL
+		a.SourceFile, a.SourceLine = n.SourceFile, n.SourceLine
+		if n.Language != "" {
+			a.Language = n.Language
+		}
+		return a, dateKey(a.Published)
 	}
 	// A live story's rows are in the partition of its first article.
 	firstOf := map[string]time.Time{}
@@ -282,26 +284,32 @@ type partitionWriter struct {
 }
 
 func newPartitionWriter(keep map[string]bool) *partitionWriter {
-	w := &partitionWriter{storyAt: map[string]string{}, keep: keep}
-	w.articles = newPartitions("articles", data.ArticlesSchema, (*data.Table).AppendArticle, data.ReadArticles,
-		func(a data.ArticleRow) string { return a.ArticleID },
-		func(a data.ArticleRow) string { return dateKey(a.Published) },
-		func(a, b data.ArticleRow) int {
-			return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ArticleID, b.ArticleID))
-		})
-	w.stories = newPartitions("stories", data.StoriesSchema, (*data.Table).AppendStory, data.ReadStories,
-		func(s data.StoryRow) string { return s.StoryID },
-		func(s data.StoryRow) string { return dateKey(s.First) },
-		func(a, b data.StoryRow) int {
-			return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.StoryID, b.StoryID))
-		})
-	w.outlets = newPartitions("story_outlets", data.StoryOutletsSchema, (*data.Table).AppendStoryOutlet, data.ReadStoryOutlets,
-		func(o data.StoryOutletRow) string { return o.StoryID },
-		func(o data.StoryOutletRow) string { return w.storyAt[o.StoryID] },
-		func(a, b data.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) })
-	w.lineage = newPartitions("story_lineage", data.LineageSchema, (*data.Table).AppendLineage, nil, nil, nil, nil)
-	w.rejects = newPartitions("rejects", data.RejectsSchema, (*data.Table).AppendReject, nil, nil, nil, nil)
-	return w
+	return &partitionWriter{
+		articles: newPartitions(partitions[data.ArticleRow]{
+			name: "articles", schema: data.ArticlesSchema, append: (*data.Table).AppendArticle, read: data.ReadArticles,
+			key: func(a data.ArticleRow) string { return a.ArticleID },
+			less: func(a, b data.ArticleRow) int {
+				return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ArticleID, b.ArticleID))
+			},
+		}),
+		stories: newPartitions(partitions[data.StoryRow]{
+			name: "stories", schema: data.StoriesSchema, append: (*data.Table).AppendStory, read: data.ReadStories,
+			key: func(s data.StoryRow) string { return s.StoryID },
+			less: func(a, b data.StoryRow) int {
+				return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.StoryID, b.StoryID))
+			},
+		}),
+		outlets: newPartitions(partitions[data.StoryOutletRow]{
+			name: "story_outlets", schema: data.StoryOutletsSchema, append: (*data.Table).AppendStoryOutlet, read: data.ReadStoryOutlets,
+			key:  func(o data.StoryOutletRow) string { return o.StoryID },
+			less: func(a, b data.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
+		}),
+		// Lineage and rejects only gain a partition per run.
+		lineage: newPartitions(partitions[data.LineageRow]{name: "story_lineage", schema: data.LineageSchema, append: (*data.Table).AppendLineage}),
+		rejects: newPartitions(partitions[data.RejectRow]{name: "rejects", schema: data.RejectsSchema, append: (*data.Table).AppendReject}),
+		storyAt: map[string]string{},
+		keep:    keep,
+	}
 }
 
 func (w *partitionWriter) sink() rowSink {
@@ -343,25 +351,26 @@ func (w *partitionWriter) write(prev, next string, meta map[string]string) error
 
 // partitions is one table of the output of scheduled runs: the rows this
 // run adds, by partition, and which rows of the previous version they
-// replace.
+// replace. A table whose partitions are only added (one per run) needs no
+// read, key or less.
 type partitions[R any] struct {
 	name   string
 	schema *arrow.Schema
 	append func(*data.Table, R)
 	read   func(string) ([]R, error)
 	key    func(R) string   // the row's id
-	part   func(R) string   // the partition of a row
 	less   func(a, b R) int // the order of rows in a partition file
-	patch  func(R) R        // applied to the previous version's rows kept, if set; they then go by part
-	rows   map[string][]R   // partition -> rows this run adds
-	touch  map[string]bool  // partitions of the previous version that may change
-	drop   map[string]bool  // ids of the previous version's rows that are replaced
+	// patch, if set, is applied to the previous version's rows that are
+	// kept, with their partition; it returns the row and its partition.
+	patch func(r R, part string) (R, string)
+	rows  map[string][]R  // partition -> rows this run adds
+	touch map[string]bool // partitions of the previous version that may change
+	drop  map[string]bool // ids of the previous version's rows that are replaced
 }
 
-func newPartitions[R any](name string, schema *arrow.Schema, appendRow func(*data.Table, R), read func(string) ([]R, error),
-	key, part func(R) string, less func(a, b R) int) *partitions[R] {
-	return &partitions[R]{name: name, schema: schema, append: appendRow, read: read, key: key, part: part, less: less,
-		rows: map[string][]R{}, touch: map[string]bool{}, drop: map[string]bool{}}
+func newPartitions[R any](p partitions[R]) *partitions[R] {
+	p.rows, p.touch, p.drop = map[string][]R{}, map[string]bool{}, map[string]bool{}
+	return &p
 }
 
 func (p *partitions[R]) add(part string, r R) { p.rows[part] = append(p.rows[part], r) }
@@ -379,14 +388,14 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	var old []string // partitions of the previous version
+	old := map[string]bool{} // partitions of the previous version
 	if prev != "" {
 		entries, err := os.ReadDir(filepath.Join(prev, p.name))
 		if err != nil && !isNotExist(err) {
 			return err
 		}
 		for _, e := range entries {
-			old = append(old, e.Name())
+			old[e.Name()] = true
 		}
 	}
 	rows := map[string][]R{}
@@ -406,7 +415,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 			continue
 		}
 		rewrite[part] = true
-		if prev == "" || !slices.Contains(old, part) {
+		if !old[part] {
 			continue
 		}
 		kept, err := p.read(filepath.Join(prev, p.name, part, partFile))
@@ -419,8 +428,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 			}
 			to := part
 			if p.patch != nil {
-				r = p.patch(r)
-				to = p.part(r)
+				r, to = p.patch(r, part)
 			}
 			rows[to] = append(rows[to], r)
 			if !rewrite[to] {
@@ -431,7 +439,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 	for part, rs := range p.rows {
 		rows[part] = append(rows[part], rs...)
 	}
-	for _, part := range old {
+	for part := range old {
 		if !rewrite[part] {
 			if err := os.Mkdir(filepath.Join(dir, part), 0o755); err != nil {
 				return err
@@ -441,10 +449,10 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 			}
 		}
 	}
+	// A partition all of whose rows left is not in rows: it is gone. An
+	// empty one is written only when this run added it as such (its
+	// lineage or rejects).
 	for part, rs := range rows {
-		if len(rs) == 0 && p.read != nil {
-			continue // every row left this partition
-		}
 		if p.less != nil {
 			slices.SortStableFunc(rs, p.less)
 		}
