@@ -7,10 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
@@ -21,41 +19,11 @@ import (
 // date order.
 func dailyInputs(t *testing.T, n, days int) []string {
 	t.Helper()
-	dir := t.TempDir()
-	g := synth.New(synth.Config{Articles: n, Seed: 3, Days: days, Outlets: 60})
-	byDay := map[string][]synth.Article{}
-	for {
-		a, ok := g.Next()
-		if !ok {
-			break
-		}
-		d := a.Published.UTC().Format(time.DateOnly)
-		byDay[d] = append(byDay[d], a)
-	}
-	var files []string
-	for d, as := range byDay {
-		p := filepath.Join(dir, d+".jsonl")
-		writeArticles(t, p, as)
-		files = append(files, p)
-	}
-	slices.Sort(files)
-	return files
-}
-
-func writeArticles(t *testing.T, path string, as []synth.Article) {
-	t.Helper()
-	var b strings.Builder
-	for _, a := range as {
-		row, _ := json.Marshal(map[string]string{
-			"id": a.ID, "outlet": a.Outlet, "published": a.Published.Format(time.RFC3339),
-			"title": a.Title, "text": a.Text, "url": a.URL, "language": a.Language, "event": a.Event,
-		})
-		b.Write(row)
-		b.WriteByte('\n')
-	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+	files, err := synth.WriteJSONLDays(t.TempDir(), synth.New(synth.Config{Articles: n, Seed: 3, Days: days, Outlets: 60}))
+	if err != nil {
 		t.Fatal(err)
 	}
+	return files
 }
 
 func scheduled(t *testing.T, state, out string, inputs ...string) *Manifest {

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,31 +21,10 @@ import (
 // days writes a synthetic corpus as one JSONL file per publication day.
 func days(t *testing.T, n, span int) []string {
 	t.Helper()
-	dir := t.TempDir()
-	g := synth.New(synth.Config{Articles: n, Seed: 11, Days: span, Outlets: 40})
-	byDay := map[string]*strings.Builder{}
-	for {
-		a, ok := g.Next()
-		if !ok {
-			break
-		}
-		d := a.Published.UTC().Format(time.DateOnly)
-		if byDay[d] == nil {
-			byDay[d] = &strings.Builder{}
-		}
-		row, _ := json.Marshal(map[string]string{"id": a.ID, "outlet": a.Outlet, "published": a.Published.Format(time.RFC3339),
-			"title": a.Title, "text": a.Text, "url": a.URL})
-		byDay[d].Write(append(row, '\n'))
+	files, err := synth.WriteJSONLDays(t.TempDir(), synth.New(synth.Config{Articles: n, Seed: 11, Days: span, Outlets: 40}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	var files []string
-	for d, b := range byDay {
-		p := filepath.Join(dir, d+".jsonl")
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, p)
-	}
-	slices.Sort(files)
 	return files
 }
 

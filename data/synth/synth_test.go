@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -117,5 +118,41 @@ func TestParquetMatchesJSONL(t *testing.T) {
 		if p[i].ID != j[i].ID || p[i].Title != j[i].Title || p[i].Text != j[i].Text || p[i].Outlet != j[i].Outlet || !p[i].Published.Equal(j[i].Published) {
 			t.Fatalf("article %d differs:\n%+v\n%+v", i, p[i], j[i])
 		}
+	}
+}
+
+// The day files hold the whole corpus, each article in the file of its
+// publication day, and concatenated they hold the lines WriteJSONL writes.
+func TestWriteJSONLDays(t *testing.T) {
+	var whole bytes.Buffer
+	if _, err := WriteJSONL(&whole, New(Config{Articles: 400, Seed: 2, Days: 5})); err != nil {
+		t.Fatal(err)
+	}
+	files, err := WriteJSONLDays(t.TempDir(), New(Config{Articles: 400, Seed: 2, Days: 5}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 5 || !slices.IsSorted(files) {
+		t.Fatalf("files %v: want at least 5, in date order", files)
+	}
+	var lines []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := strings.TrimSuffix(filepath.Base(f), ".jsonl")
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if !strings.Contains(l, `"published":"`+day+"T") {
+				t.Errorf("%s holds a line of another day: %.120s", f, l)
+			}
+			lines = append(lines, l)
+		}
+	}
+	want := strings.Split(strings.TrimSpace(whole.String()), "\n")
+	slices.Sort(lines)
+	slices.Sort(want)
+	if !slices.Equal(lines, want) {
+		t.Errorf("the day files hold %d lines, not the %d of WriteJSONL", len(lines), len(want))
 	}
 }
