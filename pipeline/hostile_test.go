@@ -94,6 +94,20 @@ func hostileCases() []hostile {
 	}
 }
 
+// create writes the case's input folder dir.
+func (tc *hostile) create(t *testing.T, dir string) {
+	t.Helper()
+	must(t, os.MkdirAll(dir, 0o755))
+	for name, b := range tc.files {
+		p := filepath.Join(dir, name)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, b, 0o644))
+	}
+	if tc.setup != nil {
+		tc.setup(t, dir)
+	}
+}
+
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -108,15 +122,7 @@ func TestHostileInputs(t *testing.T) {
 	for _, tc := range hostileCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "in")
-			must(t, os.MkdirAll(dir, 0o755))
-			for name, b := range tc.files {
-				p := filepath.Join(dir, name)
-				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-				must(t, os.WriteFile(p, b, 0o644))
-			}
-			if tc.setup != nil {
-				tc.setup(t, dir)
-			}
+			tc.create(t, dir)
 			out := t.TempDir()
 			m, err := Run(context.Background(), Config{Inputs: []string{dir}, Out: out})
 			if tc.wantErr != nil {
@@ -173,15 +179,7 @@ func TestHostileInputsScheduled(t *testing.T) {
 		}
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(base, fmt.Sprintf("in%02d", k))
-			must(t, os.MkdirAll(dir, 0o755))
-			for name, b := range tc.files {
-				p := filepath.Join(dir, name)
-				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-				must(t, os.WriteFile(p, b, 0o644))
-			}
-			if tc.setup != nil {
-				tc.setup(t, dir)
-			}
+			tc.create(t, dir)
 			m, err := Run(context.Background(), Config{Inputs: []string{dir}, Out: out, State: state})
 			if err != nil {
 				t.Fatal(err)

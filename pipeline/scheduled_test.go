@@ -26,6 +26,20 @@ func dailyInputs(t *testing.T, n, days int) []string {
 	return files
 }
 
+// scheduledDays runs a synthetic corpus of n articles over days days, one
+// scheduled run per day, into a new output and state; it returns the day
+// files and the two directories.
+func scheduledDays(t *testing.T, n, days int) (files []string, out, state string) {
+	t.Helper()
+	files = dailyInputs(t, n, days)
+	dir := t.TempDir()
+	out, state = filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	for _, f := range files {
+		scheduled(t, state, out, f)
+	}
+	return files, out, state
+}
+
 func scheduled(t *testing.T, state, out string, inputs ...string) *Manifest {
 	t.Helper()
 	m, err := Run(context.Background(), Config{Inputs: inputs, State: state, Out: out, Workers: 2})
@@ -160,12 +174,7 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 
 // Running the same input again adds nothing and changes nothing.
 func TestScheduledRerunIsIdempotent(t *testing.T) {
-	files := dailyInputs(t, 600, 3)
-	dir := t.TempDir()
-	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
-	for _, f := range files {
-		scheduled(t, state, out, f)
-	}
+	files, out, state := scheduledDays(t, 600, 3)
 	first := checkCurrentView(t, out, 600)
 	m := scheduled(t, state, out, files...)
 	if m.Counts.AlreadySeen != 600 || m.Counts.Clustered != 0 || m.Counts.Updated != 0 {
@@ -223,12 +232,8 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 // An article sent again with new content replaces its row, whether its
 // story is still live or closed.
 func TestScheduledUpdatesChangedArticles(t *testing.T) {
-	files := dailyInputs(t, 600, 6)
+	files, out, state := scheduledDays(t, 600, 6)
 	dir := t.TempDir()
-	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
-	for _, f := range files {
-		scheduled(t, state, out, f)
-	}
 	// The first article of the first day (its story long closed) and the
 	// last article of the last day (live), with new titles.
 	read := func(path string) []map[string]string {
