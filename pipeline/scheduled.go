@@ -3,7 +3,9 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -391,7 +393,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 	old := map[string]bool{} // partitions of the previous version
 	if prev != "" {
 		entries, err := os.ReadDir(filepath.Join(prev, p.name))
-		if err != nil && !isNotExist(err) {
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
 		for _, e := range entries {

@@ -2,9 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -257,6 +255,3 @@ func (st *state) save(dir string, meta map[string]string) error {
 	}
 	return nil
 }
-
-// isNotExist reports a missing file.
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
