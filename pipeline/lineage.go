@@ -41,7 +41,8 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 			size[p]++
 		}
 	}
-	successor := map[string]int{}
+	// successor: previous story -> the story that took most of its articles
+	successor := map[string]struct{ story, n int }{}
 	for s, story := range stories {
 		counts := map[string]int{}
 		for _, i := range story.Members {
@@ -54,8 +55,8 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 		}
 		slices.SortFunc(shares[s], func(a, b storyShare) int { return strings.Compare(a.prev, b.prev) })
 		for _, sh := range shares[s] {
-			if best, ok := successor[sh.prev]; !ok || sh.n > countOf(shares[best], sh.prev) {
-				successor[sh.prev] = s
+			if best, ok := successor[sh.prev]; !ok || sh.n > best.n {
+				successor[sh.prev] = struct{ story, n int }{s, sh.n}
 			}
 		}
 	}
@@ -67,13 +68,13 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 	sids := make([]string, len(stories))
 	var lineage []data.LineageRow
 	for s, story := range stories {
-		heir := ""
+		heir, heirN := "", 0
 		for _, sh := range shares[s] {
-			if successor[sh.prev] != s {
+			if successor[sh.prev].story != s {
 				continue
 			}
-			if heir == "" || sh.n > countOf(shares[s], heir) || sh.n == countOf(shares[s], heir) && size[sh.prev] > size[heir] {
-				heir = sh.prev
+			if heir == "" || sh.n > heirN || sh.n == heirN && size[sh.prev] > size[heir] {
+				heir, heirN = sh.prev, sh.n
 			}
 		}
 		first := story.Members[0]
@@ -103,7 +104,7 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 			switch {
 			case sh.prev == heir:
 				rel = relContinue
-			case successor[sh.prev] == s:
+			case successor[sh.prev].story == s:
 				rel = relMerge
 			}
 			lineage = append(lineage, data.LineageRow{
@@ -119,13 +120,4 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 type storyShare struct {
 	prev string
 	n    int
-}
-
-func countOf(shares []storyShare, prev string) int {
-	for _, sh := range shares {
-		if sh.prev == prev {
-			return sh.n
-		}
-	}
-	return 0
 }
