@@ -287,6 +287,11 @@ func checkOutputDir(dir string) error {
 	return os.Remove(f.Name())
 }
 
+// stageTime records d as the time of stage, in milliseconds.
+func stageTime(stage string, d time.Duration) StageTime {
+	return StageTime{Stage: stage, Seconds: math.Round(d.Seconds()*1000) / 1000}
+}
+
 type stageTimer struct {
 	m     *Manifest
 	start time.Time
@@ -294,7 +299,7 @@ type stageTimer struct {
 
 func (t *stageTimer) lap(stage string) {
 	now := time.Now()
-	t.m.Seconds = append(t.m.Seconds, StageTime{Stage: stage, Seconds: math.Round(now.Sub(t.start).Seconds()*1000) / 1000})
+	t.m.Seconds = append(t.m.Seconds, stageTime(stage, now.Sub(t.start)))
 	t.start = now
 }
 

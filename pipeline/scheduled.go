@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,7 +61,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err != nil {
 		return nil, err
 	}
-	loaded := StageTime{Stage: "load state", Seconds: math.Round(time.Since(loadStart).Seconds()*1000) / 1000}
+	loaded := stageTime("load state", time.Since(loadStart))
 	run, err := nextRun(st.info.RunID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
