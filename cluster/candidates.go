@@ -16,6 +16,7 @@ import (
 type Item struct {
 	Vec  vectorize.Vector
 	Time time.Time // zero when the article has no date
+	Lang string    // language code; groups of one language are compared with their cohesion (see AverageLink)
 }
 
 // Edge is a candidate pair with its calibrated similarity (see calibrate); I < J.

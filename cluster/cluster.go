@@ -74,6 +74,10 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	if err != nil {
 		return nil, err
 	}
-	labels := AverageLink(len(items), edges, cfg.Threshold)
+	langs := make([]string, len(items))
+	for i := range items {
+		langs[i] = items[i].Lang
+	}
+	labels := AverageLink(langs, edges, cfg.Threshold)
 	return Summarize(items, labels, cfg.TopTerms, cfg.Workers), nil
 }

@@ -58,19 +58,57 @@ func TestAverageLinkDoesNotChain(t *testing.T) {
 	// three; average link keeps 2 apart when the mean falls below the
 	// threshold.
 	edges := []Edge{{0, 1, 0.9}, {1, 2, 0.5}}
-	got := AverageLink(3, edges, 0.4)
+	got := AverageLink(make([]string, 3), edges, 0.4)
 	if want := []int{0, 0, 1}; !slices.Equal(got, want) {
 		t.Errorf("labels = %v, want %v", got, want)
 	}
 	// With 0-2 similar too, all three join.
-	got = AverageLink(3, append(edges, Edge{0, 2, 0.5}), 0.4)
+	got = AverageLink(make([]string, 3), append(edges, Edge{0, 2, 0.5}), 0.4)
 	if want := []int{0, 0, 0}; !slices.Equal(got, want) {
 		t.Errorf("labels = %v, want %v", got, want)
 	}
 	// Nothing reaches the threshold: all singletons.
-	got = AverageLink(3, edges, 0.95)
+	got = AverageLink(make([]string, 3), edges, 0.95)
 	if want := []int{0, 1, 2}; !slices.Equal(got, want) {
 		t.Errorf("labels = %v, want %v", got, want)
+	}
+}
+
+func TestAverageLinkKeepsTightGroupsApart(t *testing.T) {
+	// Two tight pairs, 0-1 and 2-3, with every pair between them at cross.
+	pairs := func(within, cross float32) []Edge {
+		return []Edge{{0, 1, within}, {2, 3, within}, {0, 2, cross}, {0, 3, cross}, {1, 2, cross}, {1, 3, cross}}
+	}
+	const threshold = 0.4
+	for _, tc := range []struct {
+		name          string
+		within, cross float32
+		want          []int
+	}{
+		// The mean between reaches the threshold but not minSeparation
+		// of the pairs' cohesion (0.35 × 1.5 = 0.525): two stories.
+		{"apart", 1.5, 0.45, []int{0, 0, 1, 1}},
+		{"close enough", 1.5, 0.6, []int{0, 0, 0, 0}},
+		// Near-duplicates count at most cohesionCap × threshold = 4, so
+		// 0.35 × 4 = 1.4 is enough between them.
+		{"near-duplicates capped", 100, 1.5, []int{0, 0, 0, 0}},
+		{"near-duplicates apart", 100, 1.2, []int{0, 0, 1, 1}},
+	} {
+		if got := AverageLink([]string{"en", "en", "en", "en"}, pairs(tc.within, tc.cross), threshold); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: labels = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// A single article has no cohesion to compare: it joins a tight pair
+	// as soon as its mean with it reaches the threshold.
+	got := AverageLink([]string{"en", "en", "en"}, []Edge{{0, 1, 1.5}, {0, 2, 0.45}, {1, 2, 0.45}}, threshold)
+	if want := []int{0, 0, 0}; !slices.Equal(got, want) {
+		t.Errorf("single article: labels = %v, want %v", got, want)
+	}
+	// Groups of two languages are not compared by cohesion: a German pair
+	// joins the English one on the strength of the names they share.
+	got = AverageLink([]string{"en", "en", "de", "de"}, pairs(1.5, 0.45), threshold)
+	if want := []int{0, 0, 0, 0}; !slices.Equal(got, want) {
+		t.Errorf("two languages: labels = %v, want %v", got, want)
 	}
 }
 

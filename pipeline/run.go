@@ -206,7 +206,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	// Cluster.
 	r.items = make([]cluster.Item, len(r.articles))
 	for i, a := range r.articles {
-		r.items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published}
+		r.items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published, Lang: r.vec.Languages[i]}
 	}
 	items := r.items
 	var searched atomic.Int64
