@@ -70,8 +70,7 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 	for w := range scratch {
 		scratch[w] = &searcher{acc: make([]float32, len(items)), query: make([]float32, vocab)}
 	}
-	idx := &index{items: items, postings: make([][]posting, vocab)}
-	idx.firstDated = sort.Search(len(items), func(i int) bool { return !items[i].Time.IsZero() })
+	idx := newIndex(items, vocab, s.Window)
 	var edges []Edge
 	found := make([][]Edge, blockSize)
 	for lo := 0; lo < len(items); lo += blockSize {
@@ -79,7 +78,7 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 			return nil, err
 		}
 		hi := min(lo+blockSize, len(items))
-		idx.add(lo, hi, s.Window)
+		idx.add(lo, hi)
 		g, gctx := errgroup.WithContext(ctx)
 		per := (hi - lo + workers - 1) / workers
 		for w := range workers {
@@ -118,36 +117,75 @@ type posting struct {
 }
 
 // index holds, per term, the postings of the items added so far: undated
-// items first, then dated ones in time order (the canonical order).
+// items first, then dated ones in time order (the canonical order). As
+// items are in that order, the window of a dated item is a range of item
+// indexes, and postings are found by binary search on their item index.
 type index struct {
 	items      []Item
 	postings   [][]posting // by term id
-	firstDated int
+	firstDated int32
+	from       []int32   // per dated item, the first item in its window
+	length     []float64 // per item, its length factor (see calibrate)
+}
+
+func newIndex(items []Item, vocab int32, window time.Duration) *index {
+	x := &index{
+		items: items, postings: make([][]posting, vocab),
+		from: make([]int32, len(items)), length: make([]float64, len(items)),
+	}
+	x.firstDated = int32(sort.Search(len(items), func(i int) bool { return !items[i].Time.IsZero() }))
+	lo := int(x.firstDated)
+	for i := range items {
+		x.length[i] = lengthFactor(&items[i])
+		if i < int(x.firstDated) {
+			continue
+		}
+		start := items[i].Time.Add(-window)
+		for items[lo].Time.Before(start) {
+			lo++
+		}
+		x.from[i] = int32(lo)
+	}
+	return x
 }
 
 // add indexes items [lo, hi) and drops the dated postings that lie before
 // the window of item lo (and so of every later item).
-func (x *index) add(lo, hi int, window time.Duration) {
+func (x *index) add(lo, hi int) {
 	for i := lo; i < hi; i++ {
 		v := x.items[i].Vec
 		for k, t := range v.Terms {
 			x.postings[t] = append(x.postings[t], posting{item: int32(i), weight: v.Weights[k]})
 		}
 	}
-	if lo >= len(x.items) || x.items[lo].Time.IsZero() {
+	if lo >= len(x.items) || int32(lo) < x.firstDated {
 		return
 	}
-	from := x.items[lo].Time.Add(-window)
 	for t, p := range x.postings {
 		if len(p) <= minTrim {
 			continue // too few to be worth trimming
 		}
 		u := x.undatedEnd(p)
-		stale := sort.Search(len(p)-u, func(k int) bool { return !x.items[p[u+k].item].Time.Before(from) })
+		stale := firstFrom(p[u:], x.from[lo])
 		if stale > minTrim && stale > len(p)/2 {
 			x.postings[t] = append(p[:u:u], p[u+stale:]...)
 		}
 	}
+}
+
+// firstFrom returns the index of the first posting of p (sorted by item)
+// whose item is at least item.
+func firstFrom(p []posting, item int32) int {
+	lo, hi := 0, len(p)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if p[m].item < item {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // minTrim is how many stale postings a term must have before they are
@@ -155,7 +193,7 @@ func (x *index) add(lo, hi int, window time.Duration) {
 const minTrim = 64
 
 func (x *index) undatedEnd(p []posting) int {
-	return sort.Search(len(p), func(k int) bool { return int(p[k].item) >= x.firstDated })
+	return firstFrom(p, x.firstDated)
 }
 
 // searcher is one worker's scratch space.
@@ -177,13 +215,11 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		p := x.postings[it.Vec.Terms[k]]
 		// Only items before i: the postings of later items of the block
 		// are at the end.
-		end := sort.Search(len(p), func(q int) bool { return int(p[q].item) >= i })
-		p = p[:end]
+		p = p[:firstFrom(p, int32(i))]
 		u := x.undatedEnd(p)
 		lo := u
 		if dated {
-			from := it.Time.Add(-s.Window)
-			lo += sort.Search(len(p)-u, func(q int) bool { return !x.items[p[u+q].item].Time.Before(from) })
+			lo += firstFrom(p[u:], x.from[i])
 		}
 		// Scan at most MaxPostings of the most recent undated and dated
 		// postings: a term shared by more articles than that in the window
@@ -209,7 +245,7 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		for k, t := range v.Terms {
 			dot += float64(v.Weights[k] * sc.query[t])
 		}
-		if c := calibrate(dot, &x.items[j], it, s.Window); c >= s.MinSim {
+		if c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window); c >= s.MinSim {
 			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
 		}
 	}

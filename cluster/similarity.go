@@ -36,8 +36,19 @@ const (
 var logRef = math.Log(1 + refTerms)
 
 func calibrate(cos float64, a, b *Item, window time.Duration) float64 {
-	n := max(min(a.Vec.Len(), b.Vec.Len()), minTerms)
-	f := math.Pow(min(math.Log(1+float64(n))/logRef, 1), lengthExponent)
+	return calibrateWith(cos, min(lengthFactor(a), lengthFactor(b)), a, b, window)
+}
+
+// lengthFactor is the length factor of a pair of which it is the shorter
+// item; for a pair it is the smaller of the two items' factors, since it
+// grows with length.
+func lengthFactor(it *Item) float64 {
+	n := max(it.Vec.Len(), minTerms)
+	return math.Pow(min(math.Log(1+float64(n))/logRef, 1), lengthExponent)
+}
+
+// calibrateWith is calibrate given the pair's length factor.
+func calibrateWith(cos, f float64, a, b *Item, window time.Duration) float64 {
 	if !a.Time.IsZero() && !b.Time.IsZero() && window > 0 {
 		dt := math.Abs(float64(a.Time.Sub(b.Time))) / float64(window)
 		f *= sameTimeFactor + (1-sameTimeFactor)*math.Pow(min(dt, 1), timeExponent)
