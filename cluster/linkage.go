@@ -63,7 +63,8 @@ type linkage struct {
 	size      []int32
 	version   []uint32
 	adj       [][]neighbour
-	pos       []int32   // scratch: index of a group in the list being merged, or -1
+	pos       []int32 // scratch: index of a group in the list being merged, or -1
+	scratch   []neighbour
 	pushed    []float64 // the mean last pushed for each group's best neighbour
 	inner     []float64 // per group, the capped sum over its pairs (see separated)
 	lang      []int32   // per group, the language of all its items, or mixed
@@ -118,14 +119,13 @@ func (l *linkage) find(x int32) int32 {
 	return x
 }
 
-// resolve rewrites the list of group a so that every entry names a live
-// group other than a, once, with the sums of the entries it replaces added.
-func (l *linkage) resolve(a int32, lists ...[]neighbour) []neighbour {
-	n := 0
-	for _, list := range lists {
-		n += len(list)
-	}
-	merged := make([]neighbour, 0, n)
+// resolve sets the list of group a to the given lists rewritten so that
+// every entry names a live group other than a, once, with the sums of the
+// entries it replaces added. The list is built in scratch space and copied
+// into a's own list when it fits there, so that most resolves allocate
+// nothing.
+func (l *linkage) resolve(a int32, lists ...[]neighbour) {
+	merged := l.scratch[:0]
 	for _, list := range lists {
 		for _, e := range list {
 			k := l.find(e.id)
@@ -145,7 +145,12 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) []neighbour {
 	for _, e := range merged {
 		l.pos[e.id] = -1
 	}
-	return merged
+	l.scratch = merged
+	if cap(l.adj[a]) < len(merged) {
+		l.adj[a] = make([]neighbour, len(merged))
+	}
+	l.adj[a] = l.adj[a][:len(merged)]
+	copy(l.adj[a], merged)
 }
 
 func (l *linkage) mean(a int32, e neighbour) float64 {
@@ -155,7 +160,7 @@ func (l *linkage) mean(a int32, e neighbour) float64 {
 // pushBest pushes group a's best neighbour, if its mean reaches the
 // threshold. Ties go to the lower id.
 func (l *linkage) pushBest(a int32) {
-	l.adj[a] = l.resolve(a, l.adj[a])
+	l.resolve(a, l.adj[a])
 	best, bestAvg := int32(-1), 0.0
 	for _, e := range l.adj[a] {
 		if l.separated(a, e) {
@@ -191,7 +196,7 @@ func (l *linkage) merge(a, b int32) {
 	l.parent[b] = a
 	l.size[a] += l.size[b]
 	l.version[a]++
-	l.adj[a] = l.resolve(a, l.adj[a], l.adj[b])
+	l.resolve(a, l.adj[a], l.adj[b])
 	l.adj[b] = nil
 	l.pushBest(a)
 	for _, e := range l.adj[a] {
