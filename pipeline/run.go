@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/vectorize"
@@ -66,16 +68,25 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	meta := tableMeta(cfg)
 	// Every table is written in full before any replaces its previous
 	// version, so a failed run (a full disk) leaves the old output whole.
-	var staged []data.Staged
-	for _, t := range tables {
-		st, err := t.Stage(cfg.Out, cfg.Format, meta)
-		if err != nil {
-			for _, s := range staged {
-				s.Discard()
+	// The tables are written side by side.
+	staged := make([]data.Staged, len(tables))
+	ok := make([]bool, len(tables))
+	var g errgroup.Group
+	g.SetLimit(cfg.Workers)
+	for k, t := range tables {
+		g.Go(func() error {
+			st, err := t.Stage(cfg.Out, cfg.Format, meta)
+			staged[k], ok[k] = st, err == nil
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		for k, st := range staged {
+			if ok[k] {
+				st.Discard()
 			}
-			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 		}
-		staged = append(staged, st)
+		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
 	}
 	for _, st := range staged {
 		if err := st.Commit(); err != nil {
@@ -114,6 +125,7 @@ type processed struct {
 	items    []cluster.Item
 	stories  []cluster.Story
 	rejects  []data.RejectRow
+	workers  int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
 	carried *carried
@@ -133,7 +145,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
 		},
 	}
-	r := &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}}
+	r := &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers}
 
 	// Read.
 	var total int64

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 )
@@ -43,7 +45,8 @@ func firstArticleIDs(ids []string, stories []cluster.Story) []string {
 // buildTables turns a processed run, with its stories named by sids, into
 // rows of the articles, stories and story_outlets tables (each story's row
 // before its outlets' rows) and fills the story counts and the top stories
-// of m.
+// of m. Stories are summarised per outlet in parallel, a batch at a time,
+// and their rows emitted in order.
 func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	articles, ids, vec, stories := r.articles, r.ids, r.vec, r.stories
 	outletOf := make([]string, len(articles))
@@ -52,59 +55,65 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	}
 	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories)
 	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
-	storySum, outletSum := cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))
+	workers := max(r.workers, 1)
+	sums := make([][2]*cluster.Accumulator, workers)
+	for w := range sums {
+		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
+	}
 
 	storyOf := make([]int, len(articles))
 	sim := make([]float32, len(articles))
 	var top []StorySummary
-	for s, story := range stories {
-		byOutlet := map[string][]int{}
-		var first, last time.Time
-		for k, i := range story.Members {
-			storyOf[i], sim[i] = s, story.Similarity[k]
-			byOutlet[articles[i].Outlet] = append(byOutlet[articles[i].Outlet], i)
-			if t := articles[i].Published; !t.IsZero() {
-				if first.IsZero() || t.Before(first) {
-					first = t
+	batch := make([]storyOutlets, storyBatch)
+	for lo := 0; lo < len(stories); lo += storyBatch {
+		hi := min(lo+storyBatch, len(stories))
+		var g errgroup.Group
+		per := (hi - lo + workers - 1) / workers
+		for w := range workers {
+			from, to := lo+w*per, min(lo+(w+1)*per, hi)
+			g.Go(func() error {
+				for s := from; s < to; s++ {
+					batch[s-lo] = summariseOutlets(r, s, sids[s], copyOf, background, sums[w][0], sums[w][1], storyOf, sim)
 				}
-				if t.After(last) {
-					last = t
+				return nil
+			})
+		}
+		g.Wait()
+		for s := lo; s < hi; s++ {
+			story, outlets := stories[s], batch[s-lo].rows
+			names := make([]string, 0, len(outlets))
+			independent := 0
+			for _, o := range outlets {
+				names = append(names, o.Outlet)
+				if o.NWireCopies < o.NArticles {
+					independent++
 				}
 			}
-		}
-		delete(byOutlet, "") // articles without an outlet count for no outlet
-		outlets := outletRows(r, sids[s], byOutlet, first, copyOf, background, storySum, outletSum)
-		names := make([]string, 0, len(outlets))
-		independent := 0
-		for _, o := range outlets {
-			names = append(names, o.Outlet)
-			if o.NWireCopies < o.NArticles {
-				independent++
+			slices.Sort(names)
+			terms := make([]string, len(story.TopTerms))
+			for k, t := range story.TopTerms {
+				terms[k] = vec.Terms[t]
 			}
+			rep := story.Representative
+			out.story(data.StoryRow{
+				StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
+				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
+				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
+				NIndependent: independent,
+			})
+			for _, o := range outlets {
+				out.storyOutlet(o)
+			}
+			m.Counts.Stories++
+			if len(names) > 1 {
+				m.Counts.CrossOutletStories++
+			}
+			if len(story.Members) == 1 {
+				m.Counts.Singletons++
+			}
+			top = append(top, StorySummary{StoryID: sids[s], Label: articles[rep].Title, NArticles: len(story.Members), NOutlets: len(names)})
+			batch[s-lo] = storyOutlets{}
 		}
-		slices.Sort(names)
-		terms := make([]string, len(story.TopTerms))
-		for k, t := range story.TopTerms {
-			terms[k] = vec.Terms[t]
-		}
-		rep := story.Representative
-		out.story(data.StoryRow{
-			StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
-			NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
-			First: first, Last: last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
-			NIndependent: independent,
-		})
-		for _, o := range outlets {
-			out.storyOutlet(o)
-		}
-		m.Counts.Stories++
-		if len(names) > 1 {
-			m.Counts.CrossOutletStories++
-		}
-		if len(story.Members) == 1 {
-			m.Counts.Singletons++
-		}
-		top = append(top, StorySummary{StoryID: sids[s], Label: articles[rep].Title, NArticles: len(story.Members), NOutlets: len(names)})
 	}
 	slices.SortStableFunc(top, func(a, b StorySummary) int {
 		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
@@ -122,6 +131,39 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		}
 		out.article(row)
 	}
+}
+
+// storyBatch is how many stories are summarised per outlet at once.
+const storyBatch = 1024
+
+// storyOutlets is one story's outlet rows and its first and last dates.
+type storyOutlets struct {
+	rows        []data.StoryOutletRow
+	first, last time.Time
+}
+
+// summariseOutlets groups the members of story s by outlet, sets their
+// entries in storyOf and sim, and returns the story's outlet rows and dates.
+// story and outlet are the caller's scratch space.
+func summariseOutlets(r *processed, s int, sid string, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator, storyOf []int, sim []float32) storyOutlets {
+	var res storyOutlets
+	byOutlet := map[string][]int{}
+	st := r.stories[s]
+	for k, i := range st.Members {
+		storyOf[i], sim[i] = s, st.Similarity[k]
+		byOutlet[r.articles[i].Outlet] = append(byOutlet[r.articles[i].Outlet], i)
+		if t := r.articles[i].Published; !t.IsZero() {
+			if res.first.IsZero() || t.Before(res.first) {
+				res.first = t
+			}
+			if t.After(res.last) {
+				res.last = t
+			}
+		}
+	}
+	delete(byOutlet, "") // articles without an outlet count for no outlet
+	res.rows = outletRows(r, sid, byOutlet, res.first, copyOf, bg, story, outlet)
+	return res
 }
 
 // outletRows summarises how each outlet covered one story: its articles,
