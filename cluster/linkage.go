@@ -55,7 +55,7 @@ func AverageLink(langs []string, edges []Edge, threshold float64) []int {
 type neighbour struct {
 	id     int32   // a group root when written; may have merged since
 	capped float32 // the sum with each pair's similarity capped (see separated)
-	sum    float64
+	sum    float32
 }
 
 type linkage struct {
@@ -105,8 +105,8 @@ func newLinkage(langs []string, edges []Edge, threshold float64) *linkage {
 	limit := float32(cohesionCap * threshold)
 	for _, e := range edges {
 		capped := min(e.Sim, limit)
-		l.adj[e.I] = append(l.adj[e.I], neighbour{e.J, capped, float64(e.Sim)})
-		l.adj[e.J] = append(l.adj[e.J], neighbour{e.I, capped, float64(e.Sim)})
+		l.adj[e.I] = append(l.adj[e.I], neighbour{e.J, capped, e.Sim})
+		l.adj[e.J] = append(l.adj[e.J], neighbour{e.I, capped, e.Sim})
 	}
 	return l
 }
@@ -154,7 +154,7 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 }
 
 func (l *linkage) mean(a int32, e neighbour) float64 {
-	return e.sum / (float64(l.size[a]) * float64(l.size[e.id]))
+	return float64(e.sum) / (float64(l.size[a]) * float64(l.size[e.id]))
 }
 
 // pushBest pushes group a's best neighbour, if its mean reaches the
