@@ -233,7 +233,7 @@ func TestWireCopies(t *testing.T) {
 	same := vectorize.Sketch{Valid: true}
 	other := vectorize.Sketch{Valid: true}
 	for k := range same.Min {
-		same.Min[k], other.Min[k] = uint64(k), uint64(k+1000)
+		same.Min[k], other.Min[k] = uint32(k), uint32(k+1000)
 	}
 	items := []Item{{}, {Time: day}, {Time: day.Add(time.Hour)}, {Time: day.Add(2 * time.Hour)}, {Time: day.Add(3 * time.Hour)}}
 	outlets := []string{"Undated", "AP", "Yahoo", "AP", "Other"}

@@ -15,7 +15,7 @@ const minShingles = 20
 // Jaccard similarity of their 4-gram sets, the usual test for a republished
 // text. The zero Sketch belongs to a body too short to compare.
 type Sketch struct {
-	Min   [sketchSize]uint64
+	Min   [sketchSize]uint32 // the high 32 bits of each minimum: a false match is a 1-in-4-billion chance
 	Valid bool
 }
 
@@ -43,8 +43,9 @@ func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 	if len(body)-shingle+1 < minShingles {
 		return s
 	}
-	for k := range s.Min {
-		s.Min[k] = ^uint64(0)
+	var mins [sketchSize]uint64
+	for k := range mins {
+		mins[k] = ^uint64(0)
 	}
 	if n := len(terms); len(*hashes) < n {
 		*hashes = append(*hashes, make([]uint64, n-len(*hashes))...)
@@ -68,14 +69,17 @@ func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 			x = (x ^ word(id)) * 1099511628211
 			x ^= x >> 29
 		}
-		for k := range s.Min {
+		for k := range mins {
 			// A cheap family of hash functions: x mixed with k.
 			y := (x ^ uint64(k)*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
 			y ^= y >> 31
-			if y < s.Min[k] {
-				s.Min[k] = y
+			if y < mins[k] {
+				mins[k] = y
 			}
 		}
+	}
+	for k, m := range mins {
+		s.Min[k] = uint32(m >> 32)
 	}
 	s.Valid = true
 	return s
