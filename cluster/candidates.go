@@ -59,6 +59,21 @@ const blockSize = 2048
 // the window, and of every undated item), and per worker one float32 per
 // item and one per term.
 func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
+	blocks, err := candidateBlocks(ctx, items, s)
+	if err != nil {
+		return nil, err
+	}
+	var edges []Edge
+	for _, b := range blocks {
+		edges = append(edges, b...)
+	}
+	return edges, nil
+}
+
+// candidateBlocks is Candidates with the edges in one exactly sized slice
+// per block of items: no slice grows by copying, and the linkage lets each
+// block go as soon as it has taken its edges.
+func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, error) {
 	var vocab int32
 	for i := range items {
 		if t := items[i].Vec.Terms; len(t) > 0 {
@@ -71,7 +86,7 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 		scratch[w] = &searcher{acc: make([]float32, len(items)), query: make([]float32, vocab)}
 	}
 	idx := newIndex(items, vocab, s.Window)
-	var edges []Edge
+	var blocks [][]Edge
 	found := make([][]Edge, blockSize)
 	for lo := 0; lo < len(items); lo += blockSize {
 		if err := ctx.Err(); err != nil {
@@ -100,14 +115,20 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 		if err := g.Wait(); err != nil {
 			return nil, err
 		}
+		n := 0
 		for i := lo; i < hi; i++ {
-			edges = append(edges, found[i-lo]...)
+			n += len(found[i-lo])
 		}
+		block := make([]Edge, 0, n)
+		for i := lo; i < hi; i++ {
+			block = append(block, found[i-lo]...)
+		}
+		blocks = append(blocks, block)
 		if s.Done != nil {
 			s.Done.Add(int64(hi - lo))
 		}
 	}
-	return edges, nil
+	return blocks, nil
 }
 
 // posting is one item's weight for a term.

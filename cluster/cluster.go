@@ -66,7 +66,7 @@ func (c Config) WithDefaults() Config {
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	cfg = cfg.WithDefaults()
-	edges, err := Candidates(ctx, items, Search{
+	edges, err := candidateBlocks(ctx, items, Search{
 		Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction,
 		MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates,
 		Workers: cfg.Workers, Done: cfg.Done,
@@ -78,6 +78,6 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	for i := range items {
 		langs[i] = items[i].Lang
 	}
-	labels := AverageLink(langs, edges, cfg.Threshold)
+	labels := averageLink(langs, edges, cfg.Threshold)
 	return Summarize(items, labels, cfg.TopTerms, cfg.Workers), nil
 }

@@ -18,6 +18,12 @@ package cluster
 // current best when it reaches the top. A merge costs the length of the two
 // merging lists.
 func AverageLink(langs []string, edges []Edge, threshold float64) []int {
+	return averageLink(langs, [][]Edge{edges}, threshold)
+}
+
+// averageLink is AverageLink with the edges in blocks; it lets each block
+// go (sets it to nil) once its edges are in the neighbour lists.
+func averageLink(langs []string, edges [][]Edge, threshold float64) []int {
 	n := len(langs)
 	l := newLinkage(langs, edges, threshold)
 	for i := range n {
@@ -75,7 +81,7 @@ type linkage struct {
 // mixed is the language of a group whose items are not all of one.
 const mixed = -1
 
-func newLinkage(langs []string, edges []Edge, threshold float64) *linkage {
+func newLinkage(langs []string, edges [][]Edge, threshold float64) *linkage {
 	n := len(langs)
 	l := &linkage{
 		parent: make([]int32, n), size: make([]int32, n), version: make([]uint32, n),
@@ -92,9 +98,11 @@ func newLinkage(langs []string, edges []Edge, threshold float64) *linkage {
 		l.lang[i] = id
 	}
 	deg := make([]int32, n)
-	for _, e := range edges {
-		deg[e.I]++
-		deg[e.J]++
+	for _, block := range edges {
+		for _, e := range block {
+			deg[e.I]++
+			deg[e.J]++
+		}
 	}
 	for i := range l.parent {
 		l.parent[i] = int32(i)
@@ -103,10 +111,13 @@ func newLinkage(langs []string, edges []Edge, threshold float64) *linkage {
 		l.adj[i] = make([]neighbour, 0, deg[i])
 	}
 	limit := float32(cohesionCap * threshold)
-	for _, e := range edges {
-		capped := min(e.Sim, limit)
-		l.adj[e.I] = append(l.adj[e.I], neighbour{e.J, capped, e.Sim})
-		l.adj[e.J] = append(l.adj[e.J], neighbour{e.I, capped, e.Sim})
+	for k, block := range edges {
+		for _, e := range block {
+			capped := min(e.Sim, limit)
+			l.adj[e.I] = append(l.adj[e.I], neighbour{e.J, capped, e.Sim})
+			l.adj[e.J] = append(l.adj[e.J], neighbour{e.I, capped, e.Sim})
+		}
+		edges[k] = nil
 	}
 	return l
 }
