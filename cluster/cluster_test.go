@@ -230,8 +230,8 @@ func TestCandidatesIndependentOfWorkers(t *testing.T) {
 
 func TestWireCopies(t *testing.T) {
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	same := vectorize.Sketch{Valid: true}
-	other := vectorize.Sketch{Valid: true}
+	same := vectorize.Sketch{N: uint8(len(vectorize.Sketch{}.Min)), Valid: true}
+	other := same
 	for k := range same.Min {
 		same.Min[k], other.Min[k] = uint32(k), uint32(k+1000)
 	}

@@ -133,6 +133,43 @@ func TestInverseDocumentFrequency(t *testing.T) {
 	}
 }
 
+func TestResemblance(t *testing.T) {
+	sk := func(hashes ...uint32) Sketch {
+		s := Sketch{N: uint8(len(hashes)), Valid: true}
+		copy(s.Min[:], hashes)
+		return s
+	}
+	seq := func(from, n int) Sketch {
+		var h []uint32
+		for v := from; v < from+n; v++ {
+			h = append(h, uint32(v))
+		}
+		return sk(h...)
+	}
+	for _, tc := range []struct {
+		name string
+		a, b Sketch
+		want float64
+	}{
+		// Sets smaller than a sketch are held whole: the Jaccard
+		// similarity is exact, 2 shared of 4.
+		{"small sets", sk(1, 2, 3), sk(2, 3, 4), 0.5},
+		{"identical", seq(1, sketchSize), seq(1, sketchSize), 1},
+		// The union's sketchSize smallest are 1…32, of which 17…32 are
+		// in both.
+		{"half of the smallest shared", seq(1, sketchSize), seq(1+sketchSize/2, sketchSize), 0.5},
+		{"disjoint", seq(1, sketchSize), seq(1000, sketchSize), 0},
+		{"too short", Sketch{}, seq(1, sketchSize), 0},
+	} {
+		if got := Resemblance(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: Resemblance = %v, want %v", tc.name, got, tc.want)
+		}
+		if got := Resemblance(tc.b, tc.a); got != tc.want {
+			t.Errorf("%s, swapped: Resemblance = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestSketch(t *testing.T) {
 	body := "Airbus delivered 735 commercial aircraft in 2023, outpacing Boeing for a fifth consecutive year, the European planemaker said on Thursday, as it worked through supply chain problems that have slowed production of its A320neo family and delayed engines from Pratt and Whitney and CFM International."
 	other := "The Bank of England kept interest rates at a 15-year high of 5.25% on Thursday as inflation slowed, and policymakers voted to hold the base rate for a third time, with two members voting for an increase and one for a cut in the benchmark rate."

@@ -1,6 +1,8 @@
 package vectorize
 
-// sketchSize is the number of minimum hashes in a Sketch.
+import "slices"
+
+// sketchSize is the number of smallest hashes a Sketch keeps.
 const sketchSize = 32
 
 // shingle is the number of consecutive body words hashed together.
@@ -10,28 +12,44 @@ const shingle = 4
 // texts (headlines, one-line excerpts) match too easily by chance.
 const minShingles = 20
 
-// Sketch is a MinHash sketch of a document body's word 4-grams (stop words
-// removed): the share of equal entries of two sketches estimates the
-// Jaccard similarity of their 4-gram sets, the usual test for a republished
-// text. The zero Sketch belongs to a body too short to compare.
+// Sketch is a bottom-k MinHash sketch of a document body's word 4-grams
+// (stop words removed): the sketchSize smallest distinct hashes of its
+// 4-grams under one hash function. Two sketches estimate the Jaccard
+// similarity of their 4-gram sets, the usual test for a republished text
+// (see Resemblance). The zero Sketch belongs to a body too short to compare.
+//
+// One hash per 4-gram, most of them rejected with a single comparison,
+// replaces the sketchSize hash functions per 4-gram of classic MinHash,
+// which took a quarter of the vectorising time.
 type Sketch struct {
-	Min   [sketchSize]uint32 // the high 32 bits of each minimum: a false match is a 1-in-4-billion chance
+	Min   [sketchSize]uint32 // ascending; the high 32 bits of each hash
+	N     uint8              // entries of Min in use: fewer when the body has fewer distinct 4-grams
 	Valid bool
 }
 
 // Resemblance estimates the Jaccard similarity of the 4-gram sets of two
-// bodies; it is 0 when either is too short to compare.
+// bodies; it is 0 when either is too short to compare. It takes the
+// sketchSize smallest hashes of the two sketches together, which are those
+// of the union of the two sets, and counts the share of them found in both.
 func Resemblance(a, b Sketch) float64 {
 	if !a.Valid || !b.Valid {
 		return 0
 	}
-	same := 0
-	for k := range a.Min {
-		if a.Min[k] == b.Min[k] {
-			same++
+	x, y := a.Min[:a.N], b.Min[:b.N]
+	union, both := 0, 0
+	for union < sketchSize && (len(x) > 0 || len(y) > 0) {
+		switch {
+		case len(y) == 0 || len(x) > 0 && x[0] < y[0]:
+			x = x[1:]
+		case len(x) == 0 || y[0] < x[0]:
+			y = y[1:]
+		default:
+			both++
+			x, y = x[1:], y[1:]
 		}
+		union++
 	}
-	return float64(same) / sketchSize
+	return float64(both) / float64(union)
 }
 
 // sketch hashes the 4-grams of a body given as term ids into terms. hashes
@@ -42,10 +60,6 @@ func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {
 		return s
-	}
-	var mins [sketchSize]uint64
-	for k := range mins {
-		mins[k] = ^uint64(0)
 	}
 	if n := len(terms); len(*hashes) < n {
 		*hashes = append(*hashes, make([]uint64, n-len(*hashes))...)
@@ -63,24 +77,30 @@ func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 		}
 		return h[id]
 	}
+	n := 0
 	for i := 0; i+shingle <= len(body); i++ {
 		x := uint64(14695981039346656037)
 		for _, id := range body[i : i+shingle] {
 			x = (x ^ word(id)) * 1099511628211
 			x ^= x >> 29
 		}
-		for k := range mins {
-			// A cheap family of hash functions: x mixed with k.
-			y := (x ^ uint64(k)*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
-			y ^= y >> 31
-			if y < mins[k] {
-				mins[k] = y
-			}
+		x *= 0xBF58476D1CE4E5B9
+		x ^= x >> 31
+		v := uint32(x >> 32)
+		if n == sketchSize && v >= s.Min[n-1] {
+			continue // the common case once the sketch is full
 		}
+		// Insert v in order, once.
+		k, found := slices.BinarySearch(s.Min[:n], v)
+		if found {
+			continue
+		}
+		if n < sketchSize {
+			n++
+		}
+		copy(s.Min[k+1:n], s.Min[k:n-1])
+		s.Min[k] = v
 	}
-	for k, m := range mins {
-		s.Min[k] = uint32(m >> 32)
-	}
-	s.Valid = true
+	s.N, s.Valid = uint8(n), true
 	return s
 }
