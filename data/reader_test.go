@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf16"
@@ -417,4 +418,39 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+func TestProgressCountsBytesAsRead(t *testing.T) {
+	// Enough rows that the file is read in several buffers.
+	var b strings.Builder
+	for i := range 5000 {
+		fmt.Fprintf(&b, `{"id": "a%d", "title": "Headline %d", "text": "Some text of the article, long enough to fill a line."}`+"\n", i, i)
+	}
+	path := writeFile(t, t.TempDir(), "big.jsonl", []byte(b.String()))
+	srcs, _, err := Sources([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var progress atomic.Int64
+	f, err := Open(srcs[0], Options{Progress: &progress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Read(); err != nil {
+		t.Fatal(err)
+	}
+	if got := progress.Load(); got <= 0 || got >= int64(b.Len()) {
+		t.Errorf("after the first row: progress %d, want between 0 and %d", got, b.Len())
+	}
+	for {
+		if _, err := f.Read(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, n := f.Digest(); progress.Load() != n || n != int64(b.Len()) {
+		t.Errorf("at the end: progress %d, bytes %d, want both %d", progress.Load(), n, b.Len())
+	}
 }

@@ -2,6 +2,7 @@ package data
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -20,6 +21,9 @@ type Options struct {
 	// Strict rejects rows whose date cannot be parsed instead of keeping
 	// them without a date.
 	Strict bool
+	// Progress, when not nil, counts the raw bytes of the file read so
+	// far, as they are read, for progress reports.
+	Progress *atomic.Int64
 }
 
 // DefaultMaxArticleBytes is the largest row or text file read when

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/encoding/unicode"
@@ -198,7 +199,7 @@ func Open(src Source, opts Options) (*File, error) {
 		return nil, &ReadError{File: src.Name, Err: err}
 	}
 	f := &File{src: src, closers: []io.Closer{rc}, hash: sha256.New()}
-	f.counter = &countingReader{r: io.TeeReader(rc, f.hash)}
+	f.counter = &countingReader{r: io.TeeReader(rc, f.hash), progress: opts.Progress}
 	var r io.Reader = f.counter
 	if src.Gzip {
 		zr, err := gzip.NewReader(r)
@@ -282,13 +283,17 @@ func (f *File) Close() error {
 }
 
 type countingReader struct {
-	r io.Reader
-	n int64
+	r        io.Reader
+	n        int64
+	progress *atomic.Int64 // shared by the files read at once; may be nil
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.progress != nil {
+		c.progress.Add(int64(n))
+	}
 	return n, err
 }
 

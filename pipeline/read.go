@@ -16,7 +16,8 @@ type fileResult struct {
 	articles []data.Article
 	rejects  []data.RejectRow
 	input    InputRecord
-	read     int // rows read: articles + rejects
+	read     int   // rows read: articles + rejects
+	counted  int64 // bytes counted in the progress as they were read
 }
 
 // readAll reads every source on up to workers goroutines and returns the
@@ -26,11 +27,14 @@ func readAll(ctx context.Context, srcs []data.Source, opts data.Options, workers
 	results := make([]fileResult, len(srcs))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
+	opts.Progress = done // bytes count as they are read: one big file does not sit at 0
 	for i, src := range srcs {
 		g.Go(func() error {
 			res, err := readFile(ctx, src, opts)
 			results[i] = res
-			done.Add(max(src.Size, 0))
+			// The rest of a file left unread (one that could not be
+			// opened, or stopped by an error) counts as done too.
+			done.Add(max(src.Size-res.counted, 0))
 			return err
 		})
 	}
@@ -76,6 +80,7 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		res.read++
 	}
 	res.input.SHA256, res.input.Bytes = f.Digest()
+	res.counted = res.input.Bytes
 	return res, nil
 }
 
