@@ -94,6 +94,7 @@ func TestExitCodes(t *testing.T) {
 		{"missing input", []string{"run", "--out", filepath.Join(dir, "o"), filepath.Join(dir, "missing.jsonl")}, 2, "missing.jsonl"},
 		{"output is a file", []string{"run", "--out", file, file}, 2, "cannot write output"},
 		{"bad format", []string{"run", "--format", "xml", "--out", filepath.Join(dir, "o2"), file}, 2, `format "xml"`},
+		{"bad memory limit", []string{"run", "--memory-limit", "lots", "--out", filepath.Join(dir, "o3"), file}, 2, `memory limit "lots"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,9 +139,19 @@ func TestRunSample(t *testing.T) {
 	if len(top) != 5 {
 		t.Errorf("summary lists %d top stories, want 5", len(top))
 	}
-	rq := runBin(t, "", "run", "--quiet", "--out", t.TempDir())
+	// A memory limit makes the collector work harder, and changes no byte
+	// of the output.
+	limited := t.TempDir()
+	rq := runBin(t, "", "run", "--quiet", "--memory-limit", "64MiB", "--out", limited)
 	if rq.code != 0 || rq.stderr != "" {
 		t.Errorf("--quiet: code %d, stderr %q", rq.code, rq.stderr)
+	}
+	for _, table := range []string{"articles", "stories", "story_outlets"} {
+		a, errA := os.ReadFile(filepath.Join(out, table+".parquet"))
+		b, errB := os.ReadFile(filepath.Join(limited, table+".parquet"))
+		if errA != nil || errB != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s.parquet differs with --memory-limit (%v, %v)", table, errA, errB)
+		}
 	}
 }
 

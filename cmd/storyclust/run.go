@@ -5,10 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+
+	"github.com/dustin/go-humanize"
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
@@ -41,6 +45,8 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	jobFlags(fs, &cfg, &fields)
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (for go tool pprof)")
+	var memLimit memoryLimit
+	fs.Var(&memLimit, "memory-limit", "soft limit on the memory the job holds, as `bytes` (5GiB, 6GB): the garbage collector works harder as the heap nears it, trading some time for a lower peak; it is not a cap, a job that needs more still finishes (default: none, or GOMEMLIMIT)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
 
@@ -74,6 +80,9 @@ Flags:
 	cfg.Version = version()
 	if !quiet {
 		cfg.Progress = c.stderr
+	}
+	if memLimit > 0 {
+		debug.SetMemoryLimit(int64(memLimit))
 	}
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
@@ -160,4 +169,24 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// memoryLimit is the value of --memory-limit: a size in bytes, written as
+// 5GiB, 6GB or 6000000000.
+type memoryLimit uint64
+
+func (m *memoryLimit) String() string {
+	if *m == 0 {
+		return ""
+	}
+	return humanize.IBytes(uint64(*m))
+}
+
+func (m *memoryLimit) Set(s string) error {
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > math.MaxInt64 {
+		return fmt.Errorf("memory limit %q: want a size such as 5GiB or 6GB", s)
+	}
+	*m = memoryLimit(n)
+	return nil
 }
