@@ -29,6 +29,7 @@ type JSONLReader struct {
 	buf   []byte
 	array *json.Decoder // set when the input is a JSON array
 	began bool
+	par   *parallelRows // set when rows are parsed on Options.Workers goroutines
 }
 
 // NewJSONLReader returns a reader of r.
@@ -45,10 +46,15 @@ func (r *JSONLReader) Read() (Article, error) {
 			if _, err := r.array.Token(); err != nil {
 				return Article{}, &ReadError{File: r.File, Err: fmt.Errorf("bad JSON: %w", err)}
 			}
+		} else if r.Workers > 1 {
+			r.par = r.startParallel()
 		}
 	}
 	if r.array != nil {
 		return r.readArray()
+	}
+	if r.par != nil {
+		return r.par.next()
 	}
 	for {
 		line, err := r.readLine()
@@ -59,6 +65,136 @@ func (r *JSONLReader) Read() (Article, error) {
 			continue
 		}
 		return r.parse(line, r.line)
+	}
+}
+
+// Close stops the goroutines of a parallel read; the reader is not used
+// after.
+func (r *JSONLReader) Close() error {
+	if r.par != nil {
+		r.par.stop()
+	}
+	return nil
+}
+
+// parallelRows parses the rows of a file on several goroutines: one reads
+// lines into batches, Options.Workers parse the batches, and next hands the
+// results back in file order. At most twice as many batches as workers are
+// in flight, which bounds the memory.
+type parallelRows struct {
+	order chan *rowBatch // batches in file order, closed after the last
+	quit  chan struct{}  // closed by stop
+	cur   *rowBatch
+	k     int // next result of cur
+}
+
+// rowBatch is up to batchRows lines of a file, parsed once done is closed.
+type rowBatch struct {
+	data []byte // the lines, one after the other
+	ends []int  // the end of each line in data
+	nums []int  // the line number of each line
+	res  []rowResult
+	done chan struct{}
+}
+
+type rowResult struct {
+	a   Article
+	err error
+}
+
+// batchRows is how many lines a parse batch holds.
+const batchRows = 256
+
+func (r *JSONLReader) startParallel() *parallelRows {
+	p := &parallelRows{order: make(chan *rowBatch, 2*r.Workers), quit: make(chan struct{})}
+	work := make(chan *rowBatch, 2*r.Workers)
+	for range r.Workers {
+		go func() {
+			for b := range work {
+				start := 0
+				for k, end := range b.ends {
+					if b.res[k].err == nil { // set: a line the reader rejected
+						b.res[k].a, b.res[k].err = r.parse(b.data[start:end:end], b.nums[k])
+					}
+					start = end
+				}
+				close(b.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(p.order)
+		defer close(work)
+		for {
+			b := &rowBatch{done: make(chan struct{})}
+			var last error // ends the file: io.EOF or a *ReadError
+			for len(b.ends) < batchRows {
+				line, err := r.readLine()
+				var pe *ParseError
+				if err != nil && !errors.As(err, &pe) {
+					last = err
+					break
+				}
+				if err == nil && len(bytes.TrimSpace(line)) == 0 {
+					continue
+				}
+				b.data = append(b.data, line...)
+				b.ends = append(b.ends, len(b.data))
+				b.nums = append(b.nums, r.line)
+				b.res = append(b.res, rowResult{err: errOrNil(pe)})
+			}
+			if last != nil && last != io.EOF {
+				b.ends = append(b.ends, len(b.data))
+				b.nums = append(b.nums, r.line)
+				b.res = append(b.res, rowResult{err: last})
+			}
+			select {
+			case p.order <- b:
+			case <-p.quit:
+				return
+			}
+			select {
+			case work <- b:
+			case <-p.quit:
+				return
+			}
+			if last != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// errOrNil returns pe as an error, nil when pe is nil.
+func errOrNil(pe *ParseError) error {
+	if pe == nil {
+		return nil
+	}
+	return pe
+}
+
+// next returns the next row's result, or io.EOF after the last.
+func (p *parallelRows) next() (Article, error) {
+	for p.cur == nil || p.k == len(p.cur.res) {
+		b, ok := <-p.order
+		if !ok {
+			return Article{}, io.EOF
+		}
+		<-b.done
+		p.cur, p.k = b, 0
+	}
+	res := p.cur.res[p.k]
+	p.cur.res[p.k] = rowResult{} // let the article go with the caller
+	p.k++
+	return res.a, res.err
+}
+
+func (p *parallelRows) stop() {
+	select {
+	case <-p.quit:
+	default:
+		close(p.quit)
 	}
 }
 

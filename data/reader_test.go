@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -452,5 +454,91 @@ func TestProgressCountsBytesAsRead(t *testing.T) {
 	}
 	if _, n := f.Digest(); progress.Load() != n || n != int64(b.Len()) {
 		t.Errorf("at the end: progress %d, bytes %d, want both %d", progress.Load(), n, b.Len())
+	}
+}
+
+func TestJSONLParallelReadsAsSequential(t *testing.T) {
+	// Rows of every kind, over several parse batches: good ones, bad JSON,
+	// invalid UTF-8, blank lines, CRLF and rows over the size limit.
+	var b bytes.Buffer
+	for i := range 3 * batchRows {
+		switch i % 7 {
+		case 1:
+			b.WriteString("{not json\n")
+		case 2:
+			fmt.Fprintf(&b, "{\"id\": \"x%d\", \"title\": \"bad \xff\xfe bytes\"}\n", i)
+		case 3:
+			b.WriteString("\n")
+		case 4:
+			fmt.Fprintf(&b, "{\"id\": \"c%d\", \"title\": \"CRLF row %d\"}\r\n", i, i)
+		case 5:
+			fmt.Fprintf(&b, "{\"id\": \"l%d\", \"text\": %q}\n", i, strings.Repeat("long ", 300))
+		default:
+			fmt.Fprintf(&b, "{\"id\": \"a%d\", \"title\": \"Row %d\", \"published\": \"2024-01-02\"}\n", i, i)
+		}
+	}
+	dir := t.TempDir()
+	plain := writeFile(t, dir, "rows.jsonl", b.Bytes())
+	// A gzip stream cut short ends the file with a read error mid-way.
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b.Bytes())
+	zw.Close()
+	cut := writeFile(t, dir, "cut.jsonl.gz", z.Bytes()[:z.Len()/2])
+
+	for _, path := range []string{plain, cut} {
+		opts := Options{MaxArticleBytes: 1000}
+		want, err := openPath(t, path, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Workers = 3
+		got, err := openPath(t, path, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want.articles) == 0 || len(want.rejects) == 0 {
+			t.Fatalf("%s: %d articles, %d rejects: the test needs both", path, len(want.articles), len(want.rejects))
+		}
+		if !slices.EqualFunc(got.articles, want.articles, func(a, b Article) bool { return a.ID == b.ID && a.SourceLine == b.SourceLine && a.Title == b.Title }) {
+			t.Errorf("%s: parallel read gave %d articles, sequential %d, or in another order", path, len(got.articles), len(want.articles))
+		}
+		if !slices.EqualFunc(got.rejects, want.rejects, func(a, b *ParseError) bool { return a.Error() == b.Error() }) {
+			t.Errorf("%s: parallel read gave %d rejects, sequential %d, or others", path, len(got.rejects), len(want.rejects))
+		}
+		if (path == cut) != (want.err != nil) || fmt.Sprint(got.err) != fmt.Sprint(want.err) {
+			t.Errorf("%s: parallel read ended with %v, sequential with %v", path, got.err, want.err)
+		}
+	}
+}
+
+func TestJSONLParallelCloseEarly(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 20 * batchRows {
+		fmt.Fprintf(&b, "{\"id\": \"a%d\", \"title\": \"Row %d\"}\n", i, i)
+	}
+	path := writeFile(t, t.TempDir(), "rows.jsonl", b.Bytes())
+	srcs, _, err := Sources([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	f, err := Open(srcs[0], Options{Workers: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := f.Read(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.Close()
+	// The reader's goroutines end once it is closed.
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before Open", n, before)
 	}
 }

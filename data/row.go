@@ -24,6 +24,10 @@ type Options struct {
 	// Progress, when not nil, counts the raw bytes of the file read so
 	// far, as they are read, for progress reports.
 	Progress *atomic.Int64
+	// Workers is how many goroutines parse the rows of one JSONL file
+	// while another reads its lines; 0 or 1 parses each row as it is read.
+	// The rows come back in file order either way.
+	Workers int
 }
 
 // DefaultMaxArticleBytes is the largest row or text file read when

@@ -222,7 +222,9 @@ func Open(src Source, opts Options) (*File, error) {
 	}
 	switch format {
 	case FormatJSONL:
-		f.Reader = NewJSONLReader(r, src.Name, opts)
+		jr := NewJSONLReader(r, src.Name, opts)
+		f.Reader = jr
+		f.closers = append(f.closers, jr) // closed first: it stops the parsing goroutines
 	case FormatCSV:
 		f.Reader = NewCSVReader(r, src.Name, ',', opts)
 	case FormatTSV:

@@ -28,6 +28,11 @@ func readAll(ctx context.Context, srcs []data.Source, opts data.Options, workers
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
 	opts.Progress = done // bytes count as they are read: one big file does not sit at 0
+	if len(srcs) < workers {
+		// Fewer files than workers: the workers left parse the rows of
+		// each file in parallel (JSONL).
+		opts.Workers = workers / max(len(srcs), 1)
+	}
 	for i, src := range srcs {
 		g.Go(func() error {
 			res, err := readFile(ctx, src, opts)
