@@ -174,10 +174,9 @@ func (l *linkage) pushBest(a int32) {
 	l.resolve(a, l.adj[a])
 	best, bestAvg := int32(-1), 0.0
 	for _, e := range l.adj[a] {
-		if l.separated(a, e) {
-			continue
-		}
-		if avg := l.mean(a, e); avg > bestAvg || avg == bestAvg && e.id < best {
+		// Only a neighbour that would be the best so far is checked for
+		// separation, the dearer test.
+		if avg := l.mean(a, e); (avg > bestAvg || avg == bestAvg && e.id < best) && !l.separated(a, e) {
 			best, bestAvg = e.id, avg
 		}
 	}
