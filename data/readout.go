@@ -104,16 +104,13 @@ func PartitionFiles(dir string) ([]string, error) {
 func ReadArticles(path string) ([]ArticleRow, error) {
 	var rows []ArticleRow
 	err := readRows(path, func(c cols, i int) {
-		r := ArticleRow{
+		rows = append(rows, ArticleRow{
 			ArticleID: c.str("article_id", i), StoryID: c.str("story_id", i), Outlet: c.str("outlet", i),
 			Published: c.time("published_at", i), Title: c.str("title", i), URL: c.str("url", i),
-			Language: c.str("language", i), SourceFile: c.str("source_file", i), SourceLine: c.int("source_line", i),
+			Language: c.str("language", i), Similarity: c.float("similarity", i),
+			SourceFile: c.str("source_file", i), SourceLine: c.int("source_line", i),
 			DuplicateOf: c.str("duplicate_of", i), WireCopy: c.bool("is_wire_copy", i),
-		}
-		if a, ok := c.col("similarity").(*array.Float32); ok {
-			r.Similarity = a.Value(i)
-		}
-		rows = append(rows, r)
+		})
 	})
 	return rows, err
 }
@@ -122,16 +119,13 @@ func ReadArticles(path string) ([]ArticleRow, error) {
 func ReadStories(path string) ([]StoryRow, error) {
 	var rows []StoryRow
 	err := readRows(path, func(c cols, i int) {
-		r := StoryRow{
+		rows = append(rows, StoryRow{
 			StoryID: c.str("story_id", i), Label: c.str("label", i), TopTerms: c.strs("top_terms", i),
 			NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
 			First: c.time("first_published", i), Last: c.time("last_published", i),
-			RepresentativeArticleID: c.str("representative_article_id", i), NIndependent: c.int("n_independent", i),
-		}
-		if a, ok := c.col("cohesion").(*array.Float32); ok {
-			r.Cohesion = a.Value(i)
-		}
-		rows = append(rows, r)
+			RepresentativeArticleID: c.str("representative_article_id", i), Cohesion: c.float("cohesion", i),
+			NIndependent: c.int("n_independent", i),
+		})
 	})
 	return rows, err
 }
@@ -185,6 +179,13 @@ func (c cols) int(name string, i int) int {
 		return int(a.Value(i))
 	case *array.Int64:
 		return int(a.Value(i))
+	}
+	return 0
+}
+
+func (c cols) float(name string, i int) float32 {
+	if a, ok := c.col(name).(*array.Float32); ok && !a.IsNull(i) {
+		return a.Value(i)
 	}
 	return 0
 }

@@ -159,12 +159,9 @@ func (t *Table) AppendLineage(r LineageRow) {
 func ReadLineage(path string) ([]LineageRow, error) {
 	var rows []LineageRow
 	err := readRows(path, func(c cols, i int) {
-		r := LineageRow{RunID: c.str("run_id", i), StoryID: c.str("story_id", i), PreviousStoryID: c.str("previous_story_id", i),
-			Relation: c.str("relation", i), SharedArticles: c.int("shared_articles", i), NArticles: c.int("n_articles", i)}
-		if a, ok := c.col("overlap").(*array.Float32); ok {
-			r.Overlap = a.Value(i)
-		}
-		rows = append(rows, r)
+		rows = append(rows, LineageRow{RunID: c.str("run_id", i), StoryID: c.str("story_id", i), PreviousStoryID: c.str("previous_story_id", i),
+			Relation: c.str("relation", i), Overlap: c.float("overlap", i),
+			SharedArticles: c.int("shared_articles", i), NArticles: c.int("n_articles", i)})
 	})
 	return rows, err
 }
