@@ -74,12 +74,7 @@ func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 // per block of items: no slice grows by copying, and the linkage lets each
 // block go as soon as it has taken its edges.
 func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, error) {
-	var vocab int32
-	for i := range items {
-		if t := items[i].Vec.Terms; len(t) > 0 {
-			vocab = max(vocab, t[len(t)-1]+1)
-		}
-	}
+	vocab := vocabSize(items)
 	workers := max(s.Workers, 1)
 	scratch := make([]*searcher, workers)
 	for w := range scratch {
@@ -129,6 +124,18 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		}
 	}
 	return blocks, nil
+}
+
+// vocabSize returns one more than the largest term id of the items
+// (vectors are sorted by term id).
+func vocabSize(items []Item) int32 {
+	var vocab int32
+	for i := range items {
+		if t := items[i].Vec.Terms; len(t) > 0 {
+			vocab = max(vocab, t[len(t)-1]+1)
+		}
+	}
+	return vocab
 }
 
 // posting is one item's weight for a term.
@@ -326,6 +333,18 @@ func keepBest[T any](dst, xs []T, k int, worse func(a, b T) bool) []T {
 	return dst
 }
 
+// bestFirst is keepBest with the k best sorted, best first.
+func bestFirst[T any](dst, xs []T, k int, worse func(a, b T) bool) []T {
+	best := keepBest(dst, xs, k, worse)
+	slices.SortFunc(best[len(dst):], func(a, b T) int {
+		if worse(a, b) {
+			return 1
+		}
+		return -1
+	})
+	return best
+}
+
 func (sc *searcher) visit(ps []posting, w float32) {
 	for _, q := range ps {
 		if sc.acc[q.item] == 0 {
@@ -351,12 +370,5 @@ func queryTerms(v vectorize.Vector, n int, dst []int) []int {
 	worse := func(a, b int) bool { // a ranks below b
 		return v.Weights[a] < v.Weights[b] || v.Weights[a] == v.Weights[b] && a > b
 	}
-	best := keepBest(all[len(all):], all, n, worse)
-	slices.SortFunc(best, func(a, b int) int {
-		if worse(a, b) {
-			return 1
-		}
-		return -1
-	})
-	return append(all[:0], best...)
+	return append(all[:0], bestFirst(all[len(all):], all, n, worse)...)
 }

@@ -125,14 +125,7 @@ func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float
 		}
 	}
 	worse := func(x, y TermScore) bool { return x.Score < y.Score || x.Score == y.Score && x.Term > y.Term }
-	out = keepBest(out[len(out):], out, n, worse)
-	slices.SortFunc(out, func(x, y TermScore) int {
-		if worse(x, y) {
-			return 1
-		}
-		return -1
-	})
-	return out
+	return bestFirst(out[len(out):], out, n, worse)
 }
 
 // Accumulator sums sparse count vectors into a dense array indexed by term,

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"math"
-	"slices"
 	"sync"
 
 	"github.com/storyclust/storyclust/vectorize"
@@ -29,12 +28,7 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 	for i, l := range labels {
 		stories[l].Members = append(stories[l].Members, i)
 	}
-	var vocab int32
-	for i := range items {
-		if t := items[i].Vec.Terms; len(t) > 0 {
-			vocab = max(vocab, t[len(t)-1]+1)
-		}
-	}
+	vocab := vocabSize(items)
 	// Stories are summarised in parallel, each worker with its own
 	// accumulator over a contiguous run of stories: every story sums its
 	// members in the same order whatever the number of workers.
@@ -106,13 +100,7 @@ func heaviest(v vectorize.Vector, k int) []int32 {
 	worse := func(a, b int) bool {
 		return v.Weights[a] < v.Weights[b] || v.Weights[a] == v.Weights[b] && v.Terms[a] > v.Terms[b]
 	}
-	best := keepBest(idx[len(idx):], idx, k, worse)
-	slices.SortFunc(best, func(a, b int) int {
-		if worse(a, b) {
-			return 1
-		}
-		return -1
-	})
+	best := bestFirst(idx[len(idx):], idx, k, worse)
 	out := make([]int32, len(best))
 	for j, i := range best {
 		out[j] = v.Terms[i]
