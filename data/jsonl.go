@@ -113,7 +113,7 @@ func (r *JSONLReader) startParallel() *parallelRows {
 			for b := range work {
 				start := 0
 				for k, end := range b.ends {
-					if b.res[k].err == nil { // set: a line the reader rejected
+					if b.res[k].err == nil { // a row the reader rejected whole already has its error
 						b.res[k].a, b.res[k].err = r.parse(b.data[start:end:end], b.nums[k])
 					}
 					start = end
@@ -129,9 +129,8 @@ func (r *JSONLReader) startParallel() *parallelRows {
 			b := &rowBatch{done: make(chan struct{})}
 			var last error // ends the file: io.EOF or a *ReadError
 			for len(b.ends) < batchRows {
-				line, err := r.readLine()
-				var pe *ParseError
-				if err != nil && !errors.As(err, &pe) {
+				line, err := r.readLine() // err is nil, a *ParseError (a row rejected whole) or the end
+				if err != nil && !errors.As(err, new(*ParseError)) {
 					last = err
 					break
 				}
@@ -141,7 +140,7 @@ func (r *JSONLReader) startParallel() *parallelRows {
 				b.data = append(b.data, line...)
 				b.ends = append(b.ends, len(b.data))
 				b.nums = append(b.nums, r.line)
-				b.res = append(b.res, rowResult{err: errOrNil(pe)})
+				b.res = append(b.res, rowResult{err: err})
 			}
 			if last != nil && last != io.EOF {
 				b.ends = append(b.ends, len(b.data))
@@ -164,14 +163,6 @@ func (r *JSONLReader) startParallel() *parallelRows {
 		}
 	}()
 	return p
-}
-
-// errOrNil returns pe as an error, nil when pe is nil.
-func errOrNil(pe *ParseError) error {
-	if pe == nil {
-		return nil
-	}
-	return pe
 }
 
 // next returns the next row's result, or io.EOF after the last.
