@@ -70,19 +70,17 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	// version, so a failed run (a full disk) leaves the old output whole.
 	// The tables are written side by side.
 	staged := make([]data.Staged, len(tables))
-	ok := make([]bool, len(tables))
 	var g errgroup.Group
 	g.SetLimit(cfg.Workers)
 	for k, t := range tables {
-		g.Go(func() error {
-			st, err := t.Stage(cfg.Out, cfg.Format, meta)
-			staged[k], ok[k] = st, err == nil
+		g.Go(func() (err error) {
+			staged[k], err = t.Stage(cfg.Out, cfg.Format, meta)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		for k, st := range staged {
-			if ok[k] {
+		for _, st := range staged {
+			if st.Temp != "" { // staged before the error
 				st.Discard()
 			}
 		}
