@@ -154,6 +154,7 @@ type index struct {
 	firstDated int32
 	from       []int32   // per dated item, the first item in its window
 	length     []float64 // per item, its length factor (see calibrate)
+	trimmed    int       // how many times add has trimmed a part
 }
 
 func newIndex(items []Item, vocab int32, window time.Duration) *index {
@@ -178,7 +179,12 @@ func newIndex(items []Item, vocab int32, window time.Duration) *index {
 }
 
 // add indexes items [lo, hi) and drops the dated postings that lie before
-// the window of item lo (and so of every later item).
+// the window of item lo (and so of every later item) from one of
+// trimParts parts of the vocabulary, in turn: a sweep of the whole
+// vocabulary at every block was a tenth of the clustering time at
+// 1,000,000 articles, on one core. Stale postings are never scanned (the
+// window is found by item index), so when they go changes only the memory
+// they hold, at most trimParts blocks longer.
 func (x *index) add(lo, hi int) {
 	for i := lo; i < hi; i++ {
 		v := x.items[i].Vec
@@ -189,7 +195,11 @@ func (x *index) add(lo, hi int) {
 	if lo >= len(x.items) || int32(lo) < x.firstDated {
 		return
 	}
-	for t, p := range x.postings {
+	part := (len(x.postings) + trimParts - 1) / trimParts
+	first := x.trimmed % trimParts * part
+	x.trimmed++
+	for t := first; t < min(first+part, len(x.postings)); t++ {
+		p := x.postings[t]
 		if len(p) <= minTrim {
 			continue // too few to be worth trimming
 		}
@@ -200,6 +210,9 @@ func (x *index) add(lo, hi int) {
 		}
 	}
 }
+
+// trimParts is how many parts of the vocabulary add trims in turn.
+const trimParts = 8
 
 // firstFrom returns the index of the first posting of p (sorted by item)
 // whose item is at least item.
@@ -216,11 +229,37 @@ func firstFrom(p []posting, item int32) int {
 	return lo
 }
 
+// before returns the number of postings of p (sorted by item) whose item
+// is before item. It searches back from the end, where the few postings of
+// the later items of a block lie, in steps that double: a binary search
+// over the whole list took a tenth of the search time at 1,000,000
+// articles, most of it waiting on memory.
+func before(p []posting, item int32) int {
+	n := len(p)
+	if n == 0 || p[n-1].item < item {
+		return n // the usual case: no later item of the block has the term
+	}
+	hi := n - 1 // p[hi].item >= item
+	for step := 1; ; step *= 2 {
+		next := hi - step
+		if next < 0 {
+			return firstFrom(p[:hi], item)
+		}
+		if p[next].item < item {
+			return next + 1 + firstFrom(p[next+1:hi], item)
+		}
+		hi = next
+	}
+}
+
 // minTrim is how many stale postings a term must have before they are
 // dropped; together with the half-length rule it keeps trimming amortised.
 const minTrim = 64
 
 func (x *index) undatedEnd(p []posting) int {
+	if len(p) == 0 || p[0].item >= x.firstDated {
+		return 0 // no undated postings
+	}
 	return firstFrom(p, x.firstDated)
 }
 
@@ -243,19 +282,20 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		p := x.postings[it.Vec.Terms[k]]
 		// Only items before i: the postings of later items of the block
 		// are at the end.
-		p = p[:firstFrom(p, int32(i))]
+		p = p[:before(p, int32(i))]
 		u := x.undatedEnd(p)
-		lo := u
-		if dated {
-			lo += firstFrom(p[u:], x.from[i])
-		}
 		// Scan at most MaxPostings of the most recent undated and dated
 		// postings: a term shared by more articles than that in the window
 		// is a big story or a common word, and its most recent articles
-		// are the likeliest neighbours.
+		// are the likeliest neighbours. The window's start is looked for
+		// only among the dated postings that could be scanned.
+		lo := max(u, len(p)-s.MaxPostings)
+		if dated && lo < len(p) && p[lo].item < x.from[i] {
+			lo += firstFrom(p[lo:], x.from[i])
+		}
 		w := it.Vec.Weights[k]
 		sc.visit(p[max(u-s.MaxPostings, 0):u], w)
-		sc.visit(p[max(lo, len(p)-s.MaxPostings):], w)
+		sc.visit(p[lo:], w)
 	}
 	touched := sc.touched
 	if len(touched) > s.MaxCandidates {

@@ -314,3 +314,66 @@ func TestKeepBest(t *testing.T) {
 		}
 	}
 }
+
+func TestSearcherBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 200 {
+		n, k := 1+rng.IntN(300), rng.IntN(70)
+		sc := &searcher{acc: make([]float32, n)}
+		touched := rng.Perm(n)[:1+rng.IntN(n)]
+		var items []int32
+		for _, j := range touched {
+			sc.acc[j] = float32(1 + rng.IntN(20)) // many ties
+			items = append(items, int32(j))
+		}
+		want := slices.Clone(items)
+		slices.SortFunc(want, func(a, b int32) int {
+			if sc.acc[a] != sc.acc[b] {
+				return compareFloat(sc.acc[b], sc.acc[a])
+			}
+			return int(a - b)
+		})
+		want = want[:min(k, len(want))]
+		got := sc.best(items, k)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d (n %d, k %d): kept %v, want %v", trial, n, k, got, want)
+		}
+		if i := slices.IndexFunc(sc.acc, func(x float32) bool { return x != 0 }); i >= 0 {
+			t.Fatalf("trial %d: partial product of item %d left at %v", trial, i, sc.acc[i])
+		}
+	}
+}
+
+func compareFloat(a, b float32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func TestBefore(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for trial := range 500 {
+		p := make([]posting, rng.IntN(200))
+		item := int32(0)
+		for i := range p {
+			item += int32(1 + rng.IntN(3))
+			p[i].item = item
+		}
+		for range 20 {
+			q := int32(rng.IntN(int(item) + 3))
+			want := 0
+			for want < len(p) && p[want].item < q {
+				want++
+			}
+			if got := before(p, q); got != want {
+				t.Fatalf("trial %d: before(%d postings, %d) = %d, want %d", trial, len(p), q, got, want)
+			}
+		}
+	}
+}
