@@ -420,7 +420,7 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 		if t.Snappy {
 			codec = compress.Codecs.Snappy
 		}
-		props := parquet.NewWriterProperties(
+		props := parquet.NewWriterProperties(append(dictionaryProps(t.Schema),
 			parquet.WithCompression(codec),
 			// Arrow v15 fails on dictionary columns that span more than
 			// one write batch or start at an offset: each row group is
@@ -433,7 +433,7 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 			// times as much to write (BenchmarkStageStoryOutlets).
 			// pyarrow (pandas) and DuckDB read both, as the tests check.
 			parquet.WithDataPageVersion(parquet.DataPageV2),
-		)
+		)...)
 		w, err := pqarrow.NewFileWriter(t.Schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
 			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
@@ -472,6 +472,42 @@ func (t *Table) Write(dir string, format OutputFormat, meta map[string]string) e
 		return err
 	}
 	return st.Commit()
+}
+
+// dictionaryColumns are the columns other than Arrow dictionaries whose
+// values repeat, and so are written with a Parquet dictionary; the others
+// are written plain (ZSTD compresses them as well).
+var dictionaryColumns = map[string]bool{
+	"story_id": true, "source_file": true,
+	"top_terms": true, "outlets": true, "distinctive_terms": true,
+	"n_articles": true, "n_outlets": true, "n_wire_copies": true, "n_independent": true,
+}
+
+// dictionaryLimit is the largest dictionary of a column chunk. It is far
+// above what the dictionary columns of a row group hold, so that a chunk
+// never falls back to plain pages part way: Arrow v15 then lists the
+// chunk's two page encodings in the order of a Go map's iteration, and the
+// same table was written with different bytes from run to run.
+const dictionaryLimit = 256 << 20
+
+// dictionaryProps returns the writer properties that give dictionaries to
+// the Arrow dictionary columns and dictionaryColumns of schema, and to no
+// other column.
+func dictionaryProps(schema *arrow.Schema) []parquet.WriterProperty {
+	props := []parquet.WriterProperty{
+		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryPageSizeLimit(dictionaryLimit),
+	}
+	for _, f := range schema.Fields() {
+		path := f.Name
+		if _, ok := f.Type.(*arrow.ListType); ok {
+			path += ".list.element"
+		}
+		if f.Type.ID() == arrow.DICTIONARY || dictionaryColumns[f.Name] {
+			props = append(props, parquet.WithDictionaryFor(path, true))
+		}
+	}
+	return props
 }
 
 func sortedMeta(meta map[string]string) (keys, vals []string) {
