@@ -486,8 +486,9 @@ var dictionaryColumns = map[string]bool{
 // dictionaryLimit is the largest dictionary of a column chunk. It is far
 // above what the dictionary columns of a row group hold, so that a chunk
 // never falls back to plain pages part way: Arrow v15 then lists the
-// chunk's two page encodings in the order of a Go map's iteration, and the
-// same table was written with different bytes from run to run.
+// chunk's two page encodings in the order of a Go map's iteration, and
+// with a dictionary for every column, a scores or headline chunk that
+// overflowed was written with different bytes from run to run.
 const dictionaryLimit = 256 << 20
 
 // dictionaryProps returns the writer properties that give dictionaries to
