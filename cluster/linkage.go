@@ -75,8 +75,9 @@ type linkage struct {
 
 // group is what the linkage keeps of a group, in one 32-byte block: a
 // neighbour's fields are read together (union-find, size, language,
-// cohesion), and as separate slices each was its own cache miss, which was
-// most of the linkage time at 1,000,000 articles.
+// cohesion), and as separate slices each was its own cache miss. Average
+// linkage at 1,000,000 articles took 36 s of CPU with six slices, 29 s
+// with one.
 type group struct {
 	parent  int32 // union-find; a root is a live group
 	size    int32
