@@ -15,4 +15,12 @@
 // (lineage.go), writes the changed Hive partitions of a new version of the
 // output (scheduled.go), and publishes output and state as a whole
 // (snapshot.go).
+//
+// Memory: a run holds every article it clusters, as a vector and raw term
+// counts (the texts are let go once vectorised), and the candidate edges
+// between them, until its tables are written, because average linkage and
+// the story summaries need all of them; only the candidate search is
+// bounded by the time window. Scheduled runs bound the whole by the
+// window: the state keeps the live stories' articles, not the corpus, and
+// each run clusters only those and its own.
 package pipeline
