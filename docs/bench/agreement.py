@@ -5,8 +5,9 @@ one scheduled run (`--state`) per day of it, in date order (a file without
 dates is cut into --chunks parts in file order instead). Then `storyclust
 compare` scores the stories of the scheduled runs against those of the one
 run (B-cubed), and `storyclust eval --pred` scores both against the gold
-labels. `make agreement` runs it on the dev sets and a synthetic stream;
-see docs/SCHEDULED.md.
+labels. It also prints the one run's wall time and peak memory, and the
+scheduled runs' total wall time and largest peak memory. `make agreement`
+runs it on the dev sets and a synthetic stream; see docs/SCHEDULED.md.
 
     python3 docs/bench/agreement.py --bin bin/storyclust FILE.jsonl ...
 """
@@ -18,6 +19,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def day_of(row):
@@ -34,28 +36,41 @@ def day_of(row):
 
 
 def split(path, chunks, into):
-    """Write the rows of path into one file per day (or per chunk); return their paths in order."""
-    rows = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
-    days = collections.defaultdict(list)
-    dated = sum(1 for r in rows if day_of(r))
-    if dated >= len(rows) / 2:
-        for r in rows:
-            days[day_of(r) or "0000-00-00"].append(r)  # undated rows go with the first run
+    """Write the rows of path into one file per day (or per chunk); return their paths in order.
+
+    Two passes over the file, so that a corpus larger than memory splits too."""
+    keys = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                keys.append(day_of(json.loads(line)))
+    if sum(1 for k in keys if k) >= len(keys) / 2:
+        keys = [k or "0000-00-00" for k in keys]  # undated rows go with the first run
     else:
-        size = -(-len(rows) // chunks)
-        for k in range(0, len(rows), size):
-            days[f"part{k // size:04d}"] = rows[k : k + size]
-    paths = []
-    for d in sorted(days):
-        p = os.path.join(into, d + ".jsonl")
-        with open(p, "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(r) + "\n" for r in days[d])
-        paths.append(p)
-    return paths
+        size = -(-len(keys) // chunks)
+        keys = [f"part{i // size:04d}" for i in range(len(keys))]
+    files = {k: open(os.path.join(into, k + ".jsonl"), "w", encoding="utf-8") for k in set(keys)}
+    with open(path, encoding="utf-8") as f:
+        rows = (line for line in f if line.strip())
+        for k, line in zip(keys, rows):
+            files[k].write(line if line.endswith("\n") else line + "\n")
+    for f in files.values():
+        f.close()
+    return [files[k].name for k in sorted(files)]
 
 
 def storyclust(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout
+
+
+def timed(binary, *args):
+    """Run storyclust; return its wall seconds and peak RSS in MiB."""
+    start = time.monotonic()
+    p = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    if status != 0:
+        raise SystemExit(f"storyclust {' '.join(args)}: exit status {status}")
+    return time.monotonic() - start, usage.ru_maxrss / 1024
 
 
 def bcubed_f1(binary, path, pred):
@@ -68,18 +83,21 @@ def main():
     ap.add_argument("--chunks", type=int, default=5, help="runs for a file without dates")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
-    print(f"{'file':24} {'runs':>5} {'articles':>8} {'agreement B3 F1':>16} {'one run F1':>11} {'scheduled F1':>13}")
+    print(f"{'file':24} {'runs':>5} {'articles':>8} {'agreement B3 F1':>16} {'one run F1':>11} {'scheduled F1':>13}"
+          f" {'one run s':>10} {'MiB':>6} {'scheduled s':>12} {'max MiB':>8}")
     for path in args.files:
         with tempfile.TemporaryDirectory() as tmp:
             parts = split(path, args.chunks, tmp)
             one, inc, state = (os.path.join(tmp, d) for d in ("one", "inc", "state"))
-            storyclust(args.bin, "run", "--quiet", "--out", one, *parts)
+            one_s, one_mib = timed(args.bin, "run", "--quiet", "--out", one, *parts)
+            inc_s, inc_mib = 0.0, 0.0
             for p in parts:
-                storyclust(args.bin, "run", "--quiet", "--state", state, "--out", inc, p)
+                s, mib = timed(args.bin, "run", "--quiet", "--state", state, "--out", inc, p)
+                inc_s, inc_mib = inc_s + s, max(inc_mib, mib)
             agree = json.loads(storyclust(args.bin, "compare", "--json", one, inc))
             print(f"{os.path.basename(path):24} {len(parts):5d} {agree['Items']:8d} "
                   f"{agree['BCubedF1']:16.3f} {bcubed_f1(args.bin, path, one):11.3f} "
-                  f"{bcubed_f1(args.bin, path, inc):13.3f}")
+                  f"{bcubed_f1(args.bin, path, inc):13.3f} {one_s:10.1f} {one_mib:6.0f} {inc_s:12.1f} {inc_mib:8.0f}")
             sys.stdout.flush()
 
 
