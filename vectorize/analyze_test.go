@@ -294,21 +294,44 @@ func TestInverseDocumentFrequencyBlocks(t *testing.T) {
 		for term := range 50 {
 			if (j*7+term*3)%5 < 2 {
 				v.Terms = append(v.Terms, int32(term))
-				v.Weights = append(v.Weights, 1)
+				v.Weights = append(v.Weights, float32(1+(j+term)%4))
 				df[term]++
 			}
 		}
 		vecs = append(vecs, v)
 	}
 	idf := make([]float64, len(df))
+	at := make([]int32, len(vecs))
 	for lo := 0; lo < len(df); lo += 7 { // blocks of 7 terms
-		if err := fitBlock(vecs, df, lo, min(lo+7, len(df)), idf); err != nil {
+		if err := fitBlock(vecs, at, df, lo, min(lo+7, len(df)), idf); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for term, d := range df {
 		if want := math.Log(float64(1+len(vecs)) / float64(1+d)); math.Abs(idf[term]-want) > 1e-12 {
 			t.Errorf("idf[%d] = %v, want %v (df %d)", term, idf[term], want, d)
+		}
+	}
+	// The blocks' matrices hold every weight of every vector, each once.
+	at = make([]int32, len(vecs))
+	for lo := 0; lo < len(df); lo += 7 {
+		hi := min(lo+7, len(df))
+		m := blockMatrix(vecs, at, df, lo, hi)
+		for j, v := range vecs {
+			for term := lo; term < hi; term++ {
+				want := 0.0
+				if k, ok := slices.BinarySearch(v.Terms, int32(term)); ok {
+					want = float64(v.Weights[k])
+				}
+				if got := m.At(term-lo, j); got != want {
+					t.Fatalf("block [%d, %d) term %d doc %d: %v, want %v", lo, hi, term, j, got, want)
+				}
+			}
+		}
+	}
+	for j, v := range vecs {
+		if int(at[j]) != len(v.Terms) {
+			t.Errorf("doc %d: cursor at %d of %d terms after the last block", j, at[j], len(v.Terms))
 		}
 	}
 }

@@ -112,7 +112,10 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	res.Detected = inferLanguages(docs, res.Languages)
 
 	seed := maphash.MakeSeed()
-	boiler := findBoilerplate(docs, seed)
+	boiler, err := findBoilerplate(ctx, docs, seed, cfg.Workers)
+	if err != nil {
+		return nil, err
+	}
 
 	// Analyse in chunks of documents, in parallel, each chunk with its own
 	// vocabulary of local term ids in order of first occurrence. Only the
@@ -227,7 +230,6 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		return res, nil
 	}
 	var idf []float64
-	var err error
 	if cfg.Prior != nil {
 		idf = priorIDF(res.DocFreq, res.Terms)
 	} else {
@@ -264,13 +266,14 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 // run, some 2 GB at 1,000,000 articles.
 func inverseDocumentFrequency(vecs []Vector, df []int) ([]float64, error) {
 	idf := make([]float64, len(df))
+	at := make([]int32, len(vecs)) // per vector, its first term not yet in a block
 	for lo := 0; lo < len(df); {
 		hi, entries := lo, 0
 		for hi < len(df) && (hi == lo || entries+df[hi] <= idfBlock) {
 			entries += df[hi]
 			hi++
 		}
-		if err := fitBlock(vecs, df, lo, hi, idf); err != nil {
+		if err := fitBlock(vecs, at, df, lo, hi, idf); err != nil {
 			return nil, err
 		}
 		lo = hi
@@ -282,28 +285,11 @@ func inverseDocumentFrequency(vecs []Vector, df []int) ([]float64, error) {
 const idfBlock = 8 << 20
 
 // fitBlock fits nlp's transformer on the rows of terms [lo, hi) and writes
-// their weights into idf.
-func fitBlock(vecs []Vector, df []int, lo, hi int, idf []float64) error {
+// their weights into idf. at is as for blockMatrix.
+func fitBlock(vecs []Vector, at []int32, df []int, lo, hi int, idf []float64) error {
 	terms := hi - lo
-	indptr := make([]int, terms+1)
-	for t := range terms {
-		indptr[t+1] = indptr[t] + df[lo+t]
-	}
-	next := slices.Clone(indptr[:terms])
-	ind := make([]int, indptr[terms])
-	data := make([]float64, indptr[terms])
-	for j, v := range vecs {
-		// Terms are sorted: the block's are one run of each vector.
-		k, _ := slices.BinarySearch(v.Terms, int32(lo))
-		for ; k < len(v.Terms) && int(v.Terms[k]) < hi; k++ {
-			t := int(v.Terms[k]) - lo
-			ind[next[t]] = j
-			data[next[t]] = float64(v.Weights[k])
-			next[t]++
-		}
-	}
 	tfidf := nlp.NewTfidfTransformer()
-	tfidf.Fit(sparse.NewCSR(terms, len(vecs), indptr, ind, data))
+	tfidf.Fit(blockMatrix(vecs, at, df, lo, hi))
 	onesPtr := make([]int, terms+1)
 	ones := make([]float64, terms)
 	for t := range ones {
@@ -318,6 +304,35 @@ func fitBlock(vecs []Vector, df []int, lo, hi int, idf []float64) error {
 		idf[lo+t] = w.At(t, 0)
 	}
 	return nil
+}
+
+// blockMatrix returns the rows of terms [lo, hi) of the term-by-document
+// matrix of vecs, whose terms have the document frequencies df, in CSR
+// form. at holds, per vector, the index of its first term not in an earlier
+// block, and is moved past this block's terms: terms are sorted, so a
+// vector's terms in a block are one run that starts there (finding it by
+// binary search in every vector for every block took 6 s of one core at
+// 1,000,000 articles).
+func blockMatrix(vecs []Vector, at []int32, df []int, lo, hi int) *sparse.CSR {
+	terms := hi - lo
+	indptr := make([]int, terms+1)
+	for t := range terms {
+		indptr[t+1] = indptr[t] + df[lo+t]
+	}
+	next := slices.Clone(indptr[:terms])
+	ind := make([]int, indptr[terms])
+	data := make([]float64, indptr[terms])
+	for j, v := range vecs {
+		k := int(at[j])
+		for ; k < len(v.Terms) && int(v.Terms[k]) < hi; k++ {
+			t := int(v.Terms[k]) - lo
+			ind[next[t]] = j
+			data[next[t]] = float64(v.Weights[k])
+			next[t]++
+		}
+		at[j] = int32(k)
+	}
+	return sparse.NewCSR(terms, len(vecs), indptr, ind, data)
 }
 
 // addDocFreq returns prior plus the frequencies df of the documents not
@@ -433,45 +448,59 @@ func mostCommon(m map[string]int) string {
 }
 
 // findBoilerplate returns, per outlet, the hashes of the lines that at
-// least boilerplateMinDocs of its articles share.
-func findBoilerplate(docs []Doc, seed maphash.Seed) map[string]map[uint64]bool {
-	counts := map[string]map[uint64]int{}
-	seen := map[uint64]bool{}
-	for _, d := range docs {
+// least boilerplateMinDocs of its articles share. Outlets are counted in
+// parallel, each on one goroutine (on one, it took 1.8 s at 1,000,000
+// articles).
+func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers int) (map[string]map[uint64]bool, error) {
+	byOutlet := map[string][]int32{}
+	var outlets []string
+	for i, d := range docs {
 		if d.Outlet == "" || d.Text == "" {
 			continue
 		}
-		clear(seen)
-		m := counts[d.Outlet]
-		for line := range strings.Lines(d.Text) {
-			line = strings.TrimSpace(line)
-			if line == "" || len(line) > boilerplateMaxLen {
-				continue
-			}
-			h := maphash.String(seed, line)
-			if seen[h] {
-				continue
-			}
-			seen[h] = true
-			if m == nil {
-				m = map[uint64]int{}
-				counts[d.Outlet] = m
-			}
-			m[h]++
+		if _, ok := byOutlet[d.Outlet]; !ok {
+			outlets = append(outlets, d.Outlet)
 		}
+		byOutlet[d.Outlet] = append(byOutlet[d.Outlet], int32(i))
+	}
+	found := make([]map[uint64]bool, len(outlets))
+	err := parallel(ctx, len(outlets), workers, func(o int) {
+		counts := map[uint64]int{}
+		seen := map[uint64]bool{}
+		for _, i := range byOutlet[outlets[o]] {
+			clear(seen)
+			for line := range strings.Lines(docs[i].Text) {
+				line = strings.TrimSpace(line)
+				if line == "" || len(line) > boilerplateMaxLen {
+					continue
+				}
+				h := maphash.String(seed, line)
+				if seen[h] {
+					continue
+				}
+				seen[h] = true
+				counts[h]++
+			}
+		}
+		for h, n := range counts {
+			if n >= boilerplateMinDocs {
+				if found[o] == nil {
+					found[o] = map[uint64]bool{}
+				}
+				found[o][h] = true
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]map[uint64]bool{}
-	for outlet, m := range counts {
-		for h, n := range m {
-			if n >= boilerplateMinDocs {
-				if out[outlet] == nil {
-					out[outlet] = map[uint64]bool{}
-				}
-				out[outlet][h] = true
-			}
+	for o, f := range found {
+		if f != nil {
+			out[outlets[o]] = f
 		}
 	}
-	return out
+	return out, nil
 }
 
 // stripLines returns text without the lines whose hash is in drop.
