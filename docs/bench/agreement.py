@@ -81,6 +81,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--bin", default="bin/storyclust")
     ap.add_argument("--chunks", type=int, default=5, help="runs for a file without dates")
+    ap.add_argument("--log", help="append each scheduled run's part, wall seconds and peak MiB to this file")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     print(f"{'file':24} {'runs':>5} {'articles':>8} {'agreement B3 F1':>16} {'one run F1':>11} {'scheduled F1':>13}"
@@ -94,6 +95,9 @@ def main():
             for p in parts:
                 s, mib = timed(args.bin, "run", "--quiet", "--state", state, "--out", inc, p)
                 inc_s, inc_mib = inc_s + s, max(inc_mib, mib)
+                if args.log:
+                    with open(args.log, "a", encoding="utf-8") as log:
+                        log.write(f"{os.path.basename(p)} {s:.1f} {mib:.0f}\n")
             agree = json.loads(storyclust(args.bin, "compare", "--json", one, inc))
             print(f"{os.path.basename(path):24} {len(parts):5d} {agree['Items']:8d} "
                   f"{agree['BCubedF1']:16.3f} {bcubed_f1(args.bin, path, one):11.3f} "
