@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"compress/gzip"
+	stdjson "encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -540,5 +541,23 @@ func TestJSONLParallelCloseEarly(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after Close, %d before Open", n, before)
+	}
+}
+
+// jsonScalar gives a string field's text as encoding/json decodes it.
+func TestJSONScalarStrings(t *testing.T) {
+	for _, raw := range []string{
+		`"plain text"`, `""`, `"Grindavík, 18 December"`, `"東京 — 2024"`, `"emoji 🎉 here"`,
+		`"a \"quoted\" word"`, `"back\\slash"`, `"line\nbreak"`, `"tab\there"`, `"\u00e9t\u00e9"`,
+		`"\ud83c\udf89"`, `"slash \/ escaped"`,
+	} {
+		var want string
+		if err := stdjson.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		got, err := jsonScalar([]byte(raw))
+		if err != nil || got != want {
+			t.Errorf("jsonScalar(%s) = %q, %v; want %q", raw, got, err, want)
+		}
 	}
 }
