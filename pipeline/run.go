@@ -335,11 +335,8 @@ func shortHash(s string) string {
 // time, ties by id. It returns the articles with their ids.
 func dedupe(articles []data.Article, c *Counts) ([]data.Article, []string) {
 	seen := make(map[string]bool, len(articles))
-	type keyed struct {
-		a  data.Article
-		id string
-	}
-	kept := make([]keyed, 0, len(articles))
+	ids := make([]string, len(articles))
+	kept := make([]int32, 0, len(articles))
 	for i := range articles {
 		id := articleID(&articles[i])
 		if seen[id] {
@@ -347,15 +344,21 @@ func dedupe(articles []data.Article, c *Counts) ([]data.Article, []string) {
 			continue
 		}
 		seen[id] = true
-		kept = append(kept, keyed{articles[i], id})
+		ids[i] = id
+		kept = append(kept, int32(i))
 	}
-	slices.SortFunc(kept, func(x, y keyed) int { return canonical(&x.a, &y.a, x.id, y.id) })
+	// Indexes are sorted, not the articles: moving whole articles took
+	// 1.9 s of one core at 1,000,000. Ids are unique, so the order is total
+	// and the same whichever is sorted.
+	slices.SortFunc(kept, func(x, y int32) int {
+		return canonical(&articles[x], &articles[y], ids[x], ids[y])
+	})
 	out := make([]data.Article, len(kept))
-	ids := make([]string, len(kept))
-	for i, k := range kept {
-		out[i], ids[i] = k.a, k.id
+	outIDs := make([]string, len(kept))
+	for k, i := range kept {
+		out[k], outIDs[k] = articles[i], ids[i]
 	}
-	return out, ids
+	return out, outIDs
 }
 
 // canonical orders articles: undated first, then by time, ties by id.
