@@ -100,7 +100,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 
 	// Languages: given, else detected, else the most common language of the
 	// outlet, else of the collection.
-	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
+	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(i int) {
 		if l := baseLang(docs[i].Language); l != "" {
 			res.Languages[i] = l
 			return
@@ -195,7 +195,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	if cfg.KeepCounts {
 		res.Counts = make([]Vector, len(docs))
 	}
-	if err := parallel(ctx, len(docs), cfg.Workers, func(i int) {
+	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(i int) {
 		v := res.Vectors[i]
 		global := chunks[i/chunkDocs].global
 		for k, t := range v.Terms {
@@ -238,7 +238,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := parallel(ctx, len(docs), cfg.Workers, func(j int) {
+	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
 		res.Vectors[j] = weigh(res.Vectors[j], idf)
 	}); err != nil {
 		return nil, err
@@ -461,8 +461,8 @@ func mostCommon(m map[string]int) string {
 
 // findBoilerplate returns, per outlet, the hashes of the lines that at
 // least boilerplateMinDocs of its articles share. Outlets are counted in
-// parallel, each on one goroutine (on one, it took 1.8 s at 1,000,000
-// articles).
+// parallel, one at a time per goroutine (all on one goroutine, it took
+// 1.8 s at 1,000,000 articles).
 func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers int) (map[string]map[uint64]bool, error) {
 	byOutlet := map[string][]int32{}
 	var outlets []string
@@ -476,7 +476,7 @@ func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers
 		byOutlet[d.Outlet] = append(byOutlet[d.Outlet], int32(i))
 	}
 	found := make([]map[uint64]bool, len(outlets))
-	err := parallel(ctx, len(outlets), workers, func(o int) {
+	err := parallel(ctx, len(outlets), workers, 1, func(o int) {
 		counts := map[uint64]int{}
 		seen := map[uint64]bool{}
 		for _, i := range byOutlet[outlets[o]] {
@@ -546,15 +546,16 @@ func removePhrase[T comparable](toks, phrase []T) []T {
 	return toks[:j]
 }
 
-// parallel calls fn for every index in [0, n) on up to workers goroutines.
-// Each index is handled once; fn writes its result by index.
-func parallel(ctx context.Context, n, workers int, fn func(i int)) error {
+// parallel calls fn for every index in [0, n) on up to workers goroutines,
+// which take the indexes grain at a time: many for cheap calls (one per
+// document), one for calls that each do much. Each index is handled once;
+// fn writes its result by index.
+func parallel(ctx context.Context, n, workers, grain int, fn func(i int)) error {
 	workers = max(workers, 1)
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
-	const chunk = 256
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
+	for lo := 0; lo < n; lo += grain {
+		hi := min(lo+grain, n)
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -567,6 +568,9 @@ func parallel(ctx context.Context, n, workers int, fn func(i int)) error {
 	}
 	return g.Wait()
 }
+
+// docGrain is how many documents a goroutine of parallel takes at a time.
+const docGrain = 256
 
 // chunkDocs is how many documents one goroutine analyses with one local
 // vocabulary.
