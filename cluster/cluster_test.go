@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -328,10 +329,7 @@ func TestSearcherBest(t *testing.T) {
 		}
 		want := slices.Clone(items)
 		slices.SortFunc(want, func(a, b int32) int {
-			if sc.acc[a] != sc.acc[b] {
-				return compareFloat(sc.acc[b], sc.acc[a])
-			}
-			return int(a - b)
+			return cmp.Or(cmp.Compare(sc.acc[b], sc.acc[a]), cmp.Compare(a, b))
 		})
 		want = want[:min(k, len(want))]
 		got := sc.best(items, k)
@@ -344,16 +342,6 @@ func TestSearcherBest(t *testing.T) {
 			t.Fatalf("trial %d: partial product of item %d left at %v", trial, i, sc.acc[i])
 		}
 	}
-}
-
-func compareFloat(a, b float32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func TestBefore(t *testing.T) {
