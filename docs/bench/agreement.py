@@ -19,7 +19,8 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
+
+from bench import run  # wall time and peak memory of a child process
 
 
 def day_of(row):
@@ -63,16 +64,6 @@ def storyclust(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout
 
 
-def timed(binary, *args):
-    """Run storyclust; return its wall seconds and peak RSS in MiB."""
-    start = time.monotonic()
-    p = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    if status != 0:
-        raise SystemExit(f"storyclust {' '.join(args)}: exit status {status}")
-    return time.monotonic() - start, usage.ru_maxrss / 1024
-
-
 def bcubed_f1(binary, path, pred):
     return json.loads(storyclust(binary, "eval", "--json", "--pred", pred, path))[0]["BCubedF1"]
 
@@ -90,10 +81,10 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             parts = split(path, args.chunks, tmp)
             one, inc, state = (os.path.join(tmp, d) for d in ("one", "inc", "state"))
-            one_s, one_mib = timed(args.bin, "run", "--quiet", "--out", one, *parts)
+            one_s, one_mib, _ = run([args.bin, "run", "--quiet", "--out", one, *parts])
             inc_s, inc_mib = 0.0, 0.0
             for p in parts:
-                s, mib = timed(args.bin, "run", "--quiet", "--state", state, "--out", inc, p)
+                s, mib, _ = run([args.bin, "run", "--quiet", "--state", state, "--out", inc, p])
                 inc_s, inc_mib = inc_s + s, max(inc_mib, mib)
                 if args.log:
                     with open(args.log, "a", encoding="utf-8") as log:
