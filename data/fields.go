@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -104,6 +105,29 @@ func (m FieldMap) resolve(names []string) [numFields]int {
 				idx[f] = i
 				break
 			}
+		}
+	}
+	return idx
+}
+
+// resolveLast is resolve for the keys of one JSON object as written, which
+// may repeat: a repeated key stands for its last value, and the distinct
+// keys resolve in sorted order, so that spellings of one column ("Title",
+// "title") resolve the same way every time. The indexes are into keys.
+func (m FieldMap) resolveLast(keys []string) [numFields]int {
+	last := make(map[string]int, len(keys))
+	for i, k := range keys {
+		last[k] = i
+	}
+	distinct := make([]string, 0, len(last))
+	for k := range last {
+		distinct = append(distinct, k)
+	}
+	slices.Sort(distinct)
+	idx := m.resolve(distinct)
+	for f, i := range idx {
+		if i >= 0 {
+			idx[f] = last[distinct[i]]
 		}
 	}
 	return idx

@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	json "github.com/goccy/go-json"
+	"github.com/valyala/fastjson"
 )
 
 // result is what reading a whole input gave: articles and rejects in order.
@@ -544,12 +547,15 @@ func TestJSONLParallelCloseEarly(t *testing.T) {
 	}
 }
 
-// jsonScalar gives a string field's text as encoding/json decodes it.
+// jsonScalar, and fieldText on fastjson's value, give a string field's text
+// as encoding/json decodes it, unpaired surrogates included.
 func TestJSONScalarStrings(t *testing.T) {
+	var p fastjson.Parser
 	for _, raw := range []string{
 		`"plain text"`, `""`, `"Grindavík, 18 December"`, `"東京 — 2024"`, `"emoji 🎉 here"`,
 		`"a \"quoted\" word"`, `"back\\slash"`, `"line\nbreak"`, `"tab\there"`, `"\u00e9t\u00e9"`,
-		`"\ud83c\udf89"`, `"slash \/ escaped"`,
+		`"\ud83c\udf89"`, `"slash \/ escaped"`, `"lone \ud800 high"`, `"\ud800\u0041"`, `"\udc00 low first"`,
+		`"not \\ud800 an escape"`, `"\u0000"`, `"end \ud83c"`,
 	} {
 		var want string
 		if err := stdjson.Unmarshal([]byte(raw), &want); err != nil {
@@ -558,6 +564,53 @@ func TestJSONScalarStrings(t *testing.T) {
 		got, err := jsonScalar([]byte(raw))
 		if err != nil || got != want {
 			t.Errorf("jsonScalar(%s) = %q, %v; want %q", raw, got, err, want)
+		}
+		v, err := p.Parse(`{"v":` + raw + `}`)
+		if err != nil {
+			t.Fatalf("fastjson: %s: %v", raw, err)
+		}
+		got, _, err = fieldText(v.Get("v"), nil)
+		if err != nil || got != want {
+			t.Errorf("fieldText(%s) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+}
+
+// The fastjson decoding of a row gives what the decoding through a map of
+// raw values gives, for repeated keys, spellings of one column, aliases,
+// lists, numbers and bad values, with the keys' resolution reused between
+// rows and not.
+func TestJSONLFastMatchesMap(t *testing.T) {
+	rows := []string{
+		`{"title":"a","title":"b","text":"body"}`,
+		`{"Title":"A","title":"b","text":"body"}`,
+		`{"title":"b","Title":"A","text":"body"}`,
+		`{"headline":"h","title":"t","body":"x","text":"y"}`,
+		`{"headline":"h","title":"t","body":"x","text":"y"}`,
+		`{"title":"t","authors":["a","b"],"text":["one","two"],"id":12345678901234567890}`,
+		`{"title":"t","text":"x","published":null,"id":true}`,
+		`{"title":{"nested":1},"text":"x"}`,
+		`{"title":"t","text":[1,2]}`,
+		`{"title":"t \u00e9 \ud800","text":"line\nnext","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
+		`{"title":"t","text":"x","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
+		`{ "title" : "spaced" , "text":"x" }`,
+	}
+	r := NewJSONLReader(strings.NewReader(""), "rows.jsonl", Options{})
+	rp := new(rowParser)
+	for pass := range 2 {
+		for n, row := range rows {
+			fast, ferr, ok := r.articleFast(rp, []byte(row), n+1)
+			if !ok {
+				t.Fatalf("fastjson refused %s", row)
+			}
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(row), &obj); err != nil {
+				t.Fatal(err)
+			}
+			slow, serr := r.article(obj, []byte(row), n+1)
+			if fmt.Sprint(ferr) != fmt.Sprint(serr) || fast != slow {
+				t.Errorf("pass %d, %s:\nfast %+v, %v\nmap  %+v, %v", pass, row, fast, ferr, slow, serr)
+			}
 		}
 	}
 }
