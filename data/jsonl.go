@@ -88,6 +88,10 @@ type parallelRows struct {
 	quit  chan struct{}  // closed by stop
 	cur   *rowBatch
 	k     int // next result of cur
+	// free holds the line buffers of batches handed back, for the batches
+	// read next: a buffer grown anew for every batch was most of the
+	// bytes the read allocated.
+	free chan []byte
 }
 
 // rowBatch is up to batchRows lines of a file, parsed once done is closed.
@@ -108,7 +112,7 @@ type rowResult struct {
 const batchRows = 256
 
 func (r *JSONLReader) startParallel() *parallelRows {
-	p := &parallelRows{order: make(chan *rowBatch, 2*r.Workers), quit: make(chan struct{})}
+	p := &parallelRows{order: make(chan *rowBatch, 2*r.Workers), quit: make(chan struct{}), free: make(chan []byte, 2*r.Workers+2)}
 	work := make(chan *rowBatch, 2*r.Workers)
 	for range r.Workers {
 		go func() {
@@ -129,6 +133,10 @@ func (r *JSONLReader) startParallel() *parallelRows {
 		defer close(work)
 		for {
 			b := &rowBatch{done: make(chan struct{})}
+			select {
+			case b.data = <-p.free:
+			default:
+			}
 			var last error // ends the file: io.EOF or a *ReadError
 			for len(b.ends) < batchRows {
 				line, err := r.readLine() // err is nil, a *ParseError (a row rejected whole) or the end
@@ -175,6 +183,12 @@ func (p *parallelRows) next() (Article, error) {
 			return Article{}, io.EOF
 		}
 		<-b.done
+		if p.cur != nil {
+			select { // the batch's results are taken and its lines parsed
+			case p.free <- p.cur.data[:0]:
+			default:
+			}
+		}
 		p.cur, p.k = b, 0
 	}
 	res := p.cur.res[p.k]
