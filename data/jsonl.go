@@ -12,9 +12,11 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	// goccy/go-json decodes JSONL rows about twice as fast as encoding/json
-	// (the read stage of 100k articles: see docs/PERFORMANCE.md); the API
-	// is the same.
+	// fastjson decodes each row once, with no allocation but the fields'
+	// text: 1.5 times the throughput of goccy in BenchmarkReadJSONL. goccy/go-json,
+	// with the API of encoding/json and about twice as fast, splits JSON
+	// arrays and decodes the rows fastjson refuses, so that what is
+	// accepted and rejected stays as it was.
 	json "github.com/goccy/go-json"
 	"github.com/valyala/fastjson"
 )
