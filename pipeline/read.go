@@ -13,7 +13,10 @@ import (
 
 // fileResult is what reading one input produced.
 type fileResult struct {
-	articles []data.Article
+	// articles in chunks of articleChunk: a slice grown by copying moved
+	// every article about twice more, with the collector's write barriers
+	// (3 s of CPU at 1,000,000).
+	articles [][]data.Article
 	rejects  []data.RejectRow
 	input    InputRecord
 	read     int   // rows read: articles + rejects
@@ -81,13 +84,20 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 			res.input.Error = err.Error()
 			break
 		}
-		res.articles = append(res.articles, a)
+		if k := len(res.articles); k == 0 || len(res.articles[k-1]) == articleChunk {
+			res.articles = append(res.articles, make([]data.Article, 0, articleChunk))
+		}
+		last := &res.articles[len(res.articles)-1]
+		*last = append(*last, a)
 		res.read++
 	}
 	res.input.SHA256, res.input.Bytes = f.Digest()
 	res.counted = res.input.Bytes
 	return res, nil
 }
+
+// articleChunk is how many articles a chunk of fileResult.articles holds.
+const articleChunk = 4096
 
 // rejectError records err as a reject with its line and reason, and reports
 // whether it concerned one row only (the file can be read on).
