@@ -118,6 +118,11 @@ func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float
 		if nOwn+priorMass-y-a <= 0 || nRest+priorMass-yr-a <= 0 {
 			continue // a collection of one term: nothing to compare
 		}
+		if (y+a)*(nRest+priorMass-yr-a) <= (yr+a)*(nOwn+priorMass-y-a) {
+			// The outlet's odds are no higher than the others': delta and
+			// z are not positive. Most terms end here, without the logs.
+			continue
+		}
 		delta := math.Log((y+a)/(nOwn+priorMass-y-a)) - math.Log((yr+a)/(nRest+priorMass-yr-a))
 		z := delta / math.Sqrt(1/(y+a)+1/(yr+a))
 		if z >= minScore {
