@@ -62,7 +62,7 @@ func TestParquetReader(t *testing.T) {
 	d := time.Date(2024, 1, 14, 9, 10, 0, 0, time.UTC)
 	writeHFParquet(t, path, [][3]string{
 		{"Volcano erupts", "Lava reached Grindavik.", "bbc.co.uk"},
-		{"", "", "cnn.com"},
+		{"", "", " cnn.com "},
 		{"Bank holds rates", "", "ft.com"},
 	}, []time.Time{d, d, d.Add(time.Hour)})
 	res, err := openPath(t, path, Options{})
@@ -80,6 +80,9 @@ func TestParquetReader(t *testing.T) {
 		t.Errorf("third row line = %d", res.articles[1].SourceLine)
 	}
 	if len(res.rejects) != 1 || res.rejects[0].Line != 2 || !strings.Contains(res.rejects[0].Error(), "no title or text") {
-		t.Errorf("rejects = %v", res.rejects)
+		t.Fatalf("rejects = %v", res.rejects)
+	}
+	if raw := string(res.rejects[0].Raw); !strings.Contains(raw, `outlet=" cnn.com "`) {
+		t.Errorf("rejected row kept as %q, want the outlet as given", raw)
 	}
 }
