@@ -304,7 +304,8 @@ func (r *JSONLReader) article(obj map[string]json.RawMessage, raw []byte, n int)
 // mostly have the same keys in the same order, resolved once.
 type rowParser struct {
 	p       fastjson.Parser
-	keys    []string       // the keys of the last object, in its order
+	keys    []string       // the keys of the last object, in its order; nil before the first
+	fields  FieldMap       // the map they were resolved with
 	idx     [numFields]int // per field, the index in keys of its value, or -1
 	vals    []*fastjson.Value
 	scratch []byte
@@ -329,7 +330,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 	if perr != nil {
 		return Article{}, nil, false
 	}
-	same := obj.Len() == len(rp.keys)
+	same := rp.keys != nil && obj.Len() == len(rp.keys) && rp.fields == r.Fields
 	rp.vals = rp.vals[:0]
 	obj.Visit(func(k []byte, v *fastjson.Value) {
 		same = same && string(k) == rp.keys[len(rp.vals)]
@@ -338,7 +339,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 	if !same {
 		rp.keys = rp.keys[:0]
 		obj.Visit(func(k []byte, _ *fastjson.Value) { rp.keys = append(rp.keys, string(k)) })
-		rp.idx = r.Fields.resolveLast(rp.keys)
+		rp.idx, rp.fields = r.Fields.resolveLast(rp.keys), r.Fields
 	}
 	var fv fieldValues
 	for f, i := range rp.idx {

@@ -578,10 +578,11 @@ func TestJSONScalarStrings(t *testing.T) {
 
 // The fastjson decoding of a row gives what the decoding through a map of
 // raw values gives, for repeated keys, spellings of one column, aliases,
-// lists, numbers and bad values, with the keys' resolution reused between
-// rows and not.
+// lists, numbers, bad values and empty objects, with the keys' resolution
+// reused between rows and readers with other field maps, and not.
 func TestJSONLFastMatchesMap(t *testing.T) {
 	rows := []string{
+		`{}`,
 		`{"title":"a","title":"b","text":"body"}`,
 		`{"Title":"A","title":"b","text":"body"}`,
 		`{"title":"b","Title":"A","text":"body"}`,
@@ -594,22 +595,32 @@ func TestJSONLFastMatchesMap(t *testing.T) {
 		`{"title":"t \u00e9 \ud800","text":"line\nnext","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
 		`{"title":"t","text":"x","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
 		`{ "title" : "spaced" , "text":"x" }`,
+		`{}`,
 	}
-	r := NewJSONLReader(strings.NewReader(""), "rows.jsonl", Options{})
+	var pinned FieldMap
+	if err := pinned.Set("title", "headline"); err != nil {
+		t.Fatal(err)
+	}
+	readers := []*JSONLReader{
+		NewJSONLReader(strings.NewReader(""), "rows.jsonl", Options{}),
+		NewJSONLReader(strings.NewReader(""), "pinned.jsonl", Options{Fields: pinned}),
+	}
 	rp := new(rowParser)
 	for pass := range 2 {
 		for n, row := range rows {
-			fast, ferr, ok := r.articleFast(rp, []byte(row), n+1)
-			if !ok {
-				t.Fatalf("fastjson refused %s", row)
-			}
-			var obj map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(row), &obj); err != nil {
-				t.Fatal(err)
-			}
-			slow, serr := r.article(obj, []byte(row), n+1)
-			if fmt.Sprint(ferr) != fmt.Sprint(serr) || fast != slow {
-				t.Errorf("pass %d, %s:\nfast %+v, %v\nmap  %+v, %v", pass, row, fast, ferr, slow, serr)
+			for _, r := range readers {
+				fast, ferr, ok := r.articleFast(rp, []byte(row), n+1)
+				if !ok {
+					t.Fatalf("fastjson refused %s", row)
+				}
+				var obj map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(row), &obj); err != nil {
+					t.Fatal(err)
+				}
+				slow, serr := r.article(obj, []byte(row), n+1)
+				if fmt.Sprint(ferr) != fmt.Sprint(serr) || fast != slow {
+					t.Errorf("pass %d, %s, %s:\nfast %+v, %v\nmap  %+v, %v", pass, r.File, row, fast, ferr, slow, serr)
+				}
 			}
 		}
 	}
