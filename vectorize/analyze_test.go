@@ -2,6 +2,7 @@ package vectorize
 
 import (
 	"context"
+	"hash/maphash"
 	"math"
 	"slices"
 	"testing"
@@ -332,6 +333,28 @@ func TestInverseDocumentFrequencyBlocks(t *testing.T) {
 	for j, v := range vecs {
 		if int(at[j]) != len(v.Terms) {
 			t.Errorf("doc %d: cursor at %d of %d terms after the last block", j, at[j], len(v.Terms))
+		}
+	}
+}
+
+// stripLines drops exactly the boilerplate lines, wherever they are, and
+// keeps the rest as written.
+func TestStripLines(t *testing.T) {
+	seed := maphash.MakeSeed()
+	drop := map[uint64]bool{maphash.String(seed, "Follow us."): true, maphash.String(seed, "Subscribe"): true}
+	for _, c := range []struct{ text, want string }{
+		{"One.\nTwo.\n", "One.\nTwo.\n"},
+		{"One.\nTwo.", "One.\nTwo."},
+		{"Follow us.\nOne.\nTwo.\n", "One.\nTwo.\n"},
+		{"One.\nTwo.\n  Follow us.  \n", "One.\nTwo.\n"},
+		{"One.\nTwo.\nFollow us.", "One.\nTwo.\n"},
+		{"One.\nSubscribe\nTwo.\n", "One.\nTwo.\n"},
+		{"Subscribe\nOne.\r\nFollow us.\r\nTwo.\nThree.\nSubscribe\nFour.", "One.\r\nTwo.\nThree.\nFour."},
+		{"Follow us.\nSubscribe\n", ""},
+		{"", ""},
+	} {
+		if got := stripLines(c.text, drop, seed); got != c.want {
+			t.Errorf("stripLines(%q) = %q, want %q", c.text, got, c.want)
 		}
 	}
 }

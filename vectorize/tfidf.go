@@ -515,14 +515,41 @@ func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers
 	return out, nil
 }
 
-// stripLines returns text without the lines whose hash is in drop.
+// stripLines returns text without the lines whose hash is in drop. The
+// lines kept are copied only when they are not one piece of text: most
+// boilerplate opens or closes an article, and copying every text took 3%
+// of the vectorising CPU at 1,000,000 articles.
 func stripLines(text string, drop map[uint64]bool, seed maphash.Seed) string {
 	var b strings.Builder
+	var first string   // the first run of kept lines, while it is the only one
+	runs := 0          // runs of kept lines so far
+	start, end := 0, 0 // the current run, text[start:end]
+	endRun := func() {
+		if end == start {
+			return
+		}
+		switch runs {
+		case 0:
+			first = text[start:end]
+		case 1:
+			b.Grow(len(text))
+			b.WriteString(first)
+			fallthrough
+		default:
+			b.WriteString(text[start:end])
+		}
+		runs++
+	}
 	for line := range strings.Lines(text) {
 		if drop[maphash.String(seed, strings.TrimSpace(line))] {
-			continue
+			endRun()
+			start = end + len(line)
 		}
-		b.WriteString(line)
+		end += len(line)
+	}
+	endRun()
+	if runs <= 1 {
+		return first
 	}
 	return b.String()
 }
