@@ -3,6 +3,7 @@ package cluster
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -364,4 +365,50 @@ func TestBefore(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Each member's similarity is its cosine to the unit mean of its story's
+// vectors, computed here by merging sorted terms, and the representative is
+// the closest member; stories share terms, summarised one after another on
+// one worker and on two.
+func TestSummarizeSimilarities(t *testing.T) {
+	items := syntheticItems(600, 20, 7)
+	labels := make([]int, len(items))
+	for i := range labels {
+		labels[i] = i % 37
+	}
+	for _, workers := range []int{1, 2} {
+		for s, st := range Summarize(items, labels, 5, workers) {
+			var sum vectorize.Vector
+			for _, m := range st.Members {
+				sum = addVec(sum, items[m].Vec)
+			}
+			norm := vectorize.Norm(sum)
+			for k, m := range st.Members {
+				want := vectorize.Dot(items[m].Vec, sum) / norm
+				if math.Abs(float64(st.Similarity[k])-want) > 1e-5 {
+					t.Fatalf("%d workers, story %d, member %d: similarity %v, want %v", workers, s, m, st.Similarity[k], want)
+				}
+				if st.Similarity[k] > st.Similarity[slices.Index(st.Members, st.Representative)] {
+					t.Errorf("story %d: member %d is closer than the representative %d", s, m, st.Representative)
+				}
+			}
+		}
+	}
+}
+
+// addVec returns the sum of two sparse vectors.
+func addVec(a, b vectorize.Vector) vectorize.Vector {
+	w := map[int32]float64{}
+	for _, v := range []vectorize.Vector{a, b} {
+		for k, t := range v.Terms {
+			w[t] += float64(v.Weights[k])
+		}
+	}
+	var out vectorize.Vector
+	for _, t := range slices.Sorted(maps.Keys(w)) {
+		out.Terms = append(out.Terms, t)
+		out.Weights = append(out.Weights, float32(w[t]))
+	}
+	return out
 }

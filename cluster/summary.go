@@ -39,9 +39,9 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 		wg.Add(1)
 		go func(part []Story) {
 			defer wg.Done()
-			acc := NewAccumulator(int(vocab))
+			acc, dense := NewAccumulator(int(vocab)), make([]float32, vocab)
 			for s := range part {
-				summarize(&part[s], items, acc, topTerms)
+				summarize(&part[s], items, acc, dense, topTerms)
 			}
 		}(stories[lo:min(lo+per, len(stories))])
 	}
@@ -50,18 +50,32 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 }
 
 // summarize fills in the summary of st from its members, with acc (empty,
-// left empty) to sum their vectors.
-func summarize(st *Story, items []Item, acc *Accumulator, topTerms int) {
+// left empty) to sum their vectors and dense to hold the centroid by term.
+// Each member's similarity reads the centroid's weights of its own terms
+// from dense, where the centroid has just written them (a member's terms
+// are among the centroid's, so what earlier stories left in dense is never
+// read): merging each member with the centroid, whose terms are those of
+// every member, cost the size of the story per member (6.5 s of CPU at
+// 1,000,000 articles). The products are summed in the same order as the
+// merge summed them, so the similarities are the same bits.
+func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTerms int) {
 	for _, m := range st.Members {
 		acc.Add(items[m].Vec)
 	}
 	centroid := unit(acc.Vector())
 	acc.Reset()
+	for k, t := range centroid.Terms {
+		dense[t] = centroid.Weights[k]
+	}
 	st.Similarity = make([]float32, len(st.Members))
 	best := -1.0
 	var sum float64
 	for k, m := range st.Members {
-		sim := vectorize.Dot(items[m].Vec, centroid)
+		v := items[m].Vec
+		var sim float64
+		for j, t := range v.Terms {
+			sim += float64(v.Weights[j]) * float64(dense[t])
+		}
 		sim = min(max(sim, 0), 1)
 		st.Similarity[k] = float32(sim)
 		sum += sim
