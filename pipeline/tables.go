@@ -204,14 +204,20 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 			row.LagSeconds, row.HasLag = int64(row.First.Sub(first)/time.Second), true
 		}
 		if compare {
-			for _, i := range members {
-				outlet.Add(r.vec.Counts[i])
+			// An outlet with one article, the most common case, has its
+			// counts as they are.
+			own := r.vec.Counts[members[0]]
+			if len(members) > 1 {
+				for _, i := range members {
+					outlet.Add(r.vec.Counts[i])
+				}
+				own = outlet.Vector()
+				outlet.Reset()
 			}
-			for _, ts := range bg.Distinctive(outlet.Vector(), story.Sum, story.Total, distinctiveTerms) {
+			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms) {
 				row.DistinctiveTerms = append(row.DistinctiveTerms, r.vec.Terms[ts.Term])
 				row.Scores = append(row.Scores, ts.Score)
 			}
-			outlet.Reset()
 		}
 		rows = append(rows, row)
 	}
