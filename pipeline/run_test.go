@@ -292,3 +292,37 @@ func TestRunArrowFormat(t *testing.T) {
 		t.Errorf("outputs = %v", m.Outputs)
 	}
 }
+
+// An outlet's distinctive terms in a story come from all its articles in
+// the story, not from its first alone.
+func TestRunOutletTermsFromAllArticles(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "in.jsonl")
+	base := "The volcano near Grindavik erupted on Monday, sending lava toward the town; residents were evacuated and the police closed the roads."
+	rows := []string{
+		`{"id":"a1","outlet":"Alpha","published":"2024-01-15T08:00:00Z","title":"Volcano erupts near Grindavik","text":"` + base + `"}`,
+		`{"id":"a2","outlet":"Alpha","published":"2024-01-15T09:00:00Z","title":"Volcano erupts near Grindavik again","text":"` + base + ` Zeppelin crews filmed the zeppelin flight over the zeppelin field."}`,
+		`{"id":"b1","outlet":"Beta","published":"2024-01-15T08:30:00Z","title":"Grindavik volcano erupts","text":"` + base + ` Officials said the lava flow slowed."}`,
+		// Other stories, so that the volcano's words are not in every article,
+		// long enough that the collection's counts (the prior) hold many words.
+		`{"id":"c1","outlet":"Gamma","published":"2024-01-15T10:00:00Z","title":"Central bank holds rates","text":"` + strings.Repeat("The central bank kept its interest rate at four percent, citing slowing inflation and a weak labour market. ", 15) + `"}`,
+		`{"id":"c2","outlet":"Gamma","published":"2024-01-15T11:00:00Z","title":"Striker signs for rival club","text":"` + strings.Repeat("The striker signed a three year contract with the rival club after a record transfer fee was agreed. ", 15) + `"}`,
+		`{"id":"c3","outlet":"Gamma","published":"2024-01-15T12:00:00Z","title":"Storm cuts power to thousands","text":"` + strings.Repeat("A winter storm brought down power lines across the coast, leaving thousands of homes without electricity. ", 15) + `"}`,
+	}
+	if err := os.WriteFile(in, []byte(strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := Run(context.Background(), testConfig(in, out)); err != nil {
+		t.Fatal(err)
+	}
+	dump := dumpTable(t, filepath.Join(out, "story_outlets.parquet"))
+	var alpha string
+	for _, line := range strings.Split(dump, "\n") {
+		if strings.Contains(line, "\tAlpha\t") {
+			alpha = line
+		}
+	}
+	if !strings.Contains(alpha, "\t2\t") || !strings.Contains(alpha, "zeppelin") {
+		t.Errorf("Alpha's row should count 2 articles and stress zeppelin:\n%s", dump)
+	}
+}
