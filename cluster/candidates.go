@@ -450,18 +450,32 @@ func (sc *searcher) visit(ps []posting, w float32) {
 // maxQueryTerms is how many of an item's heaviest terms look for candidates.
 const maxQueryTerms = 16
 
-// queryTerms returns the indexes in v of its n heaviest terms (all of them
-// when v has no more), heaviest first, in dst. Ties go to the lower term id.
+// queryTerms returns, in dst, the indexes in v of its n heaviest terms,
+// heaviest first, ties to the lower term id; or the indexes of all its
+// terms, in order, when it has no more than n. The kept indexes are held
+// in order as the terms are read, and most terms are turned away by one
+// comparison with the lightest kept: a bounded heap through a comparison
+// function took 5% of the search's CPU.
 func queryTerms(v vectorize.Vector, n int, dst []int) []int {
-	all := dst
-	for k := range v.Terms {
-		all = append(all, k)
+	if len(v.Terms) <= n {
+		for k := range v.Terms {
+			dst = append(dst, k)
+		}
+		return dst
 	}
-	if len(all) <= n {
-		return all
+	kept := dst[len(dst):]
+	for k, w := range v.Weights {
+		if len(kept) == n && w <= v.Weights[kept[n-1]] {
+			continue // no heavier than the lightest kept, which has a lower index
+		}
+		if len(kept) < n {
+			kept = append(kept, k)
+		} else {
+			kept[n-1] = k
+		}
+		for j := len(kept) - 1; j > 0 && w > v.Weights[kept[j-1]]; j-- {
+			kept[j], kept[j-1] = kept[j-1], kept[j]
+		}
 	}
-	worse := func(a, b int) bool { // a ranks below b
-		return v.Weights[a] < v.Weights[b] || v.Weights[a] == v.Weights[b] && a > b
-	}
-	return append(all[:0], bestFirst(all[len(all):], all, n, worse)...)
+	return append(dst, kept...)
 }

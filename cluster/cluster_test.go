@@ -412,3 +412,29 @@ func addVec(a, b vectorize.Vector) vectorize.Vector {
 	}
 	return out
 }
+
+// queryTerms keeps the n heaviest terms, heaviest first and ties to the
+// lower index, as a full sort orders them; a vector of n terms or fewer
+// gives all of them in order.
+func TestQueryTerms(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 500 {
+		var v vectorize.Vector
+		for k := range r.IntN(40) {
+			v.Terms = append(v.Terms, int32(k))
+			v.Weights = append(v.Weights, float32(r.IntN(6))/5) // many ties
+		}
+		n := 1 + r.IntN(20)
+		want := make([]int, len(v.Terms))
+		for k := range want {
+			want[k] = k
+		}
+		if len(want) > n {
+			slices.SortStableFunc(want, func(a, b int) int { return cmp.Compare(v.Weights[b], v.Weights[a]) })
+			want = want[:n]
+		}
+		if got := queryTerms(v, n, []int{99}[:0]); !slices.Equal(got, want) {
+			t.Fatalf("trial %d, n %d, weights %v: got %v, want %v", trial, n, v.Weights, got, want)
+		}
+	}
+}
