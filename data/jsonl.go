@@ -254,7 +254,7 @@ func (r *JSONLReader) parse(line []byte, n int) (Article, error) {
 	}
 	rp := rowParsers.Get().(*rowParser)
 	defer rowParsers.Put(rp)
-	if a, err, ok := r.articleFast(rp, line, n); ok {
+	if a, ok, err := r.articleFast(rp, line, n); ok {
 		return a, err
 	}
 	// fastjson found the row invalid: it goes the way of the rows before
@@ -318,17 +318,17 @@ var rowParsers = sync.Pool{New: func() any { return new(rowParser) }}
 // read stage. It gives what article gives for the same row (a repeated key
 // takes its last value, and spellings of one column resolve in key order);
 // ok is false when fastjson finds the row invalid.
-func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article, err error, ok bool) {
+func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article, ok bool, err error) {
 	if fastjson.ValidateBytes(line) != nil { // the parser alone lets bad escapes through
-		return Article{}, nil, false
+		return Article{}, false, nil
 	}
 	v, perr := rp.p.ParseBytes(line)
 	if perr != nil {
-		return Article{}, nil, false
+		return Article{}, false, nil
 	}
 	obj, perr := v.Object()
 	if perr != nil {
-		return Article{}, nil, false
+		return Article{}, false, nil
 	}
 	same := rp.keys != nil && obj.Len() == len(rp.keys) && rp.fields == r.Fields
 	rp.vals = rp.vals[:0]
@@ -349,15 +349,15 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 		var s string
 		s, rp.scratch, err = fieldText(rp.vals[i], rp.scratch)
 		if err != nil {
-			return Article{}, newParseError(r.File, n, line, "field %q: %v", rp.keys[i], err), true
+			return Article{}, true, newParseError(r.File, n, line, "field %q: %v", rp.keys[i], err)
 		}
 		fv[f] = s
 	}
 	a, berr := buildArticle(&fv, r.File, n, line, &r.Options)
 	if berr != nil {
-		return Article{}, berr, true
+		return Article{}, true, berr
 	}
-	return a, nil, true
+	return a, true, nil
 }
 
 // fieldText renders a value as jsonScalar renders its JSON text, which it

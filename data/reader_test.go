@@ -609,7 +609,7 @@ func TestJSONLFastMatchesMap(t *testing.T) {
 	for pass := range 2 {
 		for n, row := range rows {
 			for _, r := range readers {
-				fast, ferr, ok := r.articleFast(rp, []byte(row), n+1)
+				fast, ok, ferr := r.articleFast(rp, []byte(row), n+1)
 				if !ok {
 					t.Fatalf("fastjson refused %s", row)
 				}
