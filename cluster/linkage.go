@@ -34,7 +34,13 @@ func averageLink(langs []string, edges [][]Edge, threshold float64) []int {
 		if l.g[p.owner].parent != p.owner {
 			continue // the owner has merged into another group
 		}
-		if l.g[p.other].parent != p.other || l.g[p.owner].version != p.vo || l.g[p.other].version != p.vt {
+		if l.g[p.owner].looked != p.looked {
+			// The owner has been looked at since (and has merged, if it
+			// has): what the heap holds for it from then on bounds its
+			// best neighbour.
+			continue
+		}
+		if l.g[p.other].parent != p.other || l.g[p.other].version != p.vt {
 			l.pushBest(p.owner) // stale: find the owner's best neighbour now
 			continue
 		}
@@ -81,9 +87,10 @@ type linkage struct {
 type group struct {
 	parent  int32 // union-find; a root is a live group
 	size    int32
-	pos     int32 // scratch: index of the group in the list being merged, or -1
-	lang    int32 // the language of all its items, or mixed
-	version uint32
+	pos     int32   // scratch: index of the group in the list being merged, or -1
+	lang    int32   // the language of all its items, or mixed
+	version uint32  // counts the merges into the group
+	looked  uint32  // counts the times its best neighbour was looked for
 	inner   float64 // the capped sum over its pairs (see separated)
 }
 
@@ -140,15 +147,20 @@ func (l *linkage) find(x int32) int32 {
 
 // resolve sets the list of group a to the given lists rewritten so that
 // every entry names a live group other than a, once, with the sums of the
-// entries it replaces added. The list is built in scratch space and copied
+// entries it replaces added. The entries of the first list that name a
+// (pairs within the group, after a merge) add their capped similarities to
+// a's inner sum, in order. The list is built in scratch space and copied
 // into a's own list when it fits there, so that most resolves allocate
 // nothing.
 func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 	merged := l.scratch[:0]
-	for _, list := range lists {
+	for n, list := range lists {
 		for _, e := range list {
 			k := l.find(e.id)
 			if k == a {
+				if n == 0 {
+					l.g[a].inner += float64(e.capped)
+				}
 				continue
 			}
 			if p := l.g[k].pos; p >= 0 {
@@ -180,6 +192,11 @@ func (l *linkage) mean(a int32, e neighbour) float64 {
 // threshold. Ties go to the lower id.
 func (l *linkage) pushBest(a int32) {
 	l.resolve(a, l.adj[a])
+	l.pushResolved(a)
+}
+
+// pushResolved is pushBest for a group whose list is resolved.
+func (l *linkage) pushResolved(a int32) {
 	best, bestAvg := int32(-1), 0.0
 	for _, e := range l.adj[a] {
 		// Only a neighbour that would be the best so far is checked for
@@ -189,6 +206,7 @@ func (l *linkage) pushBest(a int32) {
 		}
 	}
 	l.pushed[a] = 0
+	l.g[a].looked++
 	if best >= 0 && bestAvg >= l.threshold {
 		l.push(a, best, bestAvg)
 	}
@@ -196,27 +214,24 @@ func (l *linkage) pushBest(a int32) {
 
 func (l *linkage) push(owner, other int32, avg float64) {
 	l.pushed[owner] = avg
-	l.h.push(pair{owner: owner, other: other, avg: avg, vo: l.g[owner].version, vt: l.g[other].version})
+	l.h.push(pair{owner: owner, other: other, avg: avg, looked: l.g[owner].looked, vt: l.g[other].version})
 }
 
 // merge joins groups a and b (roots, a < b) into a: the lower index stays
 // root so that labels do not depend on merge order.
 func (l *linkage) merge(a, b int32) {
 	l.g[a].inner += l.g[b].inner
-	for _, e := range l.adj[a] {
-		if l.find(e.id) == b {
-			l.g[a].inner += float64(e.capped)
-		}
-	}
 	if l.g[a].lang != l.g[b].lang {
 		l.g[a].lang = mixed
 	}
 	l.g[b].parent = a
 	l.g[a].size += l.g[b].size
 	l.g[a].version++
+	// The entries of a's list that name a now are the pairs between a and
+	// b: resolve adds them to the new group's inner sum.
 	l.resolve(a, l.adj[a], l.adj[b])
 	l.adj[b] = nil
-	l.pushBest(a)
+	l.pushResolved(a)
 	for _, e := range l.adj[a] {
 		// The neighbour's own list still names a or b; it is resolved
 		// when the neighbour is next looked at. Push the new mean if it
@@ -274,7 +289,8 @@ const (
 type pair struct {
 	owner, other int32
 	avg          float64
-	vo, vt       uint32 // versions of owner and other when pushed
+	looked       uint32 // how many times the owner had been looked at when pushed
+	vt           uint32 // the version of other when pushed
 }
 
 // before orders the heap: highest mean first; ties go to the lowest

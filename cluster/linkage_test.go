@@ -1,0 +1,112 @@
+package cluster
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// referenceLink is average linkage as AverageLink documents it, done the
+// plain way: every round compares every pair of groups and merges the one
+// with the highest mean (ties to the lowest pair of ids) that reaches the
+// threshold and is not separated. It is cubic, for small tests only.
+func referenceLink(langs []string, edges []Edge, threshold float64) []int {
+	n := len(langs)
+	sum := make([][]float64, n) // by pair of roots
+	capped := make([][]float64, n)
+	for i := range sum {
+		sum[i], capped[i] = make([]float64, n), make([]float64, n)
+	}
+	for _, e := range edges {
+		c := float64(min(e.Sim, float32(cohesionCap*threshold)))
+		sum[e.I][e.J] += float64(e.Sim)
+		sum[e.J][e.I] += float64(e.Sim)
+		capped[e.I][e.J] += c
+		capped[e.J][e.I] += c
+	}
+	root := make([]int, n)
+	size := make([]float64, n)
+	inner := make([]float64, n)
+	lang := slices.Clone(langs)
+	for i := range root {
+		root[i], size[i] = i, 1
+	}
+	cohesion := func(a int) float64 { return inner[a] / (size[a] * (size[a] - 1) / 2) }
+	for {
+		ba, bb, best := -1, -1, 0.0
+		for a := range n {
+			for b := a + 1; b < n; b++ {
+				if root[a] != a || root[b] != b || sum[a][b] == 0 {
+					continue
+				}
+				mean := sum[a][b] / (size[a] * size[b])
+				if mean < threshold || mean <= best {
+					continue
+				}
+				if size[a] >= 2 && size[b] >= 2 && lang[a] == lang[b] && lang[a] != "\x00mixed" &&
+					capped[a][b] < minSeparation*min(cohesion(a), cohesion(b))*size[a]*size[b] {
+					continue
+				}
+				ba, bb, best = a, b, mean
+			}
+		}
+		if ba < 0 {
+			break
+		}
+		inner[ba] += inner[bb] + capped[ba][bb]
+		size[ba] += size[bb]
+		if lang[ba] != lang[bb] {
+			lang[ba] = "\x00mixed"
+		}
+		for k := range n {
+			if root[k] == bb {
+				root[k] = ba
+			}
+			if k != ba {
+				sum[ba][k] += sum[bb][k]
+				sum[k][ba] = sum[ba][k]
+				capped[ba][k] += capped[bb][k]
+				capped[k][ba] = capped[ba][k]
+			}
+		}
+	}
+	labels := make([]int, n)
+	byRoot := map[int]int{}
+	for i := range labels {
+		l, ok := byRoot[root[i]]
+		if !ok {
+			l = len(byRoot)
+			byRoot[root[i]] = l
+		}
+		labels[i] = l
+	}
+	return labels
+}
+
+// TestAverageLinkMatchesReference holds the lazy heap of AverageLink to the
+// plain algorithm on random graphs. Similarities are multiples of 1/16, so
+// that every sum is exact in any order and ties between means are common.
+func TestAverageLinkMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for trial := range 400 {
+		n := 2 + r.IntN(40)
+		langs := make([]string, n)
+		for i := range langs {
+			langs[i] = []string{"en", "en", "de"}[r.IntN(3)]
+		}
+		density := 0.1 + 0.5*r.Float64()
+		var edges []Edge
+		for j := range n {
+			for i := range j {
+				if r.Float64() < density {
+					edges = append(edges, Edge{I: int32(i), J: int32(j), Sim: float32(1+r.IntN(48)) / 16})
+				}
+			}
+		}
+		threshold := []float64{0.25, 0.5, 0.75}[r.IntN(3)]
+		got := AverageLink(langs, edges, threshold)
+		if want := referenceLink(langs, edges, threshold); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%d items, %d edges, threshold %v):\n got  %v\n want %v", trial, n, len(edges), threshold, got, want)
+		}
+	}
+}
