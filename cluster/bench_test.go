@@ -72,3 +72,20 @@ func BenchmarkCluster10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(items))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }
+
+// BenchmarkAverageLink links the candidate edges of 50,000 synthetic
+// articles (found once, outside the timing).
+func BenchmarkAverageLink50k(b *testing.B) {
+	items := syntheticItems(50_000, 30, 3)
+	cfg := Config{}.WithDefaults()
+	edges, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	langs := make([]string, len(items))
+	b.ReportAllocs()
+	for b.Loop() {
+		AverageLink(langs, edges, cfg.Threshold)
+	}
+	b.ReportMetric(float64(len(edges))*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
+}
