@@ -73,7 +73,7 @@ func BenchmarkCluster10k(b *testing.B) {
 	b.ReportMetric(float64(len(items))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }
 
-// BenchmarkAverageLink links the candidate edges of 50,000 synthetic
+// BenchmarkAverageLink50k links the candidate edges of 50,000 synthetic
 // articles (found once, outside the timing).
 func BenchmarkAverageLink50k(b *testing.B) {
 	items := syntheticItems(50_000, 30, 3)
