@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -212,6 +213,47 @@ func TestClusterSummaries(t *testing.T) {
 	empty := stories[2]
 	if empty.Similarity[0] != 0 || empty.Cohesion != 0 || math.IsNaN(float64(empty.Cohesion)) {
 		t.Errorf("empty-vector story = %+v, want similarity and cohesion 0", empty)
+	}
+}
+
+// With Reweigh, Cluster lets the items' vectors go during the linkage and
+// summarises the stories with the vectors Reweigh gives back: the stories
+// are those of a run that kept them.
+func TestClusterReweigh(t *testing.T) {
+	items := syntheticItems(3000, 30, 4)
+	kept, err := Cluster(context.Background(), slices.Clone(items), Config{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vecs := make([]vectorize.Vector, len(items))
+	for i := range items {
+		vecs[i] = items[i].Vec
+	}
+	given := slices.Clone(items)
+	calls := 0
+	reweigh := func() ([]vectorize.Vector, error) {
+		calls++
+		for i := range given {
+			if given[i].Vec.Len() != 0 {
+				t.Fatalf("item %d still holds its vector during the linkage", i)
+			}
+		}
+		return vecs, nil
+	}
+	got, err := Cluster(context.Background(), given, Config{Workers: 2, Reweigh: reweigh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("Reweigh called %d times, want once", calls)
+	}
+	if len(kept) < 50 || !reflect.DeepEqual(got, kept) {
+		t.Errorf("stories with Reweigh differ from stories without it (%d and %d stories)", len(got), len(kept))
+	}
+	for i := range given {
+		if !slices.Equal(given[i].Vec.Weights, vecs[i].Weights) {
+			t.Fatalf("item %d does not hold its vector again", i)
+		}
 	}
 }
 

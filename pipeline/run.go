@@ -223,9 +223,14 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		r.items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published, Lang: r.vec.Languages[i]}
 	}
 	items := r.items
+	// Only the items hold the weighted vectors from here on: the clusterer
+	// lets them go during the linkage and has them computed again from the
+	// counts for the summaries.
+	r.vec.Vectors = nil
+	reweigh := func() ([]vectorize.Vector, error) { return r.vec.Reweigh(ctx, cfg.Workers) }
 	var searched atomic.Int64
 	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
-	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched})
+	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched, Reweigh: reweigh})
 	bar.finish()
 	if err != nil {
 		return nil, err
@@ -235,7 +240,6 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	for i := range r.items {
 		r.items[i].Vec = vectorize.Vector{}
 	}
-	r.vec.Vectors = nil
 	r.timer.lap("cluster")
 	return r, nil
 }

@@ -231,6 +231,54 @@ func TestCommonTermLeavesVectorsNotCounts(t *testing.T) {
 	}
 }
 
+// Vectors computed again from the counts are the vectors Vectorize gave,
+// bit for bit: with a term found everywhere (which leaves the vectors), a
+// repeated word, a title counted twice, an empty document, and with the
+// idf of a prior.
+func TestReweigh(t *testing.T) {
+	docs := []Doc{
+		{Title: "Common flood warning", Text: "The river rose and rose and rose overnight.", Language: "en"},
+		{Title: "Common bank rates", Text: "Interest rates rise again; the bank cites inflation.", Language: "en"},
+		{Title: "Common", Text: "", Language: "en"},
+		{Title: "Common Hochwasser am Fluss", Text: "Der Fluss stieg über Nacht.", Language: "de"},
+		{Title: "", Text: "", Language: "en"},
+	}
+	ctx := context.Background()
+	for _, cfg := range []Config{{KeepCounts: true, TitleWeight: 2}, {KeepCounts: true, TitleWeight: 1.5, Prior: &DocFreq{Docs: 10, Terms: map[string]int{"river": 4}}}} {
+		res, err := Vectorize(ctx, docs, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := res.Reweigh(ctx, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again) != len(docs) {
+			t.Fatalf("%d vectors again, want %d", len(again), len(docs))
+		}
+		nonEmpty := 0
+		for i, v := range res.Vectors {
+			if !slices.Equal(again[i].Terms, v.Terms) || !slices.Equal(again[i].Weights, v.Weights) {
+				t.Errorf("title weight %v, doc %d: again %v, want %v", cfg.TitleWeight, i, again[i], v)
+			}
+			if v.Len() > 0 {
+				nonEmpty++
+			}
+		}
+		if nonEmpty != 4 {
+			t.Errorf("title weight %v: %d non-empty vectors, want 4", cfg.TitleWeight, nonEmpty)
+		}
+	}
+	// Without counts there is nothing to compute them from.
+	res, err := Vectorize(ctx, docs, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := res.Reweigh(ctx, 1); again != nil || err != nil {
+		t.Errorf("Reweigh without counts = %v, %v; want nil, nil", again, err)
+	}
+}
+
 // A collection vectorised in two parts, the second with the first's
 // document frequencies as its prior, weighs the second part exactly as the
 // whole collection vectorised at once does.

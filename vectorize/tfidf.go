@@ -77,6 +77,8 @@ type Result struct {
 	// DocFreq holds, when Config.Prior is set, the prior frequencies plus
 	// those of the documents not marked Counted.
 	DocFreq *DocFreq
+
+	idf []float64 // by term id; nil when there are no terms
 }
 
 // boilerplateMinDocs is how many articles of one outlet must share a line
@@ -207,9 +209,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			// write to them.
 			res.Counts[i] = Vector{Terms: v.Terms, Weights: slices.Clone(v.Weights)}
 		}
-		for k, w := range v.Weights {
-			v.Weights[k] = float32(1 + math.Log(float64(w)))
-		}
+		sublinear(v.Weights, v.Weights)
 	}); err != nil {
 		return nil, err
 	}
@@ -238,6 +238,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.idf = idf
 	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
 		res.Vectors[j] = weigh(res.Vectors[j], idf)
 	}); err != nil {
@@ -377,6 +378,35 @@ func priorIDF(df *DocFreq, terms []string) []float64 {
 		idf[t] = math.Log(float64(1+df.Docs) / float64(1+df.Terms[term]))
 	}
 	return idf
+}
+
+// Reweigh returns the documents' vectors computed again from their counts
+// (Config.KeepCounts), the same bits as Vectors held: a caller that keeps
+// the counts can let the vectors go while it has no use for them. Without
+// counts it returns nil.
+func (r *Result) Reweigh(ctx context.Context, workers int) ([]Vector, error) {
+	if r.Counts == nil {
+		return nil, nil
+	}
+	vecs := make([]Vector, len(r.Counts))
+	err := parallel(ctx, len(vecs), workers, docGrain, func(i int) {
+		c := r.Counts[i]
+		w := make([]float32, len(c.Weights))
+		sublinear(w, c.Weights)
+		vecs[i] = weigh(Vector{Terms: c.Terms, Weights: w}, r.idf)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return vecs, nil
+}
+
+// sublinear sets dst to the sublinear term frequencies, 1 + ln(count), of
+// counts; dst and counts may be the same slice.
+func sublinear(dst, counts []float32) {
+	for k, c := range counts {
+		dst[k] = float32(1 + math.Log(float64(c)))
+	}
 }
 
 // weigh multiplies a term-frequency vector by idf and normalises it to
