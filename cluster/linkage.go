@@ -1,5 +1,7 @@
 package cluster
 
+import "math/bits"
+
 // AverageLink groups items, given their languages and the candidate edges:
 // it repeatedly merges the two groups with the highest mean cross-pair
 // similarity (absent pairs count as zero) while that mean is at least
@@ -74,7 +76,8 @@ type linkage struct {
 	g         []group // by item; a group is known by its lowest item
 	adj       [][]neighbour
 	scratch   []neighbour
-	pushed    []float64 // the mean last pushed for each group's best neighbour
+	free      [][][]neighbour // lists set free, by class (see spare)
+	pushed    []float64       // the mean last pushed for each group's best neighbour
 	threshold float64
 	h         pairHeap
 }
@@ -177,11 +180,52 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 		l.g[e.id].pos = -1
 	}
 	l.scratch = merged
-	if cap(l.adj[a]) < len(merged) {
-		l.adj[a] = make([]neighbour, len(merged))
+	// The merged list goes into the roomiest of the lists given (after a
+	// merge, the absorbed group's list is free) or, when none is roomy
+	// enough, into one from the lists set free before; the others are set
+	// free. Lists made new for each merge were garbage that took the heap up
+	// by 1.5 GB during the linkage of 1,000,000 articles (the lists it
+	// starts with take 0.9 GB): recycled, the linkage allocates little.
+	dst := l.adj[a]
+	for _, list := range lists {
+		if cap(list) > cap(dst) {
+			dst = list
+		}
 	}
-	l.adj[a] = l.adj[a][:len(merged)]
-	copy(l.adj[a], merged)
+	if cap(dst) < len(merged) {
+		dst = l.spare(len(merged))
+	}
+	for _, list := range lists {
+		if cap(list) > 0 && &list[:1][0] != &dst[:1][0] {
+			l.release(list)
+		}
+	}
+	l.adj[a] = append(dst[:0], merged...)
+}
+
+// spare returns an empty list with room for n entries: one set free
+// before if there is one in n's class, else a new one. A class holds the
+// lists with room for 2^k to 2^(k+1)-1 entries, and a list taken from it
+// has room for 2^(k+1)-1 or more.
+func (l *linkage) spare(n int) []neighbour {
+	k := bits.Len(uint(n)) // 2^k > n: any list of class k has room
+	if k < len(l.free) {
+		if f := l.free[k]; len(f) > 0 {
+			list := f[len(f)-1]
+			l.free[k] = f[:len(f)-1]
+			return list
+		}
+	}
+	return make([]neighbour, 0, 1<<k)
+}
+
+// release sets a list free for spare.
+func (l *linkage) release(list []neighbour) {
+	k := bits.Len(uint(cap(list))) - 1 // 2^k <= cap
+	for len(l.free) <= k {
+		l.free = append(l.free, nil)
+	}
+	l.free[k] = append(l.free[k], list[:0])
 }
 
 func (l *linkage) mean(a int32, e neighbour) float64 {
