@@ -37,8 +37,12 @@ type Search struct {
 }
 
 // blockSize is how many items are searched in parallel against the
-// postings of the items before them.
-const blockSize = 2048
+// postings of the items before them, searchRun how many a worker takes at a
+// time.
+const (
+	blockSize = 2048
+	searchRun = 64
+)
 
 // Candidates returns the pairs of items with calibrated similarity of at
 // least s.MinSim that lie within s.Window of each other (pairs with an
@@ -89,22 +93,28 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		}
 		hi := min(lo+blockSize, len(items))
 		idx.add(lo, hi)
+		// Workers take runs of searchRun items in turn: items differ in
+		// cost (query terms with long postings, undated items), and a block
+		// split in equal halves left one core idle while the other
+		// finished.
 		g, gctx := errgroup.WithContext(ctx)
-		per := (hi - lo + workers - 1) / workers
-		for w := range workers {
-			from, to := lo+w*per, min(lo+(w+1)*per, hi)
-			if from >= to {
-				break
-			}
+		var next atomic.Int64
+		next.Store(int64(lo))
+		for w := range min(workers, (hi-lo+searchRun-1)/searchRun) {
 			g.Go(func() error {
 				sc := scratch[w]
-				for i := from; i < to; i++ {
-					if i%256 == 0 && gctx.Err() != nil {
+				for {
+					from := int(next.Add(searchRun)) - searchRun
+					if from >= hi {
+						return nil
+					}
+					if gctx.Err() != nil {
 						return gctx.Err()
 					}
-					found[i-lo] = sc.search(idx, i, s, found[i-lo][:0])
+					for i := from; i < min(from+searchRun, hi); i++ {
+						found[i-lo] = sc.search(idx, i, s, found[i-lo][:0])
+					}
 				}
-				return nil
 			})
 		}
 		if err := g.Wait(); err != nil {
