@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -227,7 +228,13 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	// lets them go during the linkage and has them computed again from the
 	// counts for the summaries.
 	r.vec.Vectors = nil
-	reweigh := func() ([]vectorize.Vector, error) { return r.vec.Reweigh(ctx, cfg.Workers) }
+	reweigh := func() ([]vectorize.Vector, error) {
+		// The linkage's neighbour lists are garbage now. Collected first,
+		// they make room for the weights; otherwise the weights came on
+		// top of them, and that was the peak of the run's memory.
+		runtime.GC()
+		return r.vec.Reweigh(ctx, cfg.Workers)
+	}
 	var searched atomic.Int64
 	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
 	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched, Reweigh: reweigh})
