@@ -354,7 +354,10 @@ func (p pair) before(q pair) bool {
 	return p.owner < q.owner
 }
 
-// pairHeap is a binary heap of pairs, typed to avoid boxing each push.
+// pairHeap is a 4-ary heap of pairs, typed to avoid boxing each push. A
+// pop reads a node's four children, which lie side by side, at each of
+// half as many levels as in a binary heap: the heap holds millions of
+// pairs at 1,000,000 articles, and each level down is a cache miss.
 type pairHeap struct{ s []pair }
 
 func (h *pairHeap) len() int { return len(h.s) }
@@ -362,7 +365,7 @@ func (h *pairHeap) len() int { return len(h.s) }
 func (h *pairHeap) push(p pair) {
 	h.s = append(h.s, p)
 	for i := len(h.s) - 1; i > 0; {
-		parent := (i - 1) / 2
+		parent := (i - 1) / 4
 		if !h.s[i].before(h.s[parent]) {
 			break
 		}
@@ -377,12 +380,11 @@ func (h *pairHeap) pop() pair {
 	h.s[0] = h.s[last]
 	h.s = h.s[:last]
 	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < last && h.s[l].before(h.s[m]) {
-			m = l
-		}
-		if r < last && h.s[r].before(h.s[m]) {
-			m = r
+		m := i
+		for c := 4*i + 1; c < min(4*i+5, last); c++ {
+			if h.s[c].before(h.s[m]) {
+				m = c
+			}
 		}
 		if m == i {
 			break
