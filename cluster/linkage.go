@@ -354,10 +354,7 @@ func (p pair) before(q pair) bool {
 	return p.owner < q.owner
 }
 
-// pairHeap is a 4-ary heap of pairs, typed to avoid boxing each push. A
-// pop reads a node's four children, which lie side by side, at each of
-// half as many levels as in a binary heap: the heap holds millions of
-// pairs at 1,000,000 articles, and each level down is a cache miss.
+// pairHeap is a binary heap of pairs, typed to avoid boxing each push.
 type pairHeap struct{ s []pair }
 
 func (h *pairHeap) len() int { return len(h.s) }
@@ -365,7 +362,7 @@ func (h *pairHeap) len() int { return len(h.s) }
 func (h *pairHeap) push(p pair) {
 	h.s = append(h.s, p)
 	for i := len(h.s) - 1; i > 0; {
-		parent := (i - 1) / 4
+		parent := (i - 1) / 2
 		if !h.s[i].before(h.s[parent]) {
 			break
 		}
@@ -380,11 +377,12 @@ func (h *pairHeap) pop() pair {
 	h.s[0] = h.s[last]
 	h.s = h.s[:last]
 	for i := 0; ; {
-		m := i
-		for c := 4*i + 1; c < min(4*i+5, last); c++ {
-			if h.s[c].before(h.s[m]) {
-				m = c
-			}
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < last && h.s[l].before(h.s[m]) {
+			m = l
+		}
+		if r < last && h.s[r].before(h.s[m]) {
+			m = r
 		}
 		if m == i {
 			break
