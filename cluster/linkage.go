@@ -16,9 +16,13 @@ import "math/bits"
 // group) when the list is next used. The heap holds for each group the
 // best neighbour it had when last looked at: a merge pushes the merged
 // group's best and the neighbours whose mean with it rose above what the
-// heap holds for them; an entry gone stale is replaced by its owner's
-// current best when it reaches the top. A merge costs the length of the two
-// merging lists.
+// heap holds for them; an entry whose other group has changed since is
+// replaced by its owner's current best when it reaches the top, and one
+// pushed before its owner was last looked at is dropped (what was pushed
+// from that look on bounds the owner's best). A merge costs the length of
+// the two merging lists. Merged lists go into the lists they replace or
+// into lists freed before (see spare), so that the linkage allocates
+// little beyond the lists it starts with.
 func AverageLink(langs []string, edges []Edge, threshold float64) []int {
 	return averageLink(langs, [][]Edge{edges}, threshold)
 }
