@@ -16,11 +16,13 @@
 // output (scheduled.go), and publishes output and state as a whole
 // (snapshot.go).
 //
-// Memory: a run holds every article it clusters, as a vector and raw term
-// counts (the texts are let go once vectorised), and the candidate edges
-// between them, until its tables are written, because average linkage and
-// the story summaries need all of them; only the candidate search is
-// bounded by the time window. Scheduled runs bound the whole by the
+// Memory: a run holds every article it clusters, as raw term counts and,
+// but for the linkage, a weighted vector (the texts are let go once
+// vectorised; the weights are computed again from the counts after the
+// linkage), and the candidate edges between them, until its tables are
+// built, because average linkage and the story summaries need all of them;
+// only the candidate search is bounded by the time window. A one-off run
+// lets all of it go before its tables are encoded. Scheduled runs bound the whole by the
 // window: the state keeps the live stories' articles, not the corpus, and
 // each run clusters only those and its own.
 package pipeline
