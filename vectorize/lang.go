@@ -102,3 +102,50 @@ func (a *Analyzer) detectLatin(text string) string {
 	}
 	return langs[best]
 }
+
+// inferLanguages fills empty languages with the most common language of the
+// document's outlet, else of the whole collection. It returns how many
+// documents had no language given.
+func inferLanguages(docs []Doc, langs []string) int {
+	byOutlet := map[string]map[string]int{}
+	all := map[string]int{}
+	for i, l := range langs {
+		if l == "" {
+			continue
+		}
+		m := byOutlet[docs[i].Outlet]
+		if m == nil {
+			m = map[string]int{}
+			byOutlet[docs[i].Outlet] = m
+		}
+		m[l]++
+		all[l]++
+	}
+	overall := mostCommon(all)
+	n := 0
+	for i := range langs {
+		if baseLang(docs[i].Language) != "" {
+			continue
+		}
+		n++
+		if langs[i] != "" {
+			continue
+		}
+		if l := mostCommon(byOutlet[docs[i].Outlet]); l != "" {
+			langs[i] = l
+		} else {
+			langs[i] = overall
+		}
+	}
+	return n
+}
+
+func mostCommon(m map[string]int) string {
+	best := ""
+	for l, n := range m {
+		if n > m[best] || n == m[best] && l < best {
+			best = l
+		}
+	}
+	return best
+}
