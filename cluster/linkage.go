@@ -152,13 +152,13 @@ func (l *linkage) find(x int32) int32 {
 	return x
 }
 
-// resolve sets the list of group a to the given lists rewritten so that
-// every entry names a live group other than a, once, with the sums of the
-// entries it replaces added. The entries of the first list that name a
-// (pairs within the group, after a merge) add their capped similarities to
-// a's inner sum, in order. The list is built in scratch space and copied
-// into a's own list when it fits there, so that most resolves allocate
-// nothing.
+// resolve sets the list of group a to the given lists (a's own first)
+// rewritten so that every entry names a live group other than a, once,
+// with the sums of the entries it replaces added. The entries of a's own
+// list that name a (pairs within the group, after a merge) add their
+// capped similarities to a's inner sum, in order. The list is built in
+// scratch space, then copied into one of the lists given or a spare one
+// (see below).
 func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 	merged := l.scratch[:0]
 	for n, list := range lists {
@@ -190,17 +190,18 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 	// free. Lists made new for each merge were garbage that took the heap up
 	// by 1.5 GB during the linkage of 1,000,000 articles (the lists it
 	// starts with take 0.9 GB): recycled, the linkage allocates little.
-	dst := l.adj[a]
-	for _, list := range lists {
-		if cap(list) > cap(dst) {
-			dst = list
+	keep := 0 // the list kept, by index in lists; -1 for a spare
+	for n, list := range lists {
+		if cap(list) > cap(lists[keep]) {
+			keep = n
 		}
 	}
+	dst := lists[keep]
 	if cap(dst) < len(merged) {
-		dst = l.spare(len(merged))
+		dst, keep = l.spare(len(merged)), -1
 	}
-	for _, list := range lists {
-		if cap(list) > 0 && &list[:1][0] != &dst[:1][0] {
+	for n, list := range lists {
+		if n != keep && cap(list) > 0 {
 			l.release(list)
 		}
 	}
