@@ -22,7 +22,7 @@
 // linkage), and the candidate edges between them, until its tables are
 // built, because average linkage and the story summaries need all of them;
 // only the candidate search is bounded by the time window. A one-off run
-// lets all of it go before its tables are encoded. Scheduled runs bound the whole by the
-// window: the state keeps the live stories' articles, not the corpus, and
-// each run clusters only those and its own.
+// lets all of it go before its tables are encoded. Scheduled runs bound
+// the whole by the window: the state keeps the live stories' articles, not
+// the corpus, and each run clusters only those and its own.
 package pipeline
