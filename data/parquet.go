@@ -33,7 +33,9 @@ type ParquetReader struct {
 // NewParquetReader opens the Parquet data in r.
 //
 // The Arrow Parquet reader can panic on corrupt metadata; such a panic is
-// turned into a *ParseError for the file (found by FuzzParquet).
+// turned into a *ParseError for the file (found by FuzzParquet). It can also
+// loop forever on a corrupt column chunk, which no recover catches, so the
+// page headers of every chunk are checked first (checkPages).
 func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *ParquetReader, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -42,6 +44,14 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	}()
 	pf, err := openParquet(r)
 	if err != nil {
+		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
+	}
+	size, err := r.Seek(0, io.SeekEnd)
+	if err == nil {
+		err = checkPages(pf, r, size)
+	}
+	if err != nil {
+		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
