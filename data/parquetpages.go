@@ -72,7 +72,7 @@ func checkPages(pf *file.Reader, r io.ReaderAt, size int64) error {
 			if cc.CryptoMetadata() != nil {
 				return fmt.Errorf("row group %d, column %s: encrypted columns are not supported", g, cc.PathInSchema())
 			}
-			if err := checkChunk(io.NewSectionReader(r, start, n), n, cc.NumValues()); err != nil {
+			if err := checkChunk(io.NewSectionReader(r, start, n), start, n, cc.NumValues()); err != nil {
 				return fmt.Errorf("row group %d, column %s: %w", g, cc.PathInSchema(), err)
 			}
 		}
@@ -80,9 +80,10 @@ func checkPages(pf *file.Reader, r io.ReaderAt, size int64) error {
 	return nil
 }
 
-// checkChunk walks the pages of one column chunk of n bytes that should hold
-// want values.
-func checkChunk(r io.ReaderAt, n, want int64) error {
+// checkChunk walks the pages of one column chunk of n bytes, read from r,
+// that should hold want values. Errors give a page's place in the file,
+// where the chunk starts at base.
+func checkChunk(r io.ReaderAt, base, n, want int64) error {
 	var off, got int64
 	for got < want {
 		if off >= n {
@@ -90,17 +91,17 @@ func checkChunk(r io.ReaderAt, n, want int64) error {
 		}
 		h, hlen, err := readPageHeader(r, off, n-off)
 		if err != nil {
-			return fmt.Errorf("page at byte %d: %w", off, err)
+			return fmt.Errorf("page at byte %d: %w", base+off, err)
 		}
 		switch {
 		case h.typ != pageData && h.typ != pageDictionary && h.typ != pageDataV2:
-			return fmt.Errorf("page at byte %d: unsupported page type %d", off, h.typ)
+			return fmt.Errorf("page at byte %d: unsupported page type %d", base+off, h.typ)
 		case h.compressed < 0 || h.uncompressed < 0 || h.values < 0:
-			return fmt.Errorf("page at byte %d: negative size or count", off)
+			return fmt.Errorf("page at byte %d: negative size or count", base+off)
 		case h.typ == pageDataV2 && !h.v2Compressed && h.compressed != h.uncompressed:
-			return fmt.Errorf("page at byte %d: uncompressed page of %d bytes says %d", off, h.compressed, h.uncompressed)
+			return fmt.Errorf("page at byte %d: uncompressed page of %d bytes says %d", base+off, h.compressed, h.uncompressed)
 		case int64(h.compressed) > n-off-hlen:
-			return fmt.Errorf("page at byte %d: %d bytes run past the chunk's end", off, h.compressed)
+			return fmt.Errorf("page at byte %d: %d bytes run past the chunk's end", base+off, h.compressed)
 		}
 		if h.typ != pageDictionary {
 			got += int64(h.values)

@@ -76,7 +76,7 @@ func TestCheckChunk(t *testing.T) {
 		{"dictionary values do not count", []testPage{dict}, 0, 3, "pages hold 0 values"},
 		{"index page", []testPage{{typ: pageIndex, compressed: 4}, data}, 0, 5, "unsupported page type 1"},
 		{"unknown page type", []testPage{{typ: 9, compressed: 4}, data}, 0, 5, "unsupported page type 9"},
-		{"page past the end", []testPage{data}, -1, 5, "run past the chunk's end"},
+		{"page past the end", []testPage{data}, -1, 5, "page at byte 4: 20 bytes run past the chunk's end"},
 		{"negative size", []testPage{{typ: pageData, uncompressed: 4, compressed: -4, values: 5}}, 0, 5, "negative size"},
 		{"uncompressed v2 with two sizes", []testPage{{typ: pageDataV2, uncompressed: 12, compressed: 10, values: 2, v2Uncompressed: true}}, 0, 2, "says 12"},
 		{"compressed v2 with two sizes", []testPage{{typ: pageDataV2, uncompressed: 12, compressed: 10, values: 2}}, 0, 2, ""},
@@ -89,7 +89,7 @@ func TestCheckChunk(t *testing.T) {
 			} else {
 				b = b[:len(b)+c.extra]
 			}
-			err := checkChunk(bytes.NewReader(b), int64(len(b)), c.want)
+			err := checkChunk(bytes.NewReader(b), 4, int64(len(b)), c.want)
 			switch {
 			case c.err == "" && err != nil:
 				t.Fatalf("checkChunk: %v", err)

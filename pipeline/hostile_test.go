@@ -91,6 +91,24 @@ func hostileCases() []hostile {
 			}
 			must(t, os.Chmod(filepath.Join(dir, "secret.jsonl"), 0))
 		}, read: 2, reasons: []string{"0: read: open"}},
+		{name: "Parquet page of an unknown type", files: map[string][]byte{"ok.jsonl": []byte(`{"title":"A"}`)}, setup: func(t *testing.T, dir string) {
+			// The first page of a Parquet file the job wrote, its type
+			// changed to 9: Arrow's page reader skips the header of a page
+			// type it does not know but not the page, and reads on from
+			// there.
+			out := t.TempDir()
+			_, err := Run(context.Background(), Config{Inputs: []string{filepath.Join(dir, "ok.jsonl")}, Out: out})
+			must(t, err)
+			b, err := os.ReadFile(filepath.Join(out, "articles.parquet"))
+			must(t, err)
+			// PAR1, then the first page header: field 1 (type), an i32,
+			// zigzag-encoded.
+			if string(b[:4]) != "PAR1" || b[4] != 0x15 {
+				t.Fatalf("unexpected start of a Parquet file: % x", b[:6])
+			}
+			b[5] = 9 << 1
+			must(t, os.WriteFile(filepath.Join(dir, "bad.parquet"), b, 0o644))
+		}, read: 2, reasons: []string{"0: bad Parquet: row group 0, column article_id: page at byte 4: unsupported page type 9"}},
 	}
 }
 
