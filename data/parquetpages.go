@@ -36,17 +36,22 @@ const (
 // (v15.0.2) cannot be trusted with:
 //
 //   - a chunk that lies outside the file (Arrow allocates its stated size
-//     before reading; a huge size ends the process, beyond recover);
+//     before reading it, and an allocation larger than memory can end the
+//     process, beyond recover);
 //   - a page that runs past its chunk, or a page header that does not parse
 //     within it;
-//   - a page of a type other than data, data v2 or dictionary;
+//   - a page of a type other than data, data v2 or dictionary (Arrow skips
+//     the header of such a page but not the page, and reads its bytes as
+//     the next header);
 //   - a chunk whose data pages hold fewer values than its metadata states;
-//   - an uncompressed v2 data page whose two sizes differ.
+//   - an uncompressed v2 data page whose two sizes differ (Arrow reads as
+//     many bytes as the uncompressed size says).
 //
-// On the last three, Arrow's page reader reaches the end of the chunk
-// still wanting values and reads stale bytes of its buffer as the next page
-// header, forever, with memory growing on each turn (found by FuzzParquet).
-// The walk reads only page headers, a few hundred bytes per page.
+// A chunk that runs out of pages while Arrow still wants values makes its
+// page reader read stale bytes of its buffer as the next page header,
+// forever, with memory growing on each turn (found by FuzzParquet). The
+// walk reads at most 16 KiB at each page header, not the pages: 4–8 ms for
+// a file of 100,000 articles, against some 20 s to cluster them.
 func checkPages(pf *file.Reader, r io.ReaderAt, size int64) error {
 	md := pf.MetaData()
 	old := md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
