@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,11 +24,16 @@ type ParquetReader struct {
 	File string
 
 	pf   *file.Reader
-	rr   pqarrow.RecordReader
-	rec  arrow.Record
-	i    int // next row of rec
-	row  int
-	cols [numFields]int // column of rec per field, -1 when absent
+	fr   *pqarrow.FileReader
+	want []int // the file's columns read, in the order of rec's
+	// byGroup reads one row group per record batch (see deltaInt64).
+	byGroup bool
+	group   int // the next row group, when byGroup
+	rr      pqarrow.RecordReader
+	rec     arrow.Record
+	i       int // next row of rec
+	row     int
+	cols    [numFields]int // column of rec per field, -1 when absent
 }
 
 // NewParquetReader opens the Parquet data in r.
@@ -75,20 +81,74 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 		return nil, &ParseError{File: file, Err: fmt.Errorf("no title or text column among %v", names)}
 	}
 	// Read only the columns that map to a field; the record's columns then
-	// follow the order of want.
+	// follow the order of want. Arrow selects columns by leaf: a list or
+	// struct column before them makes a column's leaf index differ from its
+	// place among the columns.
 	var want []int
 	for f, c := range p.cols {
 		if c >= 0 {
 			p.cols[f] = len(want)
-			want = append(want, c)
+			want = append(want, firstLeaf(fr.Manifest.Fields[c]))
 		}
 	}
-	p.rr, err = fr.GetRecordReader(context.Background(), want, nil)
-	if err != nil {
-		pf.Close()
-		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
+	p.fr, p.want, p.byGroup = fr, want, deltaInt64(pf, want)
+	if !p.byGroup {
+		p.rr, err = fr.GetRecordReader(context.Background(), want, nil)
+		if err != nil {
+			pf.Close()
+			return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
+		}
 	}
 	return p, nil
+}
+
+// deltaInt64 reports whether one of the leaf columns read is a nullable
+// INT64 column (a timestamp, as a rule) with DELTA_BINARY_PACKED pages, as
+// DuckDB writes with format version 2. Arrow v15.0.2 decodes such a page
+// right only in one call: the method it calls for nullable columns has a
+// value receiver, so a second call on the page finds the values the first
+// decoded gone, and panics. Such files are read a whole row group per
+// record batch, which holds the group's rows in memory at once.
+func deltaInt64(pf *file.Reader, leaves []int) bool {
+	for _, c := range leaves {
+		col := pf.MetaData().Schema.Column(c)
+		if col.PhysicalType() != parquet.Types.Int64 || col.MaxDefinitionLevel() == 0 {
+			continue
+		}
+		for g := 0; g < pf.NumRowGroups(); g++ {
+			cc, err := pf.MetaData().RowGroup(g).ColumnChunk(c)
+			if err == nil && slices.Contains(cc.Encodings(), parquet.Encodings.DeltaBinaryPacked) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// firstLeaf returns the index of the first leaf column of f.
+func firstLeaf(f pqarrow.SchemaField) int {
+	for !f.IsLeaf() && len(f.Children) > 0 {
+		f = f.Children[0]
+	}
+	return f.ColIndex
+}
+
+// nextGroup opens the record reader of the next row group, in a batch of
+// its own; it reports false after the last.
+func (p *ParquetReader) nextGroup() (bool, error) {
+	if p.rr != nil {
+		p.rr.Release()
+		p.rr = nil
+	}
+	if p.group >= p.pf.NumRowGroups() {
+		return false, nil
+	}
+	g := p.group
+	p.group++
+	p.fr.Props.BatchSize = max(p.pf.MetaData().RowGroup(g).NumRows(), 1)
+	var err error
+	p.rr, err = p.fr.GetRecordReader(context.Background(), p.want, []int{g})
+	return err == nil, err
 }
 
 func openParquet(r parquet.ReaderAtSeeker) (*file.Reader, error) { return file.NewParquetReader(r) }
@@ -111,13 +171,26 @@ func (p *ParquetReader) Read() (a Article, err error) {
 		}
 	}()
 	for p.rec == nil || p.i >= int(p.rec.NumRows()) {
-		if !p.rr.Next() {
+		if p.rr != nil && p.rr.Next() {
+			p.rec, p.i = p.rr.Record(), 0
+			continue
+		}
+		if p.rr != nil {
 			if err := p.rr.Err(); err != nil && err != io.EOF {
 				return Article{}, fileError(p.File, p.row+1, err)
 			}
+		}
+		p.rec = nil
+		if !p.byGroup {
 			return Article{}, io.EOF
 		}
-		p.rec, p.i = p.rr.Record(), 0
+		ok, err := p.nextGroup()
+		if err != nil {
+			return Article{}, fileError(p.File, p.row+1, err)
+		}
+		if !ok {
+			return Article{}, io.EOF
+		}
 	}
 	p.row++
 	var v fieldValues
