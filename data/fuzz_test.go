@@ -110,6 +110,18 @@ func FuzzParquet(f *testing.F) {
 	if err == nil {
 		f.Add(seed)
 	}
+	// Nested columns first, and timestamps in DELTA_BINARY_PACKED pages:
+	// the reader's other path (see deltaInt64).
+	shaped := filepath.Join(dir, "shaped.parquet")
+	writeShapedParquet(&testing.T{}, shaped, 40, func(i int) time.Time {
+		if i%5 == 0 {
+			return time.Time{}
+		}
+		return d.Add(time.Duration(i) * time.Hour)
+	})
+	if b, err := os.ReadFile(shaped); err == nil {
+		f.Add(b)
+	}
 	f.Add([]byte("PAR1"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := NewParquetReader(bytes.NewReader(b), "f.parquet", Options{})

@@ -133,6 +133,12 @@ func firstLeaf(f pqarrow.SchemaField) int {
 	return f.ColIndex
 }
 
+// maxGroupBatch bounds a row group's batch: Arrow reserves room for a
+// batch's rows before it reads them, and a corrupt row count must not
+// become a huge allocation. A larger group is read in batches of this many
+// rows, and fails as before if a page spans two of them.
+const maxGroupBatch = 1 << 20
+
 // nextGroup opens the record reader of the next row group, in a batch of
 // its own; it reports false after the last.
 func (p *ParquetReader) nextGroup() (bool, error) {
@@ -145,7 +151,7 @@ func (p *ParquetReader) nextGroup() (bool, error) {
 	}
 	g := p.group
 	p.group++
-	p.fr.Props.BatchSize = max(p.pf.MetaData().RowGroup(g).NumRows(), 1)
+	p.fr.Props.BatchSize = min(max(p.pf.MetaData().RowGroup(g).NumRows(), 1), maxGroupBatch)
 	var err error
 	p.rr, err = p.fr.GetRecordReader(context.Background(), p.want, []int{g})
 	return err == nil, err
