@@ -48,19 +48,20 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 			p, err = nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %v", v)}
 		}
 	}()
-	pf, err := openParquet(r)
+	size, err := r.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, &ParseError{File: file, Err: err}
+	}
+	mem := boundedAllocator{memory.DefaultAllocator, max(minAllocBound, allocBoundFactor*size)}
+	pf, err := openParquet(r, mem)
 	if err != nil {
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
-	size, err := r.Seek(0, io.SeekEnd)
-	if err == nil {
-		err = checkPages(pf, r, size)
-	}
-	if err != nil {
+	if err := checkPages(pf, r, size); err != nil {
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, mem)
 	if err != nil {
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
@@ -157,7 +158,43 @@ func (p *ParquetReader) nextGroup() (bool, error) {
 	return err == nil, err
 }
 
-func openParquet(r parquet.ReaderAtSeeker) (*file.Reader, error) { return file.NewParquetReader(r) }
+func openParquet(r parquet.ReaderAtSeeker, mem memory.Allocator) (*file.Reader, error) {
+	return file.NewParquetReader(r, file.WithReadProps(parquet.NewReaderProperties(mem)))
+}
+
+// boundedAllocator is Arrow's allocator with a bound on one allocation.
+// Arrow's decoders size some buffers by counts read from the data (a
+// corrupt DELTA_BINARY_PACKED page asked for 3.4 TB, found by FuzzParquet),
+// and an allocation larger than memory ends the process, beyond recover. A
+// larger one panics here instead, and the file is rejected.
+type boundedAllocator struct {
+	memory.Allocator
+	max int64
+}
+
+const (
+	// A file's allocations may reach allocBoundFactor times its size (text
+	// compresses some tenfold, and a growing buffer doubles), and no fewer
+	// than minAllocBound bytes.
+	allocBoundFactor = 32
+	minAllocBound    = 512 << 20
+)
+
+func (a boundedAllocator) check(size int) {
+	if int64(size) > a.max {
+		panic(fmt.Sprintf("an allocation of %d bytes, over the bound of %d for this file", size, a.max))
+	}
+}
+
+func (a boundedAllocator) Allocate(size int) []byte {
+	a.check(size)
+	return a.Allocator.Allocate(size)
+}
+
+func (a boundedAllocator) Reallocate(size int, b []byte) []byte {
+	a.check(size)
+	return a.Allocator.Reallocate(size, b)
+}
 
 // Close releases the file.
 func (p *ParquetReader) Close() error {
