@@ -43,11 +43,18 @@ func writeHFParquet(t *testing.T, path string, rows [][3]string, dates []time.Ti
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
+	writeRecord(t, path, rec, nil, mem)
+}
+
+// writeRecord writes rec as a Parquet file at path, with the writer
+// properties props (nil for the defaults).
+func writeRecord(t *testing.T, path string, rec arrow.Record, props *parquet.WriterProperties, mem memory.Allocator) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := pqarrow.NewFileWriter(schema, f, nil, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,22 +135,9 @@ func writeShapedParquet(t *testing.T, path string, n int, date func(i int) time.
 	}
 	rec := b.NewRecord()
 	defer rec.Release()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	props := parquet.NewWriterProperties(parquet.WithAllocator(mem), parquet.WithDataPageVersion(parquet.DataPageV2),
 		parquet.WithDictionaryFor("date", false), parquet.WithEncodingFor("date", parquet.Encodings.DeltaBinaryPacked))
-	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(mem)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRecord(t, path, rec, props, mem)
 }
 
 // TestParquetShapes reads files whose columns Arrow v15 could not be asked
