@@ -26,14 +26,14 @@ type ParquetReader struct {
 	pf   *file.Reader
 	fr   *pqarrow.FileReader
 	want []int // the file's columns read, in the order of rec's
-	// byGroup reads one row group per record batch (see deltaInt64).
-	byGroup bool
-	group   int // the next row group, when byGroup
-	rr      pqarrow.RecordReader
-	rec     arrow.Record
-	i       int // next row of rec
-	row     int
-	cols    [numFields]int // column of rec per field, -1 when absent
+	// wholeGroups reads a row group per record batch (see deltaInt64).
+	wholeGroups bool
+	group       int                  // the next row group
+	rr          pqarrow.RecordReader // of the row group before group
+	rec         arrow.Record
+	i           int // next row of rec
+	row         int
+	cols        [numFields]int // column of rec per field, -1 when absent
 }
 
 // NewParquetReader opens the Parquet data in r.
@@ -61,7 +61,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 1024}, mem)
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: recordRows}, mem)
 	if err != nil {
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
@@ -92,13 +92,10 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 			want = append(want, firstLeaf(fr.Manifest.Fields[c]))
 		}
 	}
-	p.fr, p.want, p.byGroup = fr, want, deltaInt64(pf, want)
-	if !p.byGroup {
-		p.rr, err = fr.GetRecordReader(context.Background(), want, nil)
-		if err != nil {
-			pf.Close()
-			return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
-		}
+	p.fr, p.want, p.wholeGroups = fr, want, deltaInt64(pf, want)
+	if _, err := p.nextGroup(); err != nil {
+		pf.Close()
+		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
 	return p, nil
 }
@@ -134,14 +131,18 @@ func firstLeaf(f pqarrow.SchemaField) int {
 	return f.ColIndex
 }
 
-// maxGroupBatch bounds a row group's batch: Arrow reserves room for a
-// batch's rows before it reads them, and a corrupt row count must not
-// become a huge allocation. A larger group is read in batches of this many
-// rows, and fails as before if a page spans two of them.
-const maxGroupBatch = 1 << 20
+const (
+	// recordRows is how many rows a record batch holds.
+	recordRows = 1024
+	// maxGroupBatch bounds a whole row group's batch: Arrow reserves room
+	// for a batch's rows before it reads them, and a corrupt row count must
+	// not become a huge allocation. A larger group is read in batches of
+	// this many rows, and fails as before if a page spans two of them.
+	maxGroupBatch = 1 << 20
+)
 
-// nextGroup opens the record reader of the next row group, in a batch of
-// its own; it reports false after the last.
+// nextGroup opens the record reader of the next row group; it reports
+// false after the last.
 func (p *ParquetReader) nextGroup() (bool, error) {
 	if p.rr != nil {
 		p.rr.Release()
@@ -152,7 +153,10 @@ func (p *ParquetReader) nextGroup() (bool, error) {
 	}
 	g := p.group
 	p.group++
-	p.fr.Props.BatchSize = min(max(p.pf.MetaData().RowGroup(g).NumRows(), 1), maxGroupBatch)
+	p.fr.Props.BatchSize = recordRows
+	if p.wholeGroups {
+		p.fr.Props.BatchSize = min(max(p.pf.MetaData().RowGroup(g).NumRows(), 1), maxGroupBatch)
+	}
 	var err error
 	p.rr, err = p.fr.GetRecordReader(context.Background(), p.want, []int{g})
 	return err == nil, err
@@ -224,9 +228,6 @@ func (p *ParquetReader) Read() (a Article, err error) {
 			}
 		}
 		p.rec = nil
-		if !p.byGroup {
-			return Article{}, io.EOF
-		}
 		ok, err := p.nextGroup()
 		if err != nil {
 			return Article{}, fileError(p.File, p.row+1, err)
