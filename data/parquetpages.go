@@ -90,11 +90,12 @@ func checkPages(pf *file.Reader, r io.ReaderAt, size int64) error {
 // where the chunk starts at base.
 func checkChunk(r io.ReaderAt, base, n, want int64) error {
 	var off, got int64
+	var buf []byte // the bytes of a page header, reused
 	for got < want {
 		if off >= n {
 			return fmt.Errorf("pages hold %d values, metadata says %d", got, want)
 		}
-		h, hlen, err := readPageHeader(r, off, n-off)
+		h, hlen, err := readPageHeader(r, off, n-off, &buf)
 		if err != nil {
 			return fmt.Errorf("page at byte %d: %w", base+off, err)
 		}
@@ -123,19 +124,25 @@ type pageHeader struct {
 }
 
 // readPageHeader parses the page header at off, within the avail bytes left
-// in its chunk, and returns it with its length in bytes.
-func readPageHeader(r io.ReaderAt, off, avail int64) (pageHeader, int64, error) {
+// in its chunk, and returns it with its length in bytes. scratch holds the
+// bytes read, grown as needed.
+func readPageHeader(r io.ReaderAt, off, avail int64, scratch *[]byte) (pageHeader, int64, error) {
 	view := int64(firstHeaderView)
 	for {
 		view = min(view, avail)
-		buf := make([]byte, view)
-		if _, err := r.ReadAt(buf, off); err != nil && !errors.Is(err, io.EOF) {
+		if int64(cap(*scratch)) < view {
+			*scratch = make([]byte, view)
+		}
+		buf := (*scratch)[:view]
+		got, err := r.ReadAt(buf, off)
+		if err != nil && !errors.Is(err, io.EOF) {
 			return pageHeader{}, 0, err
 		}
+		buf = buf[:got]
 		tb := &thrift.TMemoryBuffer{Buffer: bytes.NewBuffer(buf)}
 		h, err := parsePageHeader(thrift.NewTCompactProtocolConf(tb, &thrift.TConfiguration{}))
 		if err == nil {
-			return h, view - int64(tb.RemainingBytes()), nil
+			return h, int64(len(buf)) - int64(tb.RemainingBytes()), nil
 		}
 		if view >= avail || view >= maxHeaderView {
 			return pageHeader{}, 0, fmt.Errorf("bad page header: %w", err)
