@@ -9,7 +9,7 @@ import (
 
 // An Analyzer turns text into tokens. It is safe for concurrent use.
 type Analyzer struct {
-	stop map[string]map[string]bool // language -> stop words
+	stop map[string]*wordTable // language -> stop words
 }
 
 //go:embed stopwords/*.txt
@@ -17,13 +17,13 @@ var stopFiles embed.FS
 
 // NewAnalyzer returns an analyzer with the embedded stop word lists.
 func NewAnalyzer() *Analyzer {
-	a := &Analyzer{stop: map[string]map[string]bool{}}
+	a := &Analyzer{stop: map[string]*wordTable{}}
 	entries, _ := stopFiles.ReadDir("stopwords")
 	for _, e := range entries {
 		b, _ := stopFiles.ReadFile("stopwords/" + e.Name())
-		set := map[string]bool{}
+		set := newWordTable(0)
 		for _, w := range strings.Fields(string(b)) {
-			set[w] = true
+			lookupOrAdd(set, w, func() int32 { return 0 })
 		}
 		a.stop[strings.TrimSuffix(e.Name(), ".txt")] = set
 	}
@@ -134,12 +134,14 @@ func isASCIIWord(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-func (a *Analyzer) emit(fn func([]byte), tok []byte, stop map[string]bool) {
+func (a *Analyzer) emit(fn func([]byte), tok []byte, stop *wordTable) {
 	if utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
 		return
 	}
-	if stop[string(tok)] { // no allocation: the compiler reads the bytes in place
-		return
+	if stop != nil {
+		if _, ok := lookup(stop, tok); ok {
+			return
+		}
 	}
 	fn(tok)
 }

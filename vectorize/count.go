@@ -13,21 +13,17 @@ const chunkDocs = 512
 // chunkVocab is the vocabulary of one chunk: local term ids in order of
 // first occurrence, and after the merge their global ids.
 type chunkVocab struct {
-	ids    map[string]int32 // while the chunk is analysed
-	terms  []string         // until the chunk is merged
-	global []int32          // local id -> global id, once merged
+	ids    *wordTable // while the chunk is analysed
+	terms  []string   // until the chunk is merged
+	global []int32    // local id -> global id, once merged
 	done   bool
 }
 
 func (cv *chunkVocab) id(tok []byte) int32 {
-	id, ok := cv.ids[string(tok)] // no allocation for a known term
-	if !ok {
-		id = int32(len(cv.terms))
-		term := string(tok)
-		cv.ids[term] = id
-		cv.terms = append(cv.terms, term)
-	}
-	return id
+	return lookupOrAdd(cv.ids, tok, func() int32 {
+		cv.terms = append(cv.terms, string(tok))
+		return int32(len(cv.terms) - 1)
+	})
 }
 
 // analysis is one goroutine's scratch space.
@@ -50,7 +46,7 @@ func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang
 	// not seen cannot occur in this document.
 	known := true
 	a.buf = an.Each(outlet, "", a.buf, func(tok []byte) {
-		id, ok := cv.ids[string(tok)]
+		id, ok := lookup(cv.ids, tok)
 		known = known && ok
 		a.name = append(a.name, id)
 	})

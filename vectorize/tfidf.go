@@ -118,7 +118,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	// in the collection, whatever the scheduling; a chunk's vocabulary is
 	// let go once merged (all of them together were a peak of the memory).
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
-	vocab := map[string]int32{}
+	vocab := newWordTable(0)
 	var mu sync.Mutex
 	merged := 0 // chunks [0, merged) are merged
 	merge := func(c int) {
@@ -129,13 +129,10 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			cv := &chunks[merged]
 			cv.global = make([]int32, len(cv.terms))
 			for l, term := range cv.terms {
-				id, ok := vocab[term]
-				if !ok {
-					id = int32(len(res.Terms))
-					vocab[term] = id
+				cv.global[l] = lookupOrAdd(vocab, term, func() int32 {
 					res.Terms = append(res.Terms, term)
-				}
-				cv.global[l] = id
+					return int32(len(res.Terms) - 1)
+				})
 			}
 			cv.terms = nil
 			merged++
@@ -155,7 +152,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			cv := &chunks[c]
 			// Sized as the last chunk finished: growing the map took 5% of
 			// the vectorising time. The size does not change the result.
-			cv.ids = make(map[string]int32, lastTerms.Load())
+			cv.ids = newWordTable(int(lastTerms.Load()))
 			var a analysis
 			var hashes []uint64 // by chunk term id, for sketch
 			for i := lo; i < hi; i++ {
