@@ -6,6 +6,9 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/james-bowman/nlp"
+	"github.com/james-bowman/sparse"
 )
 
 func TestTokens(t *testing.T) {
@@ -123,7 +126,7 @@ func TestInverseDocumentFrequency(t *testing.T) {
 		{Terms: []int32{0, 1}, Weights: []float32{1, 3}},
 		{Terms: []int32{0}, Weights: []float32{1}},
 	}
-	idf, err := inverseDocumentFrequency(vecs, []int{3, 2, 1})
+	idf, err := inverseDocumentFrequency(len(vecs), []int{3, 2, 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,52 +338,44 @@ func TestPriorDocFreq(t *testing.T) {
 }
 
 // Fitted in blocks of terms, the weights are those of one fit.
-func TestInverseDocumentFrequencyBlocks(t *testing.T) {
-	var vecs []Vector
-	df := make([]int, 50)
-	for j := range 40 {
-		var v Vector
-		for term := range 50 {
-			if (j*7+term*3)%5 < 2 {
-				v.Terms = append(v.Terms, int32(term))
-				v.Weights = append(v.Weights, float32(1+(j+term)%4))
+// TestInverseDocumentFrequencyMatchesFit holds the weights fitted on rows
+// of ones, in blocks of any size, to nlp's transformer fitted on the
+// documents' own term-by-document matrix, bit for bit.
+func TestInverseDocumentFrequencyMatchesFit(t *testing.T) {
+	const docs, terms = 40, 50
+	df := make([]int, terms)
+	m := sparse.NewDOK(terms, docs)
+	for j := range docs {
+		for term := range terms {
+			if (j*7+term*3)%5 < 2 || term == 0 {
+				m.Set(term, j, float64(1+(j+term)%4))
 				df[term]++
 			}
 		}
-		vecs = append(vecs, v)
 	}
-	idf := make([]float64, len(df))
-	at := make([]int32, len(vecs))
-	for lo := 0; lo < len(df); lo += 7 { // blocks of 7 terms
-		if err := fitBlock(vecs, at, df, lo, min(lo+7, len(df)), idf); err != nil {
+	df = append(df, 0) // a term no document holds
+	tfidf := nlp.NewTfidfTransformer()
+	tfidf.Fit(m.ToCSR())
+	ones := sparse.NewDOK(terms, 1)
+	for term := range terms {
+		ones.Set(term, 0, 1)
+	}
+	w, err := tfidf.Transform(ones.ToCSR())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, block := range []int{1, 7, 40, 1 << 20} {
+		idf, err := idfInBlocks(docs, df, block)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	for term, d := range df {
-		if want := math.Log(float64(1+len(vecs)) / float64(1+d)); math.Abs(idf[term]-want) > 1e-12 {
-			t.Errorf("idf[%d] = %v, want %v (df %d)", term, idf[term], want, d)
-		}
-	}
-	// The blocks' matrices hold every weight of every vector, each once.
-	at = make([]int32, len(vecs))
-	for lo := 0; lo < len(df); lo += 7 {
-		hi := min(lo+7, len(df))
-		m := blockMatrix(vecs, at, df, lo, hi)
-		for j, v := range vecs {
-			for term := lo; term < hi; term++ {
-				want := 0.0
-				if k, ok := slices.BinarySearch(v.Terms, int32(term)); ok {
-					want = float64(v.Weights[k])
-				}
-				if got := m.At(term-lo, j); got != want {
-					t.Fatalf("block [%d, %d) term %d doc %d: %v, want %v", lo, hi, term, j, got, want)
-				}
+		for term := range terms {
+			if want := w.At(term, 0); idf[term] != want {
+				t.Errorf("blocks of %d: idf[%d] = %v, want %v (df %d)", block, term, idf[term], want, df[term])
 			}
 		}
-	}
-	for j, v := range vecs {
-		if int(at[j]) != len(v.Terms) {
-			t.Errorf("doc %d: cursor at %d of %d terms after the last block", j, at[j], len(v.Terms))
+		if want := math.Log(1 + docs); idf[terms] != want {
+			t.Errorf("blocks of %d: idf of a term in no document = %v, want %v", block, idf[terms], want)
 		}
 	}
 }

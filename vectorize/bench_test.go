@@ -64,3 +64,30 @@ func benchmarkVectorize(b *testing.B, n, words int) {
 
 func BenchmarkVectorizeArticles10k(b *testing.B)  { benchmarkVectorize(b, 10_000, 400) }
 func BenchmarkVectorizeHeadlines50k(b *testing.B) { benchmarkVectorize(b, 50_000, 0) }
+
+// BenchmarkInverseDocumentFrequency fits the idf of 200,000 documents of
+// 150 distinct terms each, drawn from a Zipf-shaped vocabulary of 1,000,000
+// terms.
+func BenchmarkInverseDocumentFrequency(b *testing.B) {
+	const docs = 200_000
+	r := rand.New(rand.NewPCG(7, 8))
+	zipf := rand.NewZipf(r, 1.07, 2, 1_000_000)
+	df := make([]int, 1_000_001)
+	seen := map[uint64]bool{}
+	for range docs {
+		clear(seen)
+		for len(seen) < 150 {
+			seen[zipf.Uint64()] = true
+		}
+		for t := range seen {
+			df[t]++
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := inverseDocumentFrequency(docs, df); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(docs*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
