@@ -369,18 +369,54 @@ func dedupe(articles []*data.Article, c *Counts) ([]data.Article, []string) {
 		ids[i] = id
 		kept = append(kept, int32(i))
 	}
-	// Indexes are sorted, not the articles: moving whole articles took
-	// 1.9 s of one core at 1,000,000. Ids are unique, so the order is total
-	// and the same whichever is sorted.
-	slices.SortFunc(kept, func(x, y int32) int {
-		return canonical(articles[x], articles[y], ids[x], ids[y])
-	})
+	// Keys are sorted, not the articles: moving whole articles took 1.9 s
+	// of one core at 1,000,000. The keys hold what the order reads, beside
+	// the index: sorting indexes compared through pointers to the articles,
+	// 0.35 s of one core at 300,000 against 0.08 s for the keys (one
+	// profile each). Ids are unique, so the order is total and the same
+	// whichever is sorted.
+	keys := make([]canonicalKey, len(kept))
+	for k, i := range kept {
+		keys[k] = keyOf(articles[i], i)
+	}
+	slices.SortFunc(keys, func(x, y canonicalKey) int { return x.compare(y, ids) })
 	out := make([]data.Article, len(kept))
 	outIDs := make([]string, len(kept))
-	for k, i := range kept {
-		out[k], outIDs[k] = *articles[i], ids[i]
+	for k, key := range keys {
+		out[k], outIDs[k] = *articles[key.i], ids[key.i]
 	}
 	return out, outIDs
+}
+
+// canonicalKey is what canonical reads of an article, beside its index.
+type canonicalKey struct {
+	sec   int64 // the publication time as Unix seconds and nanoseconds
+	nsec  int32
+	i     int32
+	dated bool
+}
+
+func keyOf(a *data.Article, i int32) canonicalKey {
+	return canonicalKey{sec: a.Published.Unix(), nsec: int32(a.Published.Nanosecond()), i: i, dated: !a.Published.IsZero()}
+}
+
+// compare orders keys as canonical orders their articles, given the
+// articles' ids by index.
+func (x canonicalKey) compare(y canonicalKey, ids []string) int {
+	switch {
+	case x.dated != y.dated:
+		if y.dated {
+			return -1
+		}
+		return 1
+	case !x.dated:
+		return cmp.Compare(ids[x.i], ids[y.i])
+	case x.sec != y.sec:
+		return cmp.Compare(x.sec, y.sec)
+	case x.nsec != y.nsec:
+		return cmp.Compare(x.nsec, y.nsec)
+	}
+	return cmp.Compare(ids[x.i], ids[y.i])
 }
 
 // canonical orders articles: undated first, then by time, ties by id.
