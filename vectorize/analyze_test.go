@@ -337,7 +337,6 @@ func TestPriorDocFreq(t *testing.T) {
 	}
 }
 
-// Fitted in blocks of terms, the weights are those of one fit.
 // TestInverseDocumentFrequencyMatchesFit holds the weights fitted on rows
 // of ones, in blocks of any size, to nlp's transformer fitted on the
 // documents' own term-by-document matrix, bit for bit.

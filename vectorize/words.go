@@ -12,8 +12,8 @@ import (
 // up reads one slot of an open-addressing table; longer tokens go to a Go
 // map. In a Go map[string]int32 a lookup reads the table's control word,
 // then the slot, then the key's bytes elsewhere in memory: looking tokens up
-// took about half of the vectorising CPU time at 300,000 synthetic
-// articles, much of it in cache misses. With this table the vectorising
+// took 44% of the vectorising CPU time at 300,000 synthetic articles, much
+// of it in cache misses. With this table the vectorising
 // took 27.0–27.2 s of CPU there instead of 31.1–31.9 s (two interleaved
 // pairs of runs, same bytes out), and BenchmarkVectorizeArticles10k ran at
 // 17.3–18.9 MB/s instead of 14.4–16.9 MB/s on a slow stretch of the machine
