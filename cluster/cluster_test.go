@@ -283,7 +283,7 @@ func TestWireCopies(t *testing.T) {
 	outlets := []string{"Undated", "AP", "Yahoo", "AP", "Other"}
 	sketches := []vectorize.Sketch{same, same, same, same, other}
 	stories := []Story{{Members: []int{0, 1, 2, 3, 4}}}
-	got := WireCopies(items, outlets, sketches, stories)
+	got := WireCopies(items, outlets, sketches, stories, 1)
 	// 1 is the earliest dated text, the original; 2 (Yahoo) copies it; 3
 	// (AP again) skips AP's own 1 but matches Yahoo's 2, a copy, so it points
 	// to the original 1; 0 is undated, so it comes after the dated ones and
@@ -291,6 +291,56 @@ func TestWireCopies(t *testing.T) {
 	want := []int{1, -1, 1, 1, -1}
 	if !slices.Equal(got, want) {
 		t.Errorf("copyOf = %v, want %v", got, want)
+	}
+}
+
+func TestWireCopiesIndependentOfWorkers(t *testing.T) {
+	// 2,000 stories of 1 to 40 members; each body is one of four texts, so
+	// that a story holds copies, chains of copies and texts of their own.
+	rng := rand.New(rand.NewPCG(3, 4))
+	var texts [4]vectorize.Sketch
+	for k := range texts {
+		texts[k] = vectorize.Sketch{N: uint8(len(texts[k].Min)), Valid: true}
+		for m := range texts[k].Min {
+			texts[k].Min[m] = rng.Uint32()
+		}
+	}
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var items []Item
+	var outlets []string
+	var sketches []vectorize.Sketch
+	var stories []Story
+	for range 2000 {
+		var st Story
+		for range 1 + rng.IntN(40) {
+			st.Members = append(st.Members, len(items))
+			it := Item{}
+			if rng.IntN(4) > 0 {
+				it.Time = day.Add(time.Duration(rng.IntN(72)) * time.Hour)
+			}
+			items = append(items, it)
+			outlets = append(outlets, []string{"AP", "Reuters", "Yahoo", "BBC", "NDTV"}[rng.IntN(5)])
+			sketches = append(sketches, texts[rng.IntN(len(texts))])
+		}
+		stories = append(stories, st)
+	}
+	one := WireCopies(items, outlets, sketches, stories, 1)
+	copies := 0
+	for i, j := range one {
+		if j >= 0 {
+			copies++
+			if sketches[j] != sketches[i] || one[j] >= 0 {
+				t.Fatalf("item %d copies item %d, which has another text or is a copy itself", i, j)
+			}
+		}
+	}
+	if copies == 0 || copies == len(items) {
+		t.Fatalf("%d copies of %d items: the case tests nothing", copies, len(items))
+	}
+	for _, workers := range []int{2, 3, 8} {
+		if got := WireCopies(items, outlets, sketches, stories, workers); !slices.Equal(got, one) {
+			t.Errorf("copies differ between 1 and %d workers", workers)
+		}
 	}
 }
 

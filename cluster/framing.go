@@ -3,6 +3,8 @@ package cluster
 import (
 	"math"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -17,42 +19,70 @@ const copyMinResemblance = 0.6
 // article from another outlet. Dated articles come first, by time; undated
 // ones after, in item order. A copy of a copy points to the original.
 // outlets and sketches are per item.
-func WireCopies(items []Item, outlets []string, sketches []vectorize.Sketch, stories []Story) []int {
+//
+// Stories are independent (each sets the entries of its own members), so
+// workers goroutines take them in runs; the result does not depend on
+// workers. On one core the search took 2 s of a 300,000-article run while
+// the other core idled.
+func WireCopies(items []Item, outlets []string, sketches []vectorize.Sketch, stories []Story, workers int) []int {
 	copyOf := make([]int, len(items))
 	for i := range copyOf {
 		copyOf[i] = -1
 	}
-	var order []int
-	for _, st := range stories {
-		order = append(order[:0], st.Members...)
-		slices.SortStableFunc(order, func(a, b int) int {
-			az, bz := items[a].Time.IsZero(), items[b].Time.IsZero()
-			switch {
-			case az == bz:
-				return 0 // members are in canonical order already
-			case az:
-				return 1
-			default:
-				return -1
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(min(workers, len(stories)), 1) {
+		wg.Go(func() {
+			var order []int
+			for {
+				from := int(next.Add(copyRun)) - copyRun
+				if from >= len(stories) {
+					return
+				}
+				for _, st := range stories[from:min(from+copyRun, len(stories))] {
+					order = storyCopies(items, outlets, sketches, st.Members, copyOf, order)
+				}
 			}
 		})
-		for x, i := range order {
-			if !sketches[i].Valid {
+	}
+	wg.Wait()
+	return copyOf
+}
+
+// copyRun is how many stories a WireCopies worker takes at a time.
+const copyRun = 64
+
+// storyCopies sets copyOf for the members of one story; order is scratch
+// space, returned for reuse.
+func storyCopies(items []Item, outlets []string, sketches []vectorize.Sketch, members, copyOf, order []int) []int {
+	order = append(order[:0], members...)
+	slices.SortStableFunc(order, func(a, b int) int {
+		az, bz := items[a].Time.IsZero(), items[b].Time.IsZero()
+		switch {
+		case az == bz:
+			return 0 // members are in canonical order already
+		case az:
+			return 1
+		default:
+			return -1
+		}
+	})
+	for x, i := range order {
+		if !sketches[i].Valid {
+			continue
+		}
+		for _, j := range order[:x] {
+			if outlets[j] == outlets[i] || vectorize.Resemblance(sketches[i], sketches[j]) < copyMinResemblance {
 				continue
 			}
-			for _, j := range order[:x] {
-				if outlets[j] == outlets[i] || vectorize.Resemblance(sketches[i], sketches[j]) < copyMinResemblance {
-					continue
-				}
-				copyOf[i] = j
-				if copyOf[j] >= 0 {
-					copyOf[i] = copyOf[j]
-				}
-				break
+			copyOf[i] = j
+			if copyOf[j] >= 0 {
+				copyOf[i] = copyOf[j]
 			}
+			break
 		}
 	}
-	return copyOf
+	return order
 }
 
 // Fightin' Words: priorMass is the total pseudo-count of the informative

@@ -53,9 +53,9 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	for i, a := range articles {
 		outletOf[i] = a.Outlet
 	}
-	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories)
-	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
 	workers := max(r.workers, 1)
+	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
+	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
 		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
