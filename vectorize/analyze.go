@@ -9,23 +9,33 @@ import (
 
 // An Analyzer turns text into tokens. It is safe for concurrent use.
 type Analyzer struct {
-	stop map[string]*wordTable // language -> stop words
+	stop map[string]stopList // by language
 }
+
+// stopList is one language's stop words, numbered from 1 among the
+// analyzer's lists. The zero stopList has no words.
+type stopList struct {
+	words *wordTable
+	no    uint32
+}
+
+// stopList returns the stop words of lang, or none.
+func (a *Analyzer) stopList(lang string) stopList { return a.stop[baseLang(lang)] }
 
 //go:embed stopwords/*.txt
 var stopFiles embed.FS
 
 // NewAnalyzer returns an analyzer with the embedded stop word lists.
 func NewAnalyzer() *Analyzer {
-	a := &Analyzer{stop: map[string]*wordTable{}}
+	a := &Analyzer{stop: map[string]stopList{}}
 	entries, _ := stopFiles.ReadDir("stopwords")
-	for _, e := range entries {
+	for k, e := range entries {
 		b, _ := stopFiles.ReadFile("stopwords/" + e.Name())
 		set := newWordTable(0)
 		for _, w := range strings.Fields(string(b)) {
 			lookupOrAdd(set, w, func() int32 { return 0 })
 		}
-		a.stop[strings.TrimSuffix(e.Name(), ".txt")] = set
+		a.stop[strings.TrimSuffix(e.Name(), ".txt")] = stopList{words: set, no: uint32(k + 1)}
 	}
 	return a
 }
@@ -54,7 +64,11 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 // and returns for reuse): a caller that looks tokens up in a map with
 // m[string(tok)] allocates nothing for tokens it has seen.
 func (a *Analyzer) Each(text string, lang string, buf []byte, fn func(tok []byte)) []byte {
-	stop := a.stop[baseLang(lang)]
+	return a.each(text, a.stopList(lang).words, buf, fn)
+}
+
+// each is Each with the stop words given (none when stop is nil).
+func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []byte)) []byte {
 	var prevBigram rune = -1
 	for i := 0; i < len(text); {
 		c := text[i]

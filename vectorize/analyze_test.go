@@ -2,9 +2,13 @@ package vectorize
 
 import (
 	"context"
+	"fmt"
 	"hash/maphash"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/james-bowman/nlp"
@@ -205,6 +209,64 @@ func TestSketch(t *testing.T) {
 
 // A term found in every document weighs zero and leaves the vectors; the
 // counts, which share term ids with the vectors, keep it.
+// The counts of each document hold its title and body tokens as Tokens
+// gives them for its language, in one chunk of documents in several
+// languages whose stop words are each other's terms ("die" is a German and
+// Dutch stop word and an English term), and the vocabulary holds no word
+// used only as a stop word ("whom", only in English documents).
+func TestCountsFollowTokens(t *testing.T) {
+	words := strings.Fields("die the and und an on de les la in was will war con per non river flood " +
+		"Bundesverfassungsgericht internationalisation Überschwemmung Fluss rivière inondazione élection")
+	langs := []string{"en", "de", "nl", "fr", "it", "sv", "en-GB", "de"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+		return b.String()
+	}
+	var docs []Doc
+	for i := range 200 {
+		d := Doc{Title: pick(4), Text: pick(30), Outlet: fmt.Sprintf("o%d", i), Language: langs[i%len(langs)]}
+		if baseLang(d.Language) == "en" {
+			d.Text += " whom ourselves" // English stop words that no other document has
+		}
+		docs = append(docs, d)
+	}
+	res, err := Vectorize(context.Background(), docs, Config{KeepCounts: true, TitleWeight: 2, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := NewAnalyzer()
+	used := map[string]bool{}
+	for i, d := range docs {
+		want := map[string]float32{}
+		title, _ := an.Tokens(nil, d.Title, d.Language, nil)
+		body, _ := an.Tokens(nil, d.Text, d.Language, nil)
+		for _, w := range title {
+			want[w] += 2
+		}
+		for _, w := range body {
+			want[w]++
+		}
+		got := map[string]float32{}
+		for k, id := range res.Counts[i].Terms {
+			got[res.Terms[id]] = res.Counts[i].Weights[k]
+			used[res.Terms[id]] = true
+		}
+		if !maps.Equal(got, want) {
+			t.Fatalf("document %d (%s): counts %v, want %v", i, d.Language, got, want)
+		}
+	}
+	for _, term := range res.Terms {
+		if !used[term] {
+			t.Errorf("the vocabulary holds %q, which no document counts", term)
+		}
+	}
+}
+
 func TestCommonTermLeavesVectorsNotCounts(t *testing.T) {
 	docs := []Doc{
 		{Title: "common alpha", Language: "en"},

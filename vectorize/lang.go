@@ -83,7 +83,7 @@ func (a *Analyzer) detectLatin(text string) string {
 	for w := range strings.FieldsFuncSeq(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
 		words++
 		for i, l := range langs {
-			if _, ok := lookup(a.stop[l], w); ok {
+			if _, ok := lookup(a.stop[l].words, w); ok {
 				hits[i]++
 			}
 		}

@@ -34,6 +34,7 @@ type wordTable struct {
 type wordSlot struct {
 	k0, k1 uint64 // the token's bytes, little-endian, zero-padded
 	id     int32
+	aux    uint32 // the owner's, in what was padding (see chunkVocab.term)
 }
 
 // newWordTable returns a table with room for about n tokens before it grows.
@@ -100,12 +101,18 @@ func lookupOrAdd[T token](w *wordTable, tok T, add func() int32) int32 {
 		return s.id
 	}
 	id := add()
-	*s = wordSlot{k0, k1, id}
+	w.put(s, wordSlot{k0: k0, k1: k1, id: id})
+	return id
+}
+
+// put fills s, an empty slot returned by slot, with v; the table may grow,
+// after which s points nowhere useful.
+func (w *wordTable) put(s *wordSlot, v wordSlot) {
+	*s = v
 	w.n++
 	if 2*w.n > len(w.slots) {
 		w.grow()
 	}
-	return id
 }
 
 // grow doubles the table.
