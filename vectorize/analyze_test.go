@@ -72,6 +72,7 @@ func TestVectorize(t *testing.T) {
 		{Title: "Bank holds rates", Text: "The bank held rates.\nFollow Reuters on social media\n", Outlet: "Reuters", Language: "en"},
 		{Title: "!!!", Text: "", Outlet: "X"},
 		{Title: "The", Text: "and of the", Outlet: "Y", Language: "en"},
+		{Title: "Minister resigns", Text: "The minister told The Guardian she would resign.", Outlet: "The Guardian", Language: "en"},
 	}
 	res, err := Vectorize(context.Background(), docs, Config{Workers: 2})
 	if err != nil {
@@ -79,6 +80,11 @@ func TestVectorize(t *testing.T) {
 	}
 	if res.Empty != 2 || res.Vectors[3].Len() != 0 || res.Vectors[4].Len() != 0 {
 		t.Errorf("empty = %d, want the last two empty", res.Empty)
+	}
+	for _, id := range res.Vectors[5].Terms {
+		if res.Terms[id] == "guardian" {
+			t.Errorf("The Guardian's article keeps its name (its stop word \"the\" left out of the text, the name must be too)")
+		}
 	}
 	for i, v := range res.Vectors[:3] {
 		if n := Norm(v); math.Abs(n-1) > 1e-6 {

@@ -115,9 +115,10 @@ func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang
 		}
 	})
 	// The outlet's name is looked up, not added: a name word the chunk has
-	// not used as a term cannot occur in this document.
+	// not used as a term cannot occur in this document. Its stop words are
+	// left out, as they are from the text ("The Guardian" is "guardian").
 	known := true
-	a.buf = an.each(outlet, nil, a.buf, func(tok []byte) {
+	a.buf = an.each(outlet, stop.words, a.buf, func(tok []byte) {
 		id, ok := cv.known(tok)
 		known = known && ok
 		a.name = append(a.name, id)
