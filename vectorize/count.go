@@ -51,22 +51,10 @@ func (cv *chunkVocab) term(tok []byte, stop stopList) (int32, bool) {
 	}
 	s := cv.ids.slot(k0, k1)
 	if s.k0 == 0 { // new to the chunk
-		v := wordSlot{k0: k0, k1: k1, id: -1}
-		isStop := stop.words != nil && stop.words.slot(k0, k1).k0 != 0
-		if stop.words != nil {
-			v.aux = stop.no << 1
-			if isStop {
-				v.aux |= 1
-			}
-		}
-		if !isStop {
-			v.id = cv.add(tok)
-		}
-		cv.ids.put(s, v)
-		return v.id, !isStop
+		s = cv.ids.insert(s, k0, k1)
 	}
 	if stop.words != nil {
-		if s.aux>>1 != stop.no { // asked about another list before
+		if s.aux>>1 != stop.no { // new, or last asked about another list
 			s.aux = stop.no << 1
 			if stop.words.slot(k0, k1).k0 != 0 {
 				s.aux |= 1

@@ -100,19 +100,22 @@ func lookupOrAdd[T token](w *wordTable, tok T, add func() int32) int32 {
 	if s.k0 != 0 {
 		return s.id
 	}
-	id := add()
-	w.put(s, wordSlot{k0: k0, k1: k1, id: id})
-	return id
+	s = w.insert(s, k0, k1)
+	s.id = add()
+	return s.id
 }
 
-// put fills s, an empty slot returned by slot, with v; the table may grow,
-// after which s points nowhere useful.
-func (w *wordTable) put(s *wordSlot, v wordSlot) {
-	*s = v
-	w.n++
-	if 2*w.n > len(w.slots) {
+// insert fills s, the empty slot that slot returned for the key, with the
+// key and no id (-1), and returns the key's slot: s, or its place in the
+// table doubled first when the table would pass half full.
+func (w *wordTable) insert(s *wordSlot, k0, k1 uint64) *wordSlot {
+	if 2*(w.n+1) > len(w.slots) {
 		w.grow()
+		s = w.slot(k0, k1)
 	}
+	*s = wordSlot{k0: k0, k1: k1, id: -1}
+	w.n++
+	return s
 }
 
 // grow doubles the table.
