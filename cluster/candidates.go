@@ -97,27 +97,12 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		// cost (query terms with long postings, undated items), and a block
 		// split in equal halves left one core idle while the other
 		// finished.
-		g, gctx := errgroup.WithContext(ctx)
-		var next atomic.Int64
-		next.Store(int64(lo))
-		for w := range min(workers, (hi-lo+searchRun-1)/searchRun) {
-			g.Go(func() error {
-				sc := scratch[w]
-				for {
-					from := int(next.Add(searchRun)) - searchRun
-					if from >= hi {
-						return nil
-					}
-					if gctx.Err() != nil {
-						return gctx.Err()
-					}
-					for i := from; i < min(from+searchRun, hi); i++ {
-						found[i-lo] = sc.search(idx, i, s, found[i-lo][:0])
-					}
-				}
-			})
-		}
-		if err := g.Wait(); err != nil {
+		err := inRuns(ctx, hi-lo, workers, searchRun, func(w, from, to int) {
+			for i := lo + from; i < lo+to; i++ {
+				found[i-lo] = scratch[w].search(idx, i, s, found[i-lo][:0])
+			}
+		})
+		if err != nil {
 			return nil, err
 		}
 		n := 0
@@ -134,6 +119,30 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		}
 	}
 	return blocks, nil
+}
+
+// inRuns calls fn(w, from, to) for the runs [from, to) of run items that
+// make up [0, n), on up to workers goroutines that take runs in turn; w
+// numbers the goroutine, for its scratch space. It stops taking runs once
+// ctx is done, and returns ctx's error then.
+func inRuns(ctx context.Context, n, workers, run int, fn func(w, from, to int)) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for w := range min(max(workers, 1), (n+run-1)/run) {
+		g.Go(func() error {
+			for {
+				from := int(next.Add(int64(run))) - run
+				if from >= n {
+					return nil
+				}
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				fn(w, from, min(from+run, n))
+			}
+		})
+	}
+	return g.Wait()
 }
 
 // vocabSize returns one more than the largest term id of the items

@@ -1,10 +1,9 @@
 package cluster
 
 import (
+	"context"
 	"math"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -29,23 +28,12 @@ func WireCopies(items []Item, outlets []string, sketches []vectorize.Sketch, sto
 	for i := range copyOf {
 		copyOf[i] = -1
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(min(workers, len(stories)), 1) {
-		wg.Go(func() {
-			var order []int
-			for {
-				from := int(next.Add(copyRun)) - copyRun
-				if from >= len(stories) {
-					return
-				}
-				for _, st := range stories[from:min(from+copyRun, len(stories))] {
-					order = storyCopies(items, outlets, sketches, st.Members, copyOf, order)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	order := make([][]int, max(workers, 1)) // per worker, scratch space
+	inRuns(context.Background(), len(stories), workers, copyRun, func(w, from, to int) {
+		for _, st := range stories[from:to] {
+			order[w] = storyCopies(items, outlets, sketches, st.Members, copyOf, order[w])
+		}
+	})
 	return copyOf
 }
 
