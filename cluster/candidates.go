@@ -281,10 +281,18 @@ func (x *index) undatedEnd(p []posting) int {
 	return firstFrom(p, x.firstDated)
 }
 
+// markWords is the size of the searcher's bitmap of query terms, in 64-bit
+// words: 4 KiB, for articles of a few hundred distinct terms.
+const (
+	markWords = 512
+	markMask  = markWords - 1
+)
+
 // searcher is one worker's scratch space.
 type searcher struct {
-	acc     []float32 // partial dot product per item; zero between searches
-	query   []float32 // the weights of the item searched, by term; zero between searches
+	acc     []float32         // partial dot product per item; zero between searches
+	query   []float32         // the weights of the item searched, by term; zero between searches
+	marks   [markWords]uint64 // the query's terms, by term id modulo markWords×64; zero between searches
 	touched []int32
 	heap    []scored
 	qterms  []int
@@ -320,16 +328,23 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		touched = sc.best(touched, s.MaxCandidates)
 	}
 	slices.Sort(touched)
-	// Exact cosines against the item's weights scattered by term.
+	// Exact cosines against the item's weights scattered by term, with
+	// the item's terms marked in a bitmap small enough to stay in the
+	// first-level cache: most of a candidate's terms are not the item's,
+	// and the bitmap turns them away without reading their weights or the
+	// item's weight for them.
 	for k, t := range it.Vec.Terms {
 		sc.query[t] = it.Vec.Weights[k]
+		sc.marks[t>>6&markMask] |= 1 << (t & 63)
 	}
 	for _, j := range touched {
 		sc.acc[j] = 0
 		v := &x.items[j].Vec
 		var dot float64
 		for k, t := range v.Terms {
-			dot += float64(v.Weights[k] * sc.query[t])
+			if sc.marks[t>>6&markMask]&(1<<(t&63)) != 0 {
+				dot += float64(v.Weights[k] * sc.query[t])
+			}
 		}
 		if c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window); c >= s.MinSim {
 			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
@@ -337,6 +352,7 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	}
 	for _, t := range it.Vec.Terms {
 		sc.query[t] = 0
+		sc.marks[t>>6&markMask] = 0
 	}
 	return dst
 }
