@@ -146,6 +146,19 @@ func TestCandidatesWindow(t *testing.T) {
 	}
 }
 
+func TestTimePower(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	xs := []float64{0, 1, math.SmallestNonzeroFloat64, 1e-300, 1.0 / (72 * 3600e9)}
+	for range 200_000 {
+		xs = append(xs, r.Float64(), math.Exp(-40*r.Float64()))
+	}
+	for _, x := range xs {
+		if got, want := timePower(x), math.Pow(x, timeExponent); got != want {
+			t.Fatalf("timePower(%v) = %v, math.Pow gives %v", x, got, want)
+		}
+	}
+}
+
 func TestCalibrate(t *testing.T) {
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	long := func(n int) vectorize.Vector {

@@ -51,10 +51,23 @@ func lengthFactor(it *Item) float64 {
 func calibrateWith(cos, f float64, a, b *Item, window time.Duration) float64 {
 	if !a.Time.IsZero() && !b.Time.IsZero() && window > 0 {
 		dt := math.Abs(float64(a.Time.Sub(b.Time))) / float64(window)
-		f *= sameTimeFactor + (1-sameTimeFactor)*math.Pow(min(dt, 1), timeExponent)
+		f *= sameTimeFactor + (1-sameTimeFactor)*timePower(min(dt, 1))
 	}
 	if f == 0 {
 		return 0
 	}
 	return cos / f
+}
+
+// timePower returns x^timeExponent for x in [0, 1]. For an exponent
+// between 0 and 0.5, math.Pow computes exactly exp(timeExponent × log x),
+// after special cases and with steps that leave the result as it is; done
+// directly it takes half the time, and the candidate search calibrates
+// some 60 pairs per article (3.8 s of CPU at 1,000,000 articles).
+// TestTimePower holds it to math.Pow.
+func timePower(x float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	return math.Exp(timeExponent * math.Log(x))
 }
