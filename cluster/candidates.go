@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"math/bits"
 	"slices"
 	"sort"
 	"sync/atomic"
@@ -92,7 +93,7 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 			return nil, err
 		}
 		hi := min(lo+blockSize, len(items))
-		idx.add(lo, hi)
+		idx.add(lo, hi, workers)
 		// Workers take runs of searchRun items in turn: items differ in
 		// cost (query terms with long postings, undated items), and a block
 		// split in equal halves left one core idle while the other
@@ -203,21 +204,40 @@ func newIndex(items []Item, vocab int32, window time.Duration) *index {
 // vocabulary at every block took 5 s at 1,000,000 articles, on one core.
 // Stale postings are never scanned (the window is found by item index), so
 // when they go changes only the memory they hold, at most trimParts blocks
-// longer.
-func (x *index) add(lo, hi int) {
-	for i := lo; i < hi; i++ {
-		v := x.items[i].Vec
-		for k, t := range v.Terms {
-			x.postings[t] = append(x.postings[t], posting{item: int32(i), weight: v.Weights[k]})
-		}
-	}
-	if lo >= len(x.items) || int32(lo) < x.firstDated {
-		return
-	}
+// longer. Each of up to workers goroutines takes the terms of one range of
+// ids (see split), so that no two write to one term's postings.
+func (x *index) add(lo, hi, workers int) {
+	bounds := x.split(lo, hi, max(workers, 1))
+	trim := lo < len(x.items) && int32(lo) >= x.firstDated
 	part := (len(x.postings) + trimParts - 1) / trimParts
 	first := x.trimmed % trimParts * part
-	x.trimmed++
-	for t := first; t < min(first+part, len(x.postings)); t++ {
+	if trim {
+		x.trimmed++
+	}
+	var g errgroup.Group
+	for w := range len(bounds) - 1 {
+		from, to := bounds[w], bounds[w+1]
+		g.Go(func() error {
+			for i := lo; i < hi; i++ {
+				v := x.items[i].Vec
+				k, _ := slices.BinarySearch(v.Terms, from)
+				for ; k < len(v.Terms) && v.Terms[k] < to; k++ {
+					t := v.Terms[k]
+					x.postings[t] = append(x.postings[t], posting{item: int32(i), weight: v.Weights[k]})
+				}
+			}
+			if trim {
+				x.trim(lo, max(first, int(from)), min(first+part, int(to)))
+			}
+			return nil
+		})
+	}
+	g.Wait() // the goroutines return no errors
+}
+
+// trim drops the stale dated postings of terms [from, to) (see add).
+func (x *index) trim(lo, from, to int) {
+	for t := from; t < to; t++ {
 		p := x.postings[t]
 		if len(p) <= minTrim {
 			continue // too few to be worth trimming
@@ -228,6 +248,37 @@ func (x *index) add(lo, hi int) {
 			x.postings[t] = append(p[:u:u], p[u+stale:]...)
 		}
 	}
+}
+
+// split returns the term ids that cut the postings of items [lo, hi) into
+// n ranges of about as many postings each: bounds[0] is 0, bounds[n] the
+// size of the vocabulary, and range w is [bounds[w], bounds[w+1]). Term ids
+// are counted in up to 1,024 buckets of ids.
+func (x *index) split(lo, hi, n int) []int32 {
+	vocab := len(x.postings)
+	shift := max(bits.Len(uint(vocab))-10, 0)
+	var count [1 << 10]int
+	total := 0
+	for i := lo; i < hi; i++ {
+		terms := x.items[i].Vec.Terms
+		for _, t := range terms {
+			count[t>>shift]++
+		}
+		total += len(terms)
+	}
+	bounds := []int32{0}
+	sum := 0
+	for b := range count {
+		sum += count[b]
+		for len(bounds) < n && sum*n >= total*len(bounds) && total > 0 {
+			bounds = append(bounds, int32(min((b+1)<<shift, vocab)))
+		}
+	}
+	for len(bounds) <= n {
+		bounds = append(bounds, int32(vocab))
+	}
+	bounds[n] = int32(vocab)
+	return bounds
 }
 
 // trimParts is how many parts of the vocabulary add trims in turn.
