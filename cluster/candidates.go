@@ -256,6 +256,9 @@ func (x *index) trim(lo, from, to int) {
 // are counted in up to 1,024 buckets of ids.
 func (x *index) split(lo, hi, n int) []int32 {
 	vocab := len(x.postings)
+	if n == 1 {
+		return []int32{0, int32(vocab)}
+	}
 	shift := max(bits.Len(uint(vocab))-10, 0)
 	var count [1 << 10]int
 	total := 0
