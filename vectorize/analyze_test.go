@@ -213,8 +213,6 @@ func TestSketch(t *testing.T) {
 	}
 }
 
-// A term found in every document weighs zero and leaves the vectors; the
-// counts, which share term ids with the vectors, keep it.
 // The counts of each document hold its title and body tokens as Tokens
 // gives them for its language, in one chunk of documents in several
 // languages whose stop words are each other's terms ("die" is a German and
@@ -273,6 +271,8 @@ func TestCountsFollowTokens(t *testing.T) {
 	}
 }
 
+// A term found in every document weighs zero and leaves the vectors; the
+// counts, which share term ids with the vectors, keep it.
 func TestCommonTermLeavesVectorsNotCounts(t *testing.T) {
 	docs := []Doc{
 		{Title: "common alpha", Language: "en"},
