@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -214,10 +215,10 @@ func (x *index) add(lo, hi, workers int) {
 	if trim {
 		x.trimmed++
 	}
-	var g errgroup.Group
+	var wg sync.WaitGroup
 	for w := range len(bounds) - 1 {
 		from, to := bounds[w], bounds[w+1]
-		g.Go(func() error {
+		wg.Go(func() {
 			for i := lo; i < hi; i++ {
 				v := x.items[i].Vec
 				k, _ := slices.BinarySearch(v.Terms, from)
@@ -229,10 +230,9 @@ func (x *index) add(lo, hi, workers int) {
 			if trim {
 				x.trim(lo, max(first, int(from)), min(first+part, int(to)))
 			}
-			return nil
 		})
 	}
-	g.Wait() // the goroutines return no errors
+	wg.Wait()
 }
 
 // trim drops the stale dated postings of terms [from, to) (see add).
