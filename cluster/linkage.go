@@ -142,14 +142,6 @@ type look struct {
 // instead of 3.6M (405M list entries resolved instead of 454M).
 const heldPairs = 3
 
-// held is a pair held back from the heap, with the version its neighbour
-// had then; id is -1 for none.
-type held struct {
-	avg float64
-	id  int32
-	vt  uint32
-}
-
 // rank is a group's pair with neighbour id at mean avg; id is -1 for none.
 type rank struct {
 	avg float64
@@ -161,6 +153,13 @@ type rank struct {
 // for the pairs of one group).
 func (r rank) below(avg float64, id int32) bool {
 	return r.id < 0 || avg > r.avg || avg == r.avg && id < r.id
+}
+
+// held is a pair held back from the heap, with the version its neighbour
+// had then; id is -1 for none.
+type held struct {
+	rank
+	vt uint32
 }
 
 // mixed is the language of a group whose items are not all of one.
@@ -353,7 +352,7 @@ func (l *linkage) pushResolved(a int32) {
 		case k == 0:
 			l.push(a, t.id, t.avg)
 		default:
-			lk.held[k-1] = held{avg: t.avg, id: t.id, vt: l.g[t.id].version}
+			lk.held[k-1] = held{t, l.g[t.id].version}
 		}
 	}
 }
