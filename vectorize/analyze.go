@@ -69,6 +69,9 @@ func (a *Analyzer) Each(text string, lang string, buf []byte, fn func(tok []byte
 
 // each is Each with the stop words given (none when stop is nil).
 func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []byte)) []byte {
+	if cap(buf) < 16 {
+		buf = make([]byte, 0, 64) // room for bufKey to read a token's 16 bytes in place
+	}
 	var prevBigram rune = -1
 	for i := 0; i < len(text); {
 		c := text[i]

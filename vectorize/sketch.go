@@ -56,12 +56,12 @@ func Resemblance(a, b Sketch) float64 {
 // caches each term's hash by id (grown as needed, 0 for not yet hashed),
 // so that a word is hashed once per chunk of documents, not once for each
 // of the four shingles it is in.
-func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
+func sketch(terms *termList, body []int32, hashes *[]uint64) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {
 		return s
 	}
-	if n := len(terms); len(*hashes) < n {
+	if n := terms.len(); len(*hashes) < n {
 		*hashes = append(*hashes, make([]uint64, n-len(*hashes))...)
 	}
 	h := *hashes
@@ -70,8 +70,8 @@ func sketch(terms []string, body []int32, hashes *[]uint64) Sketch {
 			// FNV-1a over the word's bytes, so that sketches do not depend
 			// on the process.
 			x := uint64(14695981039346656037)
-			for j := 0; j < len(terms[id]); j++ {
-				x = (x ^ uint64(terms[id][j])) * 1099511628211
+			for _, c := range terms.term(id) {
+				x = (x ^ uint64(c)) * 1099511628211
 			}
 			h[id] = x | 1 // never 0, the mark of a word not yet hashed
 		}

@@ -127,14 +127,15 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		chunks[c].done = true
 		for merged < len(chunks) && chunks[merged].done {
 			cv := &chunks[merged]
-			cv.global = make([]int32, len(cv.terms))
-			for l, term := range cv.terms {
+			cv.global = make([]int32, cv.terms.len())
+			for l := range cv.global {
+				term := cv.terms.term(int32(l))
 				cv.global[l] = lookupOrAdd(vocab, term, func() int32 {
-					res.Terms = append(res.Terms, term)
+					res.Terms = append(res.Terms, string(term))
 					return int32(len(res.Terms) - 1)
 				})
 			}
-			cv.terms = nil
+			cv.terms = termList{}
 			merged++
 		}
 	}
@@ -164,7 +165,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					text = stripLines(text, b, seed)
 				}
 				res.Vectors[i] = a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
-				res.Sketches[i] = sketch(cv.terms, a.body, &hashes)
+				res.Sketches[i] = sketch(&cv.terms, a.body, &hashes)
 				if cfg.ReleaseText {
 					docs[i].Text = ""
 				}
@@ -172,7 +173,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					cfg.Done.Add(1)
 				}
 			}
-			lastTerms.Store(int64(len(cv.terms)))
+			lastTerms.Store(int64(cv.terms.len()))
 			cv.ids = nil
 			merge(c)
 			return nil

@@ -73,3 +73,24 @@ func TestWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBufKey holds bufKey to wordKey for tokens of every length up to and
+// past a slot's 16 bytes, in buffers whose bytes past the token are not
+// zero, and in buffers too small to read 16 bytes from.
+func TestBufKey(t *testing.T) {
+	for n := range 20 {
+		tok := []byte("abcdefghijklmnopqrst"[:n])
+		for _, room := range []int{n, 16, 40} {
+			buf := append(make([]byte, 0, max(room, n)), tok...)
+			for k := len(buf); k < cap(buf); k++ {
+				buf = append(buf, 0xff) // what an earlier, longer token left
+			}
+			buf = buf[:n]
+			k0, k1, ok := bufKey(buf)
+			w0, w1, wok := wordKey(tok)
+			if k0 != w0 || k1 != w1 || ok != wok {
+				t.Errorf("%d bytes in a buffer of %d: bufKey = %x, %x, %v; wordKey = %x, %x, %v", n, cap(buf), k0, k1, ok, w0, w1, wok)
+			}
+		}
+	}
+}
