@@ -77,7 +77,7 @@ func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []
 		c := text[i]
 		// ASCII fast path.
 		if c < utf8.RuneSelf {
-			if !isASCIIWord(c) {
+			if asciiLower[c] == 0 {
 				i++
 				prevBigram = -1
 				continue
@@ -95,13 +95,11 @@ func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []
 					j += utf8.RuneLen(r)
 					continue
 				}
-				if !isASCIIWord(c) {
+				l := asciiLower[c]
+				if l == 0 {
 					break
 				}
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf = append(buf, c)
+				buf = append(buf, l)
 				j++
 			}
 			a.emit(fn, buf, stop)
@@ -147,12 +145,25 @@ func nextIsBigram(s string) bool {
 	return bigramScript(r)
 }
 
-func isASCIIWord(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
+// asciiLower maps an ASCII letter or digit to itself lower-cased, and any
+// other byte to zero: one load instead of the range tests and the case
+// test for every byte of a word.
+var asciiLower = func() (t [256]byte) {
+	for c := range 128 {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 func (a *Analyzer) emit(fn func([]byte), tok []byte, stop *wordTable) {
-	if utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
+	// A token of five bytes or more has two runes at least (a rune takes
+	// four at most): only shorter ones are counted.
+	if len(tok) < 5 && utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
 		return
 	}
 	if stop != nil {

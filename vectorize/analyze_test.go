@@ -32,6 +32,7 @@ func TestTokens(t *testing.T) {
 		{"lone han character", "习 said", "en", []string{"习"}},
 		{"mixed scripts", "iPhone在中国", "", []string{"iphone", "在中", "中国"}},
 		{"digit alone kept", "Apollo 8", "en", []string{"apollo", "8"}},
+		{"one letter of several bytes dropped", "à la CARTE ß ΑΘ", "", []string{"la", "carte", "αθ"}},
 		{"devanagari with marks", "भारत सरकार", "hi", []string{"भारत", "सरकार"}},
 	}
 	for _, tt := range tests {
