@@ -469,3 +469,19 @@ func TestStripLines(t *testing.T) {
 		}
 	}
 }
+
+// TestSublinear holds sublinear's table of small whole counts to the
+// logarithm it stands for, and checks the counts around it.
+func TestSublinear(t *testing.T) {
+	var counts []float32
+	for c := float32(0.25); c <= 200; c += 0.25 {
+		counts = append(counts, c, math.Nextafter32(c, 0), math.Nextafter32(c, 1000))
+	}
+	got := make([]float32, len(counts))
+	sublinear(got, counts)
+	for k, c := range counts {
+		if want := float32(1 + math.Log(float64(c))); got[k] != want {
+			t.Errorf("sublinear(%v) = %v, want %v", c, got[k], want)
+		}
+	}
+}

@@ -390,9 +390,24 @@ func (r *Result) Reweigh(ctx context.Context, workers int) ([]Vector, error) {
 // counts; dst and counts may be the same slice.
 func sublinear(dst, counts []float32) {
 	for k, c := range counts {
+		if n := int(c); n >= 1 && n < len(sublinearOf) && float32(n) == c {
+			dst[k] = sublinearOf[n]
+			continue
+		}
 		dst[k] = float32(1 + math.Log(float64(c)))
 	}
 }
+
+// sublinearOf holds 1 + ln(n) for the small whole counts that most terms
+// have (with a whole title weight), computed as sublinear computes it for
+// any other count: the logarithm took 2 s of CPU at 1,000,000 synthetic
+// articles, once in Vectorize and once in Reweigh.
+var sublinearOf = func() (t [64]float32) {
+	for n := 1; n < len(t); n++ {
+		t[n] = float32(1 + math.Log(float64(n)))
+	}
+	return t
+}()
 
 // weigh multiplies a term-frequency vector by idf and normalises it to
 // unit length, leaving out zero weights (terms found in every document).
