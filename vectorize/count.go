@@ -14,7 +14,7 @@ const chunkDocs = 512
 // first occurrence, and after the merge their global ids.
 type chunkVocab struct {
 	ids    *wordTable // while the chunk is analysed
-	terms  termList   // until the chunk is merged
+	terms  *termList  // until the chunk is merged
 	global []int32    // local id -> global id, once merged
 	done   bool
 }
@@ -39,6 +39,25 @@ func (l *termList) add(tok []byte) int32 {
 
 // len returns the number of terms.
 func (l *termList) len() int { return len(l.ends) }
+
+// reset empties the list, keeping its room.
+func (l *termList) reset() { l.bytes, l.ends = l.bytes[:0], l.ends[:0] }
+
+// chunkScratch is the scratch space of one chunk's analysis: its token
+// table, the analysis' buffers and counts, and the term hashes of the
+// sketches, reused for later chunks (see Vectorize).
+type chunkScratch struct {
+	ids    *wordTable
+	a      analysis
+	hashes []uint64 // by chunk term id, for sketch
+}
+
+// reset readies sc for a new chunk. The analysis' counts are zero between
+// documents already.
+func (sc *chunkScratch) reset() {
+	sc.ids.reset()
+	clear(sc.hashes)
+}
 
 // term returns the bytes of term id, which the list keeps.
 func (l *termList) term(id int32) []byte {

@@ -147,5 +147,12 @@ func (w *wordTable) grow() {
 	}
 }
 
+// reset empties the table, keeping its room and seed.
+func (w *wordTable) reset() {
+	clear(w.slots)
+	w.n = 0
+	clear(w.long)
+}
+
 // len returns the number of tokens held.
 func (w *wordTable) len() int { return w.n + len(w.long) }
