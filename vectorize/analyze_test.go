@@ -485,3 +485,35 @@ func TestSublinear(t *testing.T) {
 		}
 	}
 }
+
+// TestSortByTerm sorts vectors of every length around radixMin, with term
+// ids spanning one to four bytes, and holds each entry's weight to its term.
+func TestSortByTerm(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, top := range []int32{200, 70_000, 20_000_000, math.MaxInt32 - 1} {
+		for n := range 3 * radixMin {
+			if int32(n) > top {
+				break
+			}
+			seen := map[int32]bool{}
+			v := Vector{}
+			for len(v.Terms) < n {
+				id := r.Int32N(top + 1)
+				if !seen[id] {
+					seen[id] = true
+					v.Terms = append(v.Terms, id)
+					v.Weights = append(v.Weights, float32(id)/3)
+				}
+			}
+			sortByTerm(v)
+			if !slices.IsSorted(v.Terms) || len(v.Terms) != n {
+				t.Fatalf("%d terms below %d: not sorted: %v", n, top, v.Terms)
+			}
+			for k, id := range v.Terms {
+				if v.Weights[k] != float32(id)/3 {
+					t.Fatalf("%d terms below %d: term %d has weight %v, want %v", n, top, id, v.Weights[k], float32(id)/3)
+				}
+			}
+		}
+	}
+}

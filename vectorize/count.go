@@ -2,6 +2,7 @@ package vectorize
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -186,25 +187,63 @@ func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang
 // uint64 (term id high, weight bits low) and the packed values sorted as
 // integers: three times faster than sort.Sort through an interface, which
 // took a fifth of the vectorising time. Term ids are unique in a vector, so
-// the order is the same.
+// the order is the same. Vectors of radixMin entries or more are sorted by
+// radixSort.
 func sortByTerm(v Vector) {
 	if slices.IsSorted(v.Terms) {
 		return
 	}
-	bp := packPool.Get().(*[]uint64)
-	packed := (*bp)[:0]
+	bp := packPool.Get().(*[2][]uint64)
+	packed, spare := bp[0][:0], bp[1]
+	var top int32
 	for k, t := range v.Terms {
 		packed = append(packed, uint64(uint32(t))<<32|uint64(math.Float32bits(v.Weights[k])))
+		top = max(top, t)
 	}
-	slices.Sort(packed)
-	for k, p := range packed {
+	sorted := packed
+	if len(packed) < radixMin {
+		slices.Sort(packed)
+	} else {
+		spare = slices.Grow(spare[:0], len(packed))[:len(packed)]
+		sorted = radixSort(packed, spare, uint32(top))
+	}
+	for k, p := range sorted {
 		v.Terms[k], v.Weights[k] = int32(p>>32), math.Float32frombits(uint32(p))
 	}
-	*bp = packed
+	*bp = [2][]uint64{packed, spare}
 	packPool.Put(bp)
 }
 
-var packPool = sync.Pool{New: func() any { return new([]uint64) }}
+var packPool = sync.Pool{New: func() any { return new([2][]uint64) }}
+
+// radixMin is the length from which sortByTerm sorts by radix.
+const radixMin = 64
+
+// radixSort sorts packed values by their high 32 bits, the term ids, a
+// byte at a time from the lowest, for as many bytes as top (the largest
+// id) has; tmp is as long as a. It returns a or tmp, whichever holds the
+// result. Sorted by comparison, the vectors took 5 s of CPU at 1,000,000
+// synthetic articles; BenchmarkSortByTerm (200 entries a vector) sorted
+// 116–127k vectors/s by comparison and 258–295k by radix, in three
+// interleaved pairs.
+func radixSort(a, tmp []uint64, top uint32) []uint64 {
+	for shift := 32; shift < 32+bits.Len32(top); shift += 8 {
+		var start [257]int
+		for _, x := range a {
+			start[int(byte(x>>shift))+1]++
+		}
+		for d := 1; d < len(start); d++ {
+			start[d] += start[d-1]
+		}
+		for _, x := range a {
+			d := byte(x >> shift)
+			tmp[start[d]] = x
+			start[d]++
+		}
+		a, tmp = tmp, a
+	}
+	return a
+}
 
 // removePhrase deletes every occurrence of the token sequence phrase from
 // toks, in place.
