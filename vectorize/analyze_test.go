@@ -212,6 +212,40 @@ func TestSketch(t *testing.T) {
 	if again.Sketches[0] != sk[0] {
 		t.Error("sketch depends on the run")
 	}
+	tokens, _ := NewAnalyzer().Tokens(nil, body, "en", nil)
+	if want := refSketch(tokens); sk[0] != want {
+		t.Errorf("sketch %v, want %v", sk[0], want)
+	}
+}
+
+// refSketch is the sketch of a body's tokens computed as Sketch's doc says,
+// word by word: each 4-gram hashed from its words' FNV-1a hashes, the
+// sketchSize smallest distinct hashes kept.
+func refSketch(tokens []string) Sketch {
+	word := func(w string) uint64 {
+		x := uint64(14695981039346656037)
+		for j := range len(w) {
+			x = (x ^ uint64(w[j])) * 1099511628211
+		}
+		return x | 1
+	}
+	var all []uint32
+	for i := 0; i+shingle <= len(tokens); i++ {
+		x := uint64(14695981039346656037)
+		for _, w := range tokens[i : i+shingle] {
+			x = (x ^ word(w)) * 1099511628211
+			x ^= x >> 29
+		}
+		x *= 0xBF58476D1CE4E5B9
+		x ^= x >> 31
+		all = append(all, uint32(x>>32))
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	var s Sketch
+	s.N = uint8(copy(s.Min[:], all))
+	s.Valid = len(tokens)-shingle+1 >= minShingles
+	return s
 }
 
 // The counts of each document hold its title and body tokens as Tokens
