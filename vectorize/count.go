@@ -32,6 +32,7 @@ type termList struct {
 	ends  []int32 // ends[id] is where term id ends in bytes
 }
 
+// add appends tok and returns its id.
 func (l *termList) add(tok []byte) int32 {
 	l.bytes = append(l.bytes, tok...)
 	l.ends = append(l.ends, int32(len(l.bytes)))
@@ -43,6 +44,15 @@ func (l *termList) len() int { return len(l.ends) }
 
 // reset empties the list, keeping its room.
 func (l *termList) reset() { l.bytes, l.ends = l.bytes[:0], l.ends[:0] }
+
+// term returns the bytes of term id, which the list keeps.
+func (l *termList) term(id int32) []byte {
+	start := int32(0)
+	if id > 0 {
+		start = l.ends[id-1]
+	}
+	return l.bytes[start:l.ends[id]]
+}
 
 // chunkScratch is the scratch space of one chunk's analysis: its token
 // table, the analysis' buffers and counts, and the term hashes of the
@@ -58,15 +68,6 @@ type chunkScratch struct {
 func (sc *chunkScratch) reset() {
 	sc.ids.reset()
 	clear(sc.hashes)
-}
-
-// term returns the bytes of term id, which the list keeps.
-func (l *termList) term(id int32) []byte {
-	start := int32(0)
-	if id > 0 {
-		start = l.ends[id-1]
-	}
-	return l.bytes[start:l.ends[id]]
 }
 
 // term returns the local id of tok in a document whose stop words are

@@ -121,9 +121,9 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	// A chunk's scratch space goes to a later chunk once the chunk is
 	// analysed, and its term list once it is merged. Made new for every
 	// chunk, they were 43% of what BenchmarkVectorizeArticles10k allocated
-	// (210 MB an op, 119 MB reused), garbage that set the collector
-	// running, and it ran at 47–54 MB/s instead of 56–63 MB/s (three
-	// interleaved pairs).
+	// (210 MB an op; 119 MB with them reused), garbage that set the
+	// collector running, and it ran at 47–54 MB/s instead of 56–63 MB/s
+	// (three interleaved pairs).
 	scratch := sync.Pool{New: func() any { return &chunkScratch{ids: newWordTable(0)} }}
 	termLists := sync.Pool{New: func() any { return new(termList) }}
 	vocab := newWordTable(0)
