@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -349,6 +350,7 @@ type searcher struct {
 	marks   [markWords]uint64 // the query's terms, by term id modulo markWords×64; zero between searches
 	touched []int32
 	heap    []scored
+	all     []scored // the touched items' partial products, in best
 	qterms  []int
 }
 
@@ -414,9 +416,15 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 // best returns the k items of touched with the largest partial products
 // (ties to the earlier item, so that the choice is deterministic), and
 // clears the partial products of all of them. Each product is read once,
-// in the pass that clears it, and the heap of the best so far holds the
-// products beside the items: a heap that looked them up for every
-// comparison spent a fifth of the search time waiting on memory.
+// in the pass that clears it, and kept beside its item: a heap that looked
+// them up for every comparison spent a fifth of the search time waiting on
+// memory. That pass also counts the products by bucket (see bucketOf); only
+// those in the buckets that hold the k largest go through the heap of the
+// best so far. Taken in the order they were touched, the products replaced
+// the heap's worst often enough that sifting it took 6.3 of the search's
+// 71 s of CPU at 1,000,000 synthetic articles; at 300,000, best took 1.71
+// and 2.24 s of CPU with every product through the heap, 1.07 and 1.09 s
+// with the buckets (two interleaved pairs, same bytes).
 func (sc *searcher) best(touched []int32, k int) []int32 {
 	acc := sc.acc
 	if k <= 0 {
@@ -425,10 +433,24 @@ func (sc *searcher) best(touched []int32, k int) []int32 {
 		}
 		return touched[:0]
 	}
-	h := sc.heap[:0]
+	all := sc.all[:0]
+	var count [buckets]int32
 	for _, j := range touched {
-		c := scored{j, acc[j]}
+		all = append(all, scored{j, acc[j]})
+		count[bucketOf(acc[j])]++
 		acc[j] = 0
+	}
+	sc.all = all
+	low, n := buckets-1, count[buckets-1]
+	for low > 0 && n < int32(k) {
+		low--
+		n += count[low]
+	}
+	h := sc.heap[:0]
+	for _, c := range all {
+		if bucketOf(c.acc) < low {
+			continue // at least k products are larger
+		}
 		switch {
 		case len(h) < k:
 			h = append(h, c)
@@ -449,6 +471,23 @@ func (sc *searcher) best(touched []int32, k int) []int32 {
 	}
 	return out
 }
+
+// buckets is how many buckets best counts products in: eight to an octave
+// of float32 values, over 32 octaves below 4 (see bucketOf).
+const buckets = 256
+
+// bucketOf returns the bucket of a non-negative product: its float32 bits
+// shifted to keep the exponent and three bits of mantissa, above those of
+// 2⁻³⁰, clamped to [0, buckets). For non-negative floats the bits are in
+// the order of the values, so a product in a lower bucket is smaller than
+// any in a higher one.
+func bucketOf(x float32) int {
+	b := int(math.Float32bits(x)>>20) - bucketBase
+	return min(max(b, 0), buckets-1)
+}
+
+// bucketBase is the bits of 2⁻³⁰ shifted as bucketOf shifts them.
+var bucketBase = int(math.Float32bits(0x1p-30) >> 20)
 
 // scored is an item with its partial product.
 type scored struct {

@@ -422,15 +422,21 @@ func TestKeepBest(t *testing.T) {
 	}
 }
 
+// TestSearcherBest holds best to a sort, on products with many ties, and
+// on products spread over many octaves, beyond both ends of best's buckets.
 func TestSearcherBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for trial := range 200 {
-		n, k := 1+rng.IntN(300), rng.IntN(70)
+	for trial := range 400 {
+		n, k := 1+rng.IntN(3000), rng.IntN(70)
 		sc := &searcher{acc: make([]float32, n)}
 		touched := rng.Perm(n)[:1+rng.IntN(n)]
 		var items []int32
 		for _, j := range touched {
-			sc.acc[j] = float32(1 + rng.IntN(20)) // many ties
+			if trial%2 == 0 {
+				sc.acc[j] = float32(1 + rng.IntN(20)) // many ties
+			} else {
+				sc.acc[j] = float32(math.Exp2(rng.Float64()*50 - 40)) // 2⁻⁴⁰ to 2¹⁰
+			}
 			items = append(items, int32(j))
 		}
 		want := slices.Clone(items)
