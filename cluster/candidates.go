@@ -64,7 +64,8 @@ const (
 // (postings are read-only while a block is searched). Memory: the postings
 // of the window (an item id and a weight per term of each dated item within
 // the window, and of every undated item), and per worker one float32 per
-// item and one per term.
+// item and one per term, and the products of the items one search touches
+// (at most 2 × MaxPostings for each of its maxQueryTerms query terms).
 func Candidates(ctx context.Context, items []Item, s Search) ([]Edge, error) {
 	blocks, err := candidateBlocks(ctx, items, s)
 	if err != nil {
