@@ -447,10 +447,11 @@ func (sc *searcher) best(touched []int32, k int) []int32 {
 		low--
 		n += count[low]
 	}
+	floor := bucketFloor(low)
 	h := sc.heap[:0]
 	for _, c := range all {
-		if bucketOf(c.acc) < low {
-			continue // at least k products are larger
+		if c.acc < floor {
+			continue // in a lower bucket: at least k products are larger
 		}
 		switch {
 		case len(h) < k:
@@ -485,6 +486,16 @@ const buckets = 256
 func bucketOf(x float32) int {
 	b := int(math.Float32bits(x)>>20) - bucketBase
 	return min(max(b, 0), buckets-1)
+}
+
+// bucketFloor returns the smallest value of bucket b, so that a product
+// lies in a lower bucket exactly when it is below it: zero for bucket 0,
+// which holds every smaller value too.
+func bucketFloor(b int) float32 {
+	if b == 0 {
+		return 0
+	}
+	return math.Float32frombits(uint32(b+bucketBase) << 20)
 }
 
 // bucketBase is the bits of 2⁻³⁰ shifted as bucketOf shifts them.

@@ -146,6 +146,8 @@ func TestCandidatesWindow(t *testing.T) {
 	}
 }
 
+// TestTimePower holds timePower to math.Pow, bit for bit, on uniform
+// values, on values spread over many orders of magnitude, and at the ends.
 func TestTimePower(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	xs := []float64{0, 1, math.SmallestNonzeroFloat64, 1e-300, 1.0 / (72 * 3600e9)}
