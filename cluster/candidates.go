@@ -353,6 +353,7 @@ type searcher struct {
 	heap    []scored
 	all     []scored // the touched items' partial products, in best
 	qterms  []int
+	hits    []int32 // the positions of a candidate's terms that the query has
 }
 
 // search returns the edges from item i to earlier items, appended to dst.
@@ -389,7 +390,12 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	// the item's terms marked in a bitmap small enough to stay in the
 	// first-level cache: most of a candidate's terms are not the item's,
 	// and the bitmap turns them away without reading their weights or the
-	// item's weight for them.
+	// item's weight for them. A first pass notes, without a branch, where
+	// the candidate's marked terms are; a second sums their products, in
+	// the same order as before. One branch per term, taken for a fraction
+	// of the terms that no pattern predicts, cost more: at 300,000
+	// synthetic articles the exact cosines took 11.5–14.4 s of CPU with
+	// it, 10.5–10.6 s without (two interleaved pairs, same bytes).
 	for k, t := range it.Vec.Terms {
 		sc.query[t] = it.Vec.Weights[k]
 		sc.marks[t>>6&markMask] |= 1 << (t & 63)
@@ -397,11 +403,17 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	for _, j := range touched {
 		sc.acc[j] = 0
 		v := &x.items[j].Vec
-		var dot float64
+		if len(sc.hits) < len(v.Terms) {
+			sc.hits = make([]int32, len(v.Terms))
+		}
+		hits, n := sc.hits, 0
 		for k, t := range v.Terms {
-			if sc.marks[t>>6&markMask]&(1<<(t&63)) != 0 {
-				dot += float64(v.Weights[k] * sc.query[t])
-			}
+			hits[n] = int32(k)
+			n += int(sc.marks[t>>6&markMask] >> (t & 63) & 1)
+		}
+		var dot float64
+		for _, k := range hits[:n] {
+			dot += float64(v.Weights[k] * sc.query[v.Terms[k]])
 		}
 		if c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window); c >= s.MinSim {
 			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
