@@ -89,3 +89,22 @@ func BenchmarkAverageLink50k(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(edges))*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
 }
+
+// BenchmarkPairHeap pops the best of a million pairs and pushes one in its
+// place, as the linkage does at 1,000,000 articles, where the heap holds up
+// to a million of them.
+func BenchmarkPairHeap(b *testing.B) {
+	const n = 1_000_000
+	r := rand.New(rand.NewPCG(1, 2))
+	var h pairHeap
+	for i := range n {
+		h.push(pair{owner: int32(i), other: int32(r.IntN(n)), avg: r.Float64()})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		p := h.pop()
+		p.avg *= r.Float64() // a lower mean, as after a merge
+		h.push(p)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pops/s")
+}

@@ -91,7 +91,7 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 			items[i].Vec = vectorize.Vector{}
 		}
 	}
-	labels := averageLink(langs, edges, cfg.Threshold)
+	labels := averageLink(langs, edges, cfg.Threshold, cfg.Workers)
 	if cfg.Reweigh != nil {
 		vecs, err := cfg.Reweigh()
 		if err != nil {

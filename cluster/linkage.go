@@ -1,6 +1,10 @@
 package cluster
 
-import "math/bits"
+import (
+	"context"
+	"math/bits"
+	"sync"
+)
 
 // AverageLink groups items, given their languages and the candidate edges:
 // it repeatedly merges the two groups with the highest mean cross-pair
@@ -37,20 +41,21 @@ import "math/bits"
 // pairs for its neighbours (4.1M pushes instead of 4.8M): 23.5–28.0 s of
 // linkage instead of 30.3–35.0 s in three interleaved pairs, same labels.
 func AverageLink(langs []string, edges []Edge, threshold float64) []int {
-	return averageLink(langs, [][]Edge{edges}, threshold)
+	return averageLink(langs, [][]Edge{edges}, threshold, 1)
 }
 
 // averageLink is AverageLink with the edges in blocks; it lets each block
-// go (sets it to nil) once its edges are in the neighbour lists.
-func averageLink(langs []string, edges [][]Edge, threshold float64) []int {
+// go (sets it to nil) once its edges are in the neighbour lists. Up to
+// workers goroutines make the lists and take the first look at each item
+// (see lookAll); the merges, one at a time, are on one. The labels do not
+// depend on workers.
+func averageLink(langs []string, edges [][]Edge, threshold float64, workers int) []int {
 	n := len(langs)
-	l := newLinkage(langs, edges, threshold)
-	for i := range n {
-		l.pushBest(int32(i))
-	}
+	l := newLinkage(langs, edges, threshold, workers)
+	l.lookAll(workers)
 	for l.h.len() > 0 {
 		p := l.h.pop()
-		if l.g[p.owner].parent != p.owner {
+		if l.nd[p.owner].parent != p.owner {
 			continue // the owner has merged into another group
 		}
 		if l.g[p.owner].looked != p.looked {
@@ -59,7 +64,7 @@ func averageLink(langs []string, edges [][]Edge, threshold float64) []int {
 			// best neighbour.
 			continue
 		}
-		if l.g[p.other].parent != p.other || l.g[p.other].version != p.vt {
+		if l.nd[p.other].parent != p.other || l.nd[p.other].version != p.vt {
 			// Stale: the owner's next held pair whose neighbour has not
 			// changed since goes into the heap; when there is none, the
 			// owner's list is read again for its best, unless no pair of
@@ -100,7 +105,8 @@ type neighbour struct {
 }
 
 type linkage struct {
-	g         []group // by item; a group is known by its lowest item
+	nd        []node  // by item; a group is known by its lowest item
+	g         []group // by item, beside nd
 	adj       [][]neighbour
 	scratch   []neighbour
 	free      [][][]neighbour // lists set free, by class (see spare)
@@ -109,19 +115,29 @@ type linkage struct {
 	h         pairHeap
 }
 
-// group is what the linkage keeps of a group, in one 32-byte block: a
-// neighbour's fields are read together (union-find, size, language,
-// cohesion), and as separate slices each was its own cache miss. Average
-// linkage at 1,000,000 articles took 36 s of CPU with six slices, 29 s
-// with one.
+// node is what the linkage reads of a group for each entry of a list it
+// resolves or ranks (union-find, the place in the list being built, the
+// size), and the version that tells a heap entry stale, in 16 bytes; group
+// is the rest. A neighbour's fields read together are in one block: as
+// separate slices each was its own cache miss (average linkage at
+// 1,000,000 articles took 36 s of CPU with six slices, 29 s with one
+// 32-byte block per group). Split out of that block, the nodes of
+// 1,000,000 groups take 16 MB, not 32: the lists' entries name groups all
+// over the corpus, and half as much of the cache holds as many of them.
+// The linkage alone, on the edges of 1,000,000 synthetic articles, took
+// 33.1–50.0 s with nodes against 39.0–48.2 s with the block, shorter in
+// four of five interleaved pairs on a slow machine (same labels).
+type node struct {
+	parent  int32  // union-find; a root is a live group
+	size    int32  // the number of its items
+	pos     int32  // scratch: index of the group in the list being merged, or -1
+	version uint32 // counts the merges into the group
+}
+
 type group struct {
-	parent  int32 // union-find; a root is a live group
-	size    int32
-	pos     int32   // scratch: index of the group in the list being merged, or -1
-	lang    int32   // the language of all its items, or mixed
-	version uint32  // counts the merges into the group
-	looked  uint32  // counts the times its best neighbour was looked for
-	inner   float64 // the capped sum over its pairs (see separated)
+	lang   int32   // the language of all its items, or mixed
+	looked uint32  // counts the times its best neighbour was looked for
+	inner  float64 // the capped sum over its pairs (see separated)
 }
 
 // look is what the last look at a group's list found beyond its best pair,
@@ -165,10 +181,10 @@ type held struct {
 // mixed is the language of a group whose items are not all of one.
 const mixed = -1
 
-func newLinkage(langs []string, edges [][]Edge, threshold float64) *linkage {
+func newLinkage(langs []string, edges [][]Edge, threshold float64, workers int) *linkage {
 	n := len(langs)
 	l := &linkage{
-		g: make([]group, n), adj: make([][]neighbour, n), looks: make([]look, n),
+		nd: make([]node, n), g: make([]group, n), adj: make([][]neighbour, n), looks: make([]look, n),
 		threshold: threshold,
 	}
 	ids := map[string]int32{}
@@ -180,35 +196,145 @@ func newLinkage(langs []string, edges [][]Edge, threshold float64) *linkage {
 		}
 		l.g[i].lang = id
 	}
-	deg := make([]int32, n)
-	for _, block := range edges {
-		for _, e := range block {
-			deg[e.I]++
-			deg[e.J]++
+	// The blocks are cut into up to workers runs of about as many edges,
+	// one to a worker. Each worker counts the entries its run gives each
+	// item; an item's list, made as long as all its entries, takes those of
+	// run w after those of the runs before it, so that every list holds its
+	// entries in the order of the edges, whatever the number of workers.
+	// Each block goes once its worker has listed it.
+	runs := edgeRuns(edges, workers)
+	at := make([][]int32, len(runs)-1) // by run, then item: where its next entry goes
+	var wg sync.WaitGroup
+	for w := range at {
+		wg.Go(func() {
+			at[w] = make([]int32, n)
+			for _, block := range edges[runs[w]:runs[w+1]] {
+				for _, e := range block {
+					at[w][e.I]++
+					at[w][e.J]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	inRuns(context.Background(), n, workers, lookRun, func(_, from, to int) {
+		for i := from; i < to; i++ {
+			deg := int32(0)
+			for w := range at {
+				deg, at[w][i] = deg+at[w][i], deg
+			}
+			l.nd[i] = node{parent: int32(i), size: 1, pos: -1}
+			l.adj[i] = make([]neighbour, deg)
 		}
-	}
-	for i := range l.g {
-		l.g[i].parent = int32(i)
-		l.g[i].size = 1
-		l.g[i].pos = -1
-		l.adj[i] = make([]neighbour, 0, deg[i])
-	}
+	})
 	limit := float32(cohesionCap * threshold)
-	for k, block := range edges {
-		for _, e := range block {
-			capped := min(e.Sim, limit)
-			l.adj[e.I] = append(l.adj[e.I], neighbour{e.J, capped, e.Sim})
-			l.adj[e.J] = append(l.adj[e.J], neighbour{e.I, capped, e.Sim})
-		}
-		edges[k] = nil
+	for w := range at {
+		wg.Go(func() {
+			at := at[w]
+			for k := runs[w]; k < runs[w+1]; k++ {
+				for _, e := range edges[k] {
+					capped := min(e.Sim, limit)
+					l.adj[e.I][at[e.I]] = neighbour{e.J, capped, e.Sim}
+					l.adj[e.J][at[e.J]] = neighbour{e.I, capped, e.Sim}
+					at[e.I]++
+					at[e.J]++
+				}
+				edges[k] = nil
+			}
+		})
 	}
+	wg.Wait()
 	return l
 }
 
+// edgeRuns cuts blocks into up to workers runs of about as many edges:
+// run w is blocks[runs[w]:runs[w+1]].
+func edgeRuns(blocks [][]Edge, workers int) []int {
+	total := 0
+	for _, b := range blocks {
+		total += len(b)
+	}
+	runs := []int{0}
+	sum := 0
+	for k, b := range blocks {
+		sum += len(b)
+		if len(runs) < workers && sum*workers >= total*len(runs) && k+1 < len(blocks) {
+			runs = append(runs, k+1)
+		}
+	}
+	return append(runs, len(blocks))
+}
+
+// lookAll takes the first look at every item, as pushBest would one item
+// after another. No two groups have merged yet: a look reads the other
+// items' sizes and versions, which do not change, and writes only its own
+// item's list, counts and held pairs. So up to workers goroutines take the
+// items in runs, and the heap is made at once from the pairs they found.
+// A list is resolved as resolve would (see firstResolve) with scratch
+// space of the worker's own. On the edges of 1,000,000 synthetic articles,
+// making the lists and the first looks took 9.3 s on one core (4.2 and 5.1
+// s); on two, 6.2 s of CPU (3.9 and 2.4 s), about 3.1 s of the linkage's
+// time (one profile each, same labels).
+func (l *linkage) lookAll(workers int) {
+	n := len(l.nd)
+	found := make([][]pair, max(workers, 1))
+	pos := make([][]int32, len(found))
+	inRuns(context.Background(), n, workers, lookRun, func(w, from, to int) {
+		if pos[w] == nil {
+			pos[w] = make([]int32, n)
+			for i := range pos[w] {
+				pos[w][i] = -1
+			}
+		}
+		for a := int32(from); a < int32(to); a++ {
+			l.firstResolve(a, pos[w])
+			if p, ok := l.lookAt(a); ok {
+				found[w] = append(found[w], p)
+			}
+		}
+	})
+	for _, f := range found {
+		l.h.s = append(l.h.s, f...)
+	}
+	l.h.init()
+}
+
+// lookRun is how many items a worker takes at a time as the lists are
+// made and first looked at.
+const lookRun = 1024
+
+// firstResolve is resolve for group a's list before any merge, when every
+// entry names a live group: it adds up the entries that name one group
+// (and adds those that name a to its inner sum), in place, in the order
+// resolve does. Candidate pairs come once each; pairs given to AverageLink
+// may repeat. pos is scratch space, -1 by item, as it is left.
+func (l *linkage) firstResolve(a int32, pos []int32) {
+	list := l.adj[a]
+	m := 0
+	for _, e := range list {
+		if e.id == a {
+			l.g[a].inner += float64(e.capped)
+			continue
+		}
+		if p := pos[e.id]; p >= 0 {
+			list[p].sum += e.sum
+			list[p].capped += e.capped
+			continue
+		}
+		pos[e.id] = int32(m)
+		list[m] = e
+		m++
+	}
+	for _, e := range list[:m] {
+		pos[e.id] = -1
+	}
+	l.adj[a] = list[:m]
+}
+
 func (l *linkage) find(x int32) int32 {
-	for l.g[x].parent != x {
-		l.g[x].parent = l.g[l.g[x].parent].parent
-		x = l.g[x].parent
+	for l.nd[x].parent != x {
+		l.nd[x].parent = l.nd[l.nd[x].parent].parent
+		x = l.nd[x].parent
 	}
 	return x
 }
@@ -231,18 +357,18 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 				}
 				continue
 			}
-			if p := l.g[k].pos; p >= 0 {
+			if p := l.nd[k].pos; p >= 0 {
 				merged[p].sum += e.sum
 				merged[p].capped += e.capped
 				continue
 			}
-			l.g[k].pos = int32(len(merged))
+			l.nd[k].pos = int32(len(merged))
 			merged = append(merged, e)
 			merged[len(merged)-1].id = k
 		}
 	}
 	for _, e := range merged {
-		l.g[e.id].pos = -1
+		l.nd[e.id].pos = -1
 	}
 	l.scratch = merged
 	// The merged list goes into the roomiest of the lists given (after a
@@ -295,7 +421,7 @@ func (l *linkage) release(list []neighbour) {
 }
 
 func (l *linkage) mean(a int32, e neighbour) float64 {
-	return float64(e.sum) / (float64(l.g[a].size) * float64(l.g[e.id].size))
+	return float64(e.sum) / (float64(l.nd[a].size) * float64(l.nd[e.id].size))
 }
 
 // pushBest pushes group a's best neighbour, if its mean reaches the
@@ -305,11 +431,18 @@ func (l *linkage) pushBest(a int32) {
 	l.pushResolved(a)
 }
 
-// pushResolved is pushBest for a group whose list is resolved. Of the
-// neighbours that are not kept apart (see separated), it pushes the best
-// and holds back the next heldPairs, those that reach the threshold (see
-// look).
+// pushResolved is pushBest for a group whose list is resolved.
 func (l *linkage) pushResolved(a int32) {
+	if p, ok := l.lookAt(a); ok {
+		l.h.push(p)
+	}
+}
+
+// lookAt reads group a's resolved list. Of the neighbours that are not kept
+// apart (see separated), it returns the best pair, to be pushed, and holds
+// back the next heldPairs, those that reach the threshold (see look); ok
+// is false when no pair reaches it.
+func (l *linkage) lookAt(a int32) (p pair, ok bool) {
 	var top [heldPairs + 1]rank // the best, best first
 	for k := range top {
 		top[k].id = -1
@@ -350,11 +483,12 @@ func (l *linkage) pushResolved(a int32) {
 		case t.avg < l.threshold:
 			lk.rest = max(lk.rest, t.avg)
 		case k == 0:
-			l.push(a, t.id, t.avg)
+			p, ok = l.pair(a, t.id, t.avg), true
 		default:
-			lk.held[k-1] = held{t, l.g[t.id].version}
+			lk.held[k-1] = held{t, l.nd[t.id].version}
 		}
 	}
+	return p, ok
 }
 
 // pushHeld pushes the next pair that group o holds back whose neighbour
@@ -367,8 +501,8 @@ func (l *linkage) pushHeld(o int32) bool {
 		if h.id < 0 {
 			break
 		}
-		if l.g[h.id].parent == h.id && l.g[h.id].version == h.vt {
-			l.push(o, h.id, h.avg)
+		if l.nd[h.id].parent == h.id && l.nd[h.id].version == h.vt {
+			l.h.push(l.pair(o, h.id, h.avg))
 			return true
 		}
 	}
@@ -376,8 +510,9 @@ func (l *linkage) pushHeld(o int32) bool {
 	return false
 }
 
-func (l *linkage) push(owner, other int32, avg float64) {
-	l.h.push(pair{owner: owner, other: other, avg: avg, looked: l.g[owner].looked, vt: l.g[other].version})
+// pair is the heap entry for owner's pair with other at mean avg.
+func (l *linkage) pair(owner, other int32, avg float64) pair {
+	return pair{owner: owner, other: other, avg: avg, looked: l.g[owner].looked, vt: l.nd[other].version}
 }
 
 // merge joins groups a and b (roots, a < b) into a: the lower index stays
@@ -387,9 +522,9 @@ func (l *linkage) merge(a, b int32) {
 	if l.g[a].lang != l.g[b].lang {
 		l.g[a].lang = mixed
 	}
-	l.g[b].parent = a
-	l.g[a].size += l.g[b].size
-	l.g[a].version++
+	l.nd[b].parent = a
+	l.nd[a].size += l.nd[b].size
+	l.nd[a].version++
 	// The entries of a's list that name a now are the pairs between a and
 	// b: resolve adds them to the new group's inner sum.
 	l.resolve(a, l.adj[a], l.adj[b])
@@ -423,15 +558,15 @@ func (l *linkage) merge(a, b int32) {
 // UCI headlines 0.891 → 0.885.
 func (l *linkage) separated(a int32, e neighbour) bool {
 	b := e.id
-	if l.g[a].size < 2 || l.g[b].size < 2 || l.g[a].lang != l.g[b].lang || l.g[a].lang == mixed {
+	if l.nd[a].size < 2 || l.nd[b].size < 2 || l.g[a].lang != l.g[b].lang || l.g[a].lang == mixed {
 		return false
 	}
 	loose := min(l.cohesion(a), l.cohesion(b))
-	return float64(e.capped) < minSeparation*loose*float64(l.g[a].size)*float64(l.g[b].size)
+	return float64(e.capped) < minSeparation*loose*float64(l.nd[a].size)*float64(l.nd[b].size)
 }
 
 func (l *linkage) cohesion(a int32) float64 {
-	n := float64(l.g[a].size)
+	n := float64(l.nd[a].size)
 	return l.g[a].inner / (n * (n - 1) / 2)
 }
 
@@ -466,40 +601,59 @@ func (p pair) before(q pair) bool {
 }
 
 // pairHeap is a binary heap of pairs, typed to avoid boxing each push.
+// (With four children to a node, BenchmarkPairHeap was no faster: 0.84–1.04
+// against 0.86–0.93M pops/s in three interleaved pairs.)
 type pairHeap struct{ s []pair }
 
 func (h *pairHeap) len() int { return len(h.s) }
 
 func (h *pairHeap) push(p pair) {
 	h.s = append(h.s, p)
-	for i := len(h.s) - 1; i > 0; {
+	i := len(h.s) - 1
+	for i > 0 {
 		parent := (i - 1) / 2
-		if !h.s[i].before(h.s[parent]) {
+		if !p.before(h.s[parent]) {
 			break
 		}
-		h.s[i], h.s[parent] = h.s[parent], h.s[i]
+		h.s[i] = h.s[parent]
 		i = parent
 	}
+	h.s[i] = p
 }
 
 func (h *pairHeap) pop() pair {
 	top := h.s[0]
 	last := len(h.s) - 1
-	h.s[0] = h.s[last]
+	p := h.s[last]
 	h.s = h.s[:last]
-	for i := 0; ; {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < last && h.s[l].before(h.s[m]) {
-			m = l
-		}
-		if r < last && h.s[r].before(h.s[m]) {
-			m = r
-		}
-		if m == i {
-			break
-		}
-		h.s[i], h.s[m] = h.s[m], h.s[i]
-		i = m
+	if last > 0 {
+		h.down(0, p)
 	}
 	return top
+}
+
+// init orders h.s as a heap.
+func (h *pairHeap) init() {
+	for i := len(h.s)/2 - 1; i >= 0; i-- {
+		h.down(i, h.s[i])
+	}
+}
+
+// down puts p at index i, or below it where it belongs.
+func (h *pairHeap) down(i int, p pair) {
+	for {
+		m := 2*i + 1
+		if m >= len(h.s) {
+			break
+		}
+		if r := m + 1; r < len(h.s) && h.s[r].before(h.s[m]) {
+			m = r
+		}
+		if !h.s[m].before(p) {
+			break
+		}
+		h.s[i] = h.s[m]
+		i = m
+	}
+	h.s[i] = p
 }

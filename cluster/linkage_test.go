@@ -103,10 +103,103 @@ func TestAverageLinkMatchesReference(t *testing.T) {
 				}
 			}
 		}
+		for range r.IntN(4) { // a pair given twice counts twice
+			if len(edges) > 0 {
+				e := edges[r.IntN(len(edges))]
+				e.Sim = float32(1+r.IntN(16)) / 16
+				edges = append(edges, e)
+			}
+		}
 		threshold := []float64{0.25, 0.5, 0.75}[r.IntN(3)]
-		got := AverageLink(langs, edges, threshold)
-		if want := referenceLink(langs, edges, threshold); !slices.Equal(got, want) {
+		want := referenceLink(langs, edges, threshold)
+		if got := AverageLink(langs, edges, threshold); !slices.Equal(got, want) {
 			t.Fatalf("trial %d (%d items, %d edges, threshold %v):\n got  %v\n want %v", trial, n, len(edges), threshold, got, want)
 		}
+		// In blocks of 7 edges, in runs for 3 workers.
+		var blocks [][]Edge
+		for k := 0; k < len(edges); k += 7 {
+			blocks = append(blocks, edges[k:min(k+7, len(edges))])
+		}
+		if got := averageLink(langs, blocks, threshold, 3); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%d items, %d edges, threshold %v), 3 workers:\n got  %v\n want %v", trial, n, len(edges), threshold, got, want)
+		}
+	}
+}
+
+// TestPairHeap pops pairs in the order of before, whatever order they were
+// put in the heap in, at once (init) or pushed with pops between; means
+// are drawn from a few values so that ties go to the ids.
+func TestPairHeap(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	for trial := range 200 {
+		var h pairHeap
+		var held []pair // what the heap should hold
+		draw := func() pair {
+			return pair{owner: int32(r.IntN(20)), other: int32(r.IntN(20)), avg: float64(r.IntN(8)) / 8, looked: r.Uint32()}
+		}
+		for range r.IntN(100) { // made a heap at once
+			h.s = append(h.s, draw())
+		}
+		held = slices.Clone(h.s)
+		h.init()
+		check := func(p pair) {
+			k := slices.Index(held, p)
+			if k < 0 {
+				t.Fatalf("trial %d: popped %+v, which was not pushed or was popped before", trial, p)
+			}
+			for _, q := range held {
+				if q.before(p) {
+					t.Fatalf("trial %d: popped %+v before %+v", trial, p, q)
+				}
+			}
+			held = slices.Delete(held, k, k+1)
+		}
+		for range 1 + r.IntN(300) {
+			if h.len() > 0 && r.IntN(3) == 0 {
+				check(h.pop())
+				continue
+			}
+			p := draw()
+			h.push(p)
+			held = append(held, p)
+		}
+		for h.len() > 0 {
+			check(h.pop())
+		}
+		if len(held) != 0 {
+			t.Fatalf("trial %d: %d pairs pushed but never popped", trial, len(held))
+		}
+	}
+}
+
+// TestAverageLinkWorkers gives the same labels on one worker and on
+// several, on graphs larger than those of the reference.
+func TestAverageLinkWorkers(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 11))
+	merged := 0
+	for trial := range 100 {
+		n := 2 + r.IntN(600)
+		langs := make([]string, n)
+		for i := range langs {
+			langs[i] = []string{"en", "en", "de"}[r.IntN(3)]
+		}
+		var edges []Edge
+		for range 3 * n {
+			i := r.IntN(n - 1)
+			j := min(i+1+r.IntN(40), n-1)
+			edges = append(edges, Edge{I: int32(i), J: int32(j), Sim: float32(1+r.IntN(48)) / 16})
+		}
+		threshold := []float64{0.25, 0.5, 0.75}[r.IntN(3)]
+		one := averageLink(langs, [][]Edge{slices.Clone(edges)}, threshold, 1)
+		several := averageLink(langs, [][]Edge{edges[:n], edges[n:]}, threshold, 4)
+		if !slices.Equal(one, several) {
+			t.Fatalf("trial %d (%d items, threshold %v):\n one worker   %v\n four workers %v", trial, n, threshold, one, several)
+		}
+		if slices.Max(one) < n-1 {
+			merged++
+		}
+	}
+	if merged < 50 {
+		t.Fatalf("only %d of 100 trials merged any items", merged)
 	}
 }
