@@ -26,8 +26,9 @@ type Config struct {
 	MaxCandidates int
 	// TopTerms is how many terms summarise a story. Zero means 10.
 	TopTerms int
-	// Workers is the number of goroutines that search candidates; zero
-	// means one. The result does not depend on it.
+	// Workers is the number of goroutines that search candidates and
+	// start the linkage (see averageLink); zero means one. The result does
+	// not depend on it.
 	Workers int
 	// Done, when not nil, counts the items searched for candidates so far,
 	// for progress reports.
