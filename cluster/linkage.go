@@ -113,6 +113,7 @@ type linkage struct {
 	looks     []look          // by group
 	threshold float64
 	h         pairHeap
+	preloaded int32 // see preload
 }
 
 // node is what the linkage reads of a group for each entry of a list it
@@ -347,6 +348,7 @@ func (l *linkage) find(x int32) int32 {
 // scratch space, then copied into one of the lists given or a spare one
 // (see below).
 func (l *linkage) resolve(a int32, lists ...[]neighbour) {
+	l.preload(lists)
 	merged := l.scratch[:0]
 	for n, list := range lists {
 		for _, e := range list {
@@ -393,6 +395,28 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 		}
 	}
 	l.adj[a] = append(dst[:0], merged...)
+}
+
+// preload reads the node of every entry of the lists, in a loop that does
+// nothing else, before resolve reads them again. The entries name groups
+// all over the corpus, so most of these reads miss the cache. In resolve's
+// loop, where each read is followed by the branches of find and of the
+// folding, the core waited for one node after another; in a loop of reads
+// alone it has many on their way at once, and resolve finds them in the
+// cache. The sum of what is read is kept only so that the reads are not
+// left out. On the edges of 1,000,000 synthetic articles, resolve took
+// 8.5–12.0 s of CPU with preload, against 13.7–19.2 s without, and the
+// linkage 17.2–23.8 s against 22.9–32.3 (three interleaved pairs, same
+// labels); run at the same time as the build before, each on one core,
+// it took 28.0–35.4 s against 32.2–43.4 s in three pairs.
+func (l *linkage) preload(lists [][]neighbour) {
+	var sum int32
+	for _, list := range lists {
+		for _, e := range list {
+			sum += l.nd[e.id].parent
+		}
+	}
+	l.preloaded += sum
 }
 
 // spare returns an empty list with room for n entries: one set free
