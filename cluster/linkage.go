@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"math/bits"
+	"slices"
 	"sync"
 )
 
@@ -294,9 +295,7 @@ func (l *linkage) lookAll(workers int) {
 			}
 		}
 	})
-	for _, f := range found {
-		l.h.s = append(l.h.s, f...)
-	}
+	l.h.s = slices.Concat(found...)
 	l.h.init()
 }
 
