@@ -218,6 +218,38 @@ func TestSketch(t *testing.T) {
 	}
 }
 
+// TestSketchSmallest holds the cut that picks a sketch's hashes to sorting
+// every hash: bodies of the shortest length sketched and longer, with
+// hashes spread over the whole range, or drawn from a few dozen values
+// spread so (a body that repeats its 4-grams), so that fewer than
+// sketchSize distinct values lie below the first cut and it is raised, or
+// from fewer values than a sketch holds.
+func TestSketchSmallest(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var sc sketchScratch
+	for _, n := range []int{minShingles, sketchSize, 2 * sketchSize, 400, 5000} {
+		for _, values := range []int{0, sketchSize + 8, 3} { // 0: any
+			pool := make([]uint32, values)
+			for i := range pool {
+				pool[i] = r.Uint32()
+			}
+			grams := make([]uint32, n)
+			for i := range grams {
+				if values == 0 {
+					grams[i] = r.Uint32()
+				} else {
+					grams[i] = pool[r.IntN(values)]
+				}
+			}
+			want := slices.Compact(slices.Sorted(slices.Values(grams)))
+			want = want[:min(len(want), sketchSize)]
+			if got := sc.smallest(grams); !slices.Equal(got, want) {
+				t.Errorf("%d hashes of %d values: got %v, want %v", n, values, got, want)
+			}
+		}
+	}
+}
+
 // refSketch is the sketch of a body's tokens computed as Sketch's doc says,
 // word by word: each 4-gram hashed from its words' FNV-1a hashes, the
 // sketchSize smallest distinct hashes kept.

@@ -123,3 +123,35 @@ func BenchmarkSortByTerm(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(vecs))*float64(b.N)/b.Elapsed().Seconds(), "vectors/s")
 }
+
+// BenchmarkSketch sketches the bodies of 512 documents of 400 words, one
+// chunk of the vectoriser's, with the chunk's cache of word hashes made
+// anew each time, as for every chunk.
+func BenchmarkSketch(b *testing.B) {
+	docs, size := benchDocs(chunkDocs, 400)
+	an := NewAnalyzer()
+	terms := new(termList)
+	ids := map[string]int32{}
+	bodies := make([][]int32, len(docs))
+	for i, d := range docs {
+		tokens, _ := an.Tokens(nil, d.Text, d.Language, nil)
+		for _, tok := range tokens {
+			id, ok := ids[tok]
+			if !ok {
+				id = terms.add([]byte(tok))
+				ids[tok] = id
+			}
+			bodies[i] = append(bodies[i], id)
+		}
+	}
+	var sc sketchScratch
+	b.ReportAllocs()
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		sc.reset()
+		for _, body := range bodies {
+			sketch(terms, body, &sc)
+		}
+	}
+	b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}

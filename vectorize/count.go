@@ -55,19 +55,19 @@ func (l *termList) term(id int32) []byte {
 }
 
 // chunkScratch is the scratch space of one chunk's analysis: its token
-// table, the analysis' buffers and counts, and the term hashes of the
-// sketches, reused for later chunks (see Vectorize).
+// table, the analysis' buffers and counts, and the sketches' scratch
+// space, reused for later chunks (see Vectorize).
 type chunkScratch struct {
-	ids    *wordTable
-	a      analysis
-	hashes []uint64 // by chunk term id, for sketch
+	ids *wordTable
+	a   analysis
+	sk  sketchScratch
 }
 
 // reset readies sc for a new chunk. The analysis' counts are zero between
 // documents already.
 func (sc *chunkScratch) reset() {
 	sc.ids.reset()
-	clear(sc.hashes)
+	sc.sk.reset()
 }
 
 // term returns the local id of tok in a document whose stop words are

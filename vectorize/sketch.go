@@ -1,6 +1,9 @@
 package vectorize
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // sketchSize is the number of smallest hashes a Sketch keeps.
 const sketchSize = 32
@@ -52,20 +55,40 @@ func Resemblance(a, b Sketch) float64 {
 	return float64(both) / float64(union)
 }
 
-// sketch hashes the 4-grams of a body given as term ids into terms. hashes
-// caches each term's hash by id (grown as needed, 0 for not yet hashed),
-// so that a word is hashed once per chunk of documents, not once for each
-// of the four shingles it is in.
-func sketch(terms *termList, body []int32, hashes *[]uint64) Sketch {
+// sketchScratch is one chunk's scratch space for sketch.
+type sketchScratch struct {
+	hashes []uint64 // by chunk term id: the word's hash, 0 for not yet hashed
+	words  []uint64 // the body's words' hashes, in order
+	grams  []uint32 // the body's 4-grams' hashes, in order
+	low    []uint32 // those below the cut (see smallest)
+}
+
+// reset readies sc for a new chunk.
+func (sc *sketchScratch) reset() { clear(sc.hashes) }
+
+// sketch hashes the 4-grams of a body given as term ids into terms, and
+// keeps the sketchSize smallest distinct hashes. Each word is hashed once
+// per chunk of documents (the hashes are cached by term id) and read from
+// that cache once per occurrence. Read once for each of the four 4-grams
+// it is in, with the smallest hashes kept in order as they came (a third of the
+// 4-grams of a 400-word article went in, each with a binary search that
+// mispredicted most of its steps), BenchmarkSketch ran at 69.7–77.4k
+// docs/s; with the words read once and the smallest picked by a cut (see
+// smallest), at 112.8–120.6k docs/s (three interleaved runs). At 300,000
+// synthetic articles, sketching took 1.01 and 2.04 s of CPU against 1.65
+// and 2.64 s (two runs with one worker, each beside the build before it;
+// same bytes).
+func sketch(terms *termList, body []int32, sc *sketchScratch) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {
 		return s
 	}
-	if n := terms.len(); len(*hashes) < n {
-		*hashes = append(*hashes, make([]uint64, n-len(*hashes))...)
+	if n := terms.len(); len(sc.hashes) < n {
+		sc.hashes = append(sc.hashes, make([]uint64, n-len(sc.hashes))...)
 	}
-	h := *hashes
-	word := func(id int32) uint64 {
+	h := sc.hashes
+	words := slices.Grow(sc.words[:0], len(body))[:len(body)]
+	for i, id := range body {
 		if h[id] == 0 {
 			// FNV-1a over the word's bytes, so that sketches do not depend
 			// on the process.
@@ -75,32 +98,47 @@ func sketch(terms *termList, body []int32, hashes *[]uint64) Sketch {
 			}
 			h[id] = x | 1 // never 0, the mark of a word not yet hashed
 		}
-		return h[id]
+		words[i] = h[id]
 	}
-	n := 0
-	for i := 0; i+shingle <= len(body); i++ {
+	grams := slices.Grow(sc.grams[:0], len(words))[:len(words)-shingle+1]
+	for i := range grams {
 		x := uint64(14695981039346656037)
-		for _, id := range body[i : i+shingle] {
-			x = (x ^ word(id)) * 1099511628211
+		for _, w := range words[i : i+shingle] {
+			x = (x ^ w) * 1099511628211
 			x ^= x >> 29
 		}
 		x *= 0xBF58476D1CE4E5B9
 		x ^= x >> 31
-		v := uint32(x >> 32)
-		if n == sketchSize && v >= s.Min[n-1] {
-			continue // the common case once the sketch is full
-		}
-		// Insert v in order, once.
-		k, found := slices.BinarySearch(s.Min[:n], v)
-		if found {
-			continue
-		}
-		if n < sketchSize {
-			n++
-		}
-		copy(s.Min[k+1:n], s.Min[k:n-1])
-		s.Min[k] = v
+		grams[i] = uint32(x >> 32)
 	}
+	sc.words, sc.grams = words, grams
+	n := copy(s.Min[:], sc.smallest(grams))
 	s.N, s.Valid = uint8(n), true
 	return s
+}
+
+// smallest returns the sketchSize smallest distinct values of grams (or all
+// of them, if fewer), ascending, in sc.low. The hashes are uniform, so about
+// twice sketchSize of them lie below a cut at twice sketchSize in
+// len(grams) of their range: those are taken in one pass without a branch,
+// then sorted and made distinct. Should fewer than sketchSize distinct
+// values lie below the cut, it is raised and they are taken again.
+func (sc *sketchScratch) smallest(grams []uint32) []uint32 {
+	low := slices.Grow(sc.low[:0], len(grams))[:len(grams)]
+	sc.low = low
+	cut := uint64(2*sketchSize) << 32 / uint64(len(grams))
+	for {
+		m := 0
+		for _, v := range grams {
+			low[m] = v
+			m += int((uint64(v) - cut) >> 63) // 1 when v < cut
+		}
+		kept := low[:m]
+		slices.Sort(kept)
+		kept = slices.Compact(kept)
+		if len(kept) >= sketchSize || cut > math.MaxUint32 {
+			return kept[:min(len(kept), sketchSize)]
+		}
+		cut *= 4
+	}
 }

@@ -172,7 +172,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 					text = stripLines(text, b, seed)
 				}
 				res.Vectors[i] = sc.a.count(an, cv, docs[i].Title, text, docs[i].Outlet, res.Languages[i], cfg.TitleWeight)
-				res.Sketches[i] = sketch(cv.terms, sc.a.body, &sc.hashes)
+				res.Sketches[i] = sketch(cv.terms, sc.a.body, &sc.sk)
 				if cfg.ReleaseText {
 					docs[i].Text = ""
 				}
