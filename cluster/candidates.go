@@ -337,18 +337,19 @@ func (x *index) undatedEnd(p []posting) int {
 	return firstFrom(p, x.firstDated)
 }
 
-// markWords is the size of the searcher's bitmap of query terms, in 64-bit
-// words: 4 KiB, for articles of a few hundred distinct terms.
+// marksLen is the size of the searcher's marks of query terms, a byte per
+// term id modulo marksLen: 8 KiB, in the first-level cache, where an
+// article of a few hundred distinct terms marks a few percent of them.
 const (
-	markWords = 512
-	markMask  = markWords - 1
+	marksLen = 8192
+	markMask = marksLen - 1
 )
 
 // searcher is one worker's scratch space.
 type searcher struct {
-	acc       []float32         // partial dot product per item; zero between searches
-	query     []float32         // the weights of the item searched, by term; zero between searches
-	marks     [markWords]uint64 // the query's terms, by term id modulo markWords×64; zero between searches
+	acc       []float32       // partial dot product per item; zero between searches
+	query     []float32       // the weights of the item searched, by term; zero between searches
+	marks     [marksLen]uint8 // 1 for the query's terms, by term id modulo marksLen; zero between searches
 	touched   []int32
 	heap      []scored
 	all       []scored // the touched items' partial products, in best
@@ -389,20 +390,10 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 	}
 	slices.Sort(touched)
 	// Exact cosines against the item's weights scattered by term, with
-	// the item's terms marked in a bitmap small enough to stay in the
-	// first-level cache: most of a candidate's terms are not the item's,
-	// and the bitmap turns them away without reading their weights or the
-	// item's weight for them. A first pass notes, without a branch, where
-	// the candidate's marked terms are; a second sums their products, in
-	// the same order as before. One branch per term, taken for a fraction
-	// of the terms that no pattern predicts, cost more: at 300,000
-	// synthetic articles the exact cosines took 11.5–14.4 s of CPU with
-	// it, 10.5–10.6 s without (two interleaved pairs, same bytes); at
-	// 1,000,000, where most of their time is the wait for each
-	// candidate's vector, 44.6–45.3 s with it and 42.9–44.0 s without.
+	// the item's terms marked (see dot).
 	for k, t := range it.Vec.Terms {
 		sc.query[t] = it.Vec.Weights[k]
-		sc.marks[t>>6&markMask] |= 1 << (t & 63)
+		sc.marks[t&markMask] = 1
 	}
 	sc.preloadVectors(x, touched)
 	for _, j := range touched {
@@ -411,24 +402,55 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 		if len(sc.hits) < len(v.Terms) {
 			sc.hits = make([]int32, len(v.Terms))
 		}
-		hits, n := sc.hits, 0
-		for k, t := range v.Terms {
-			hits[n] = int32(k)
-			n += int(sc.marks[t>>6&markMask] >> (t & 63) & 1)
-		}
-		var dot float64
-		for _, k := range hits[:n] {
-			dot += float64(v.Weights[k] * sc.query[v.Terms[k]])
-		}
+		dot := sc.dot(v, sc.hits)
 		if c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window); c >= s.MinSim {
 			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
 		}
 	}
 	for _, t := range it.Vec.Terms {
 		sc.query[t] = 0
-		sc.marks[t>>6&markMask] = 0
+		sc.marks[t&markMask] = 0
 	}
 	return dst
+}
+
+// dot returns the dot product of v with the query, whose terms are marked
+// in sc.marks and whose weights are in sc.query; hits is scratch space as
+// long as v. Most of a candidate's terms are not the query's, and the
+// marks, small enough to stay in the first-level cache, turn them away
+// without reading their weights or the query's weight for them. A first
+// pass notes, without a branch, where v's marked terms are; a second sums
+// their products, in order. A term marked by another with the same id
+// modulo marksLen adds a product of zero, which leaves the sum as it is.
+//
+// One branch per term, taken for a fraction of the terms that no pattern
+// predicts, cost more: at 300,000 synthetic articles the exact cosines took
+// 11.5–14.4 s of CPU with it, 10.5–10.6 s without (two interleaved pairs,
+// same bytes). The passes were in search, where the compiler kept the
+// loop's counters on the stack, each iteration waiting for the last one's
+// store: 19.1 s of CPU at 1,000,000. In a function of its own, kept out of
+// search so that its variables stay in registers, and with a byte per
+// mark where a bit needed a shift by the term id (in one register only),
+// they took 2.1–3.4 s at 300,000, against 4.1 and 4.7 s in a function of
+// their own with bits; the search took 13.2 and 17.7 s of CPU against
+// 18.3 and 21.7 s with the passes in it (runs with one worker, each beside
+// the build before it; same bytes). BenchmarkCandidatesArticles10k ran at
+// 23.5–24.9k docs/s against 16.5k.
+//
+//go:noinline
+func (sc *searcher) dot(v *vectorize.Vector, hits []int32) float64 {
+	marks, query := &sc.marks, sc.query
+	terms, weights := v.Terms, v.Weights
+	n := 0
+	for k, t := range terms {
+		hits[n] = int32(k)
+		n += int(marks[t&markMask])
+	}
+	var dot float64
+	for _, k := range hits[:n] {
+		dot += float64(weights[k] * query[terms[k]])
+	}
+	return dot
 }
 
 // preloadPostings reads, for each query term, the first and last postings
