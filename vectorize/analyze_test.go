@@ -299,7 +299,7 @@ func TestCountsFollowTokens(t *testing.T) {
 		return b.String()
 	}
 	var docs []Doc
-	for i := range 200 {
+	for i := range 3 * chunkDocs { // chunks merged into the vocabulary one after another
 		d := Doc{Title: pick(4), Text: pick(30), Outlet: fmt.Sprintf("o%d", i), Language: langs[i%len(langs)]}
 		if baseLang(d.Language) == "en" {
 			d.Text += " whom ourselves" // English stop words that no other document has
@@ -312,10 +312,16 @@ func TestCountsFollowTokens(t *testing.T) {
 	}
 	an := NewAnalyzer()
 	used := map[string]bool{}
+	var first []string // the terms in order of first occurrence
 	for i, d := range docs {
 		want := map[string]float32{}
 		title, _ := an.Tokens(nil, d.Title, d.Language, nil)
 		body, _ := an.Tokens(nil, d.Text, d.Language, nil)
+		for _, w := range slices.Concat(title, body) {
+			if !slices.Contains(first, w) {
+				first = append(first, w)
+			}
+		}
 		for _, w := range title {
 			want[w] += 2
 		}
@@ -335,6 +341,9 @@ func TestCountsFollowTokens(t *testing.T) {
 		if !used[term] {
 			t.Errorf("the vocabulary holds %q, which no document counts", term)
 		}
+	}
+	if !slices.Equal(res.Terms, first) {
+		t.Errorf("term ids in the order %q, want the order of first occurrence %q", res.Terms, first)
 	}
 }
 

@@ -54,6 +54,48 @@ func (l *termList) term(id int32) []byte {
 	return l.bytes[start:l.ends[id]]
 }
 
+// localMerge is the scratch space of the merge of the chunks' terms into
+// the vocabulary.
+type localMerge struct {
+	keys         [][2]uint64 // by local id, the term's key (see wordKey)
+	order, spare []uint64    // a term's home slot in the high bits, its local id in the low
+}
+
+// known returns the global id of each term of a chunk, by local id, or -1
+// for the terms the vocabulary does not hold yet. The terms are looked up
+// in the order of the slots where their searches start, so that the
+// lookups sweep the vocabulary's table from its start to its end. In the
+// chunk's order, each lookup went to a slot anywhere in the table, a
+// cache miss: the merge took 8.3 s of the 62 s of vectorising CPU at
+// 1,000,000 synthetic articles. At 300,000, side by side with the build
+// before, each on one core, the merge took 0.85 and 0.76 s of CPU against
+// 1.90 and 2.05 s, and the vectorise stage 12.9 and 11.7 s against 14.3
+// and 14.8 s (same bytes).
+func (lm *localMerge) known(vocab *wordTable, terms *termList) []int32 {
+	n := terms.len()
+	ids := make([]int32, n)
+	lm.keys = slices.Grow(lm.keys[:0], n)[:n]
+	lm.order = lm.order[:0]
+	for l := range ids {
+		ids[l] = -1
+		k0, k1, ok := wordKey(terms.term(int32(l)))
+		if !ok {
+			continue // a long term: looked up in its map after
+		}
+		lm.keys[l] = [2]uint64{k0, k1}
+		lm.order = append(lm.order, vocab.home(k0, k1)<<32|uint64(l))
+	}
+	lm.spare = slices.Grow(lm.spare[:0], len(lm.order))[:len(lm.order)]
+	order := radixSort(lm.order, lm.spare, uint32(len(vocab.slots)-1))
+	for _, p := range order {
+		l := uint32(p)
+		if s := vocab.slot(lm.keys[l][0], lm.keys[l][1]); s.k0 != 0 {
+			ids[l] = s.id
+		}
+	}
+	return ids
+}
+
 // chunkScratch is the scratch space of one chunk's analysis: its token
 // table, the analysis' buffers and counts, and the sketches' scratch
 // space, reused for later chunks (see Vectorize).

@@ -129,14 +129,18 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	vocab := newWordTable(0)
 	var mu sync.Mutex
 	merged := 0 // chunks [0, merged) are merged
+	var lm localMerge
 	merge := func(c int) {
 		mu.Lock()
 		defer mu.Unlock()
 		chunks[c].done = true
 		for merged < len(chunks) && chunks[merged].done {
 			cv := &chunks[merged]
-			cv.global = make([]int32, cv.terms.len())
-			for l := range cv.global {
+			cv.global = lm.known(vocab, cv.terms)
+			for l, id := range cv.global {
+				if id >= 0 {
+					continue
+				}
 				term := cv.terms.term(int32(l))
 				cv.global[l] = lookupOrAdd(vocab, term, func() int32 {
 					res.Terms = append(res.Terms, string(term))

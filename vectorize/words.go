@@ -81,14 +81,19 @@ func bufKey(tok []byte) (k0, k1 uint64, ok bool) {
 // slot returns the slot that holds the key, or the empty slot where it
 // would go.
 func (w *wordTable) slot(k0, k1 uint64) *wordSlot {
-	hi, lo := bits.Mul64(k0^w.seed, k1^0xe7037ed1a0b428db)
 	mask := uint64(len(w.slots) - 1)
-	for i := (hi ^ lo) & mask; ; i = (i + 1) & mask {
+	for i := w.home(k0, k1); ; i = (i + 1) & mask {
 		s := &w.slots[i]
 		if s.k0 == k0 && s.k1 == k1 || s.k0 == 0 {
 			return s
 		}
 	}
+}
+
+// home returns the index of the slot where the search for the key starts.
+func (w *wordTable) home(k0, k1 uint64) uint64 {
+	hi, lo := bits.Mul64(k0^w.seed, k1^0xe7037ed1a0b428db)
+	return (hi ^ lo) & uint64(len(w.slots)-1)
 }
 
 // lookup returns the id of tok in w.
