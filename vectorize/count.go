@@ -70,7 +70,9 @@ type localMerge struct {
 // 1,000,000 synthetic articles. At 300,000, side by side with the build
 // before, each on one core, the merge took 0.85 and 0.76 s of CPU against
 // 1.90 and 2.05 s, and the vectorise stage 12.9 and 11.7 s against 14.3
-// and 14.8 s (same bytes).
+// and 14.8 s; at 1,000,000, the merge 2.76 s against 5.38 s (same bytes).
+// The ids do not depend on the order: terms are only looked up here, and
+// those not found are added after, in the chunk's order.
 func (lm *localMerge) known(vocab *wordTable, terms *termList) []int32 {
 	n := terms.len()
 	ids := make([]int32, n)
