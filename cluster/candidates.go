@@ -435,7 +435,7 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 // their own with bits; the search took 13.2 and 17.7 s of CPU against
 // 18.3 and 21.7 s with the passes in it (runs with one worker, each beside
 // the build before it; same bytes). BenchmarkCandidatesArticles10k ran at
-// 23.5–24.9k docs/s against 16.5k.
+// 18.8–24.9k docs/s in five runs, against 16.5 and 17.5k in two.
 //
 //go:noinline
 func (sc *searcher) dot(v *vectorize.Vector, hits []int32) float64 {
