@@ -28,14 +28,19 @@ func (f Field) String() string { return fieldNames[f] }
 // fieldAliases lists, per field and in order of preference, the column names
 // that commonly carry it. Matching ignores case and surrounding space.
 var fieldAliases = [numFields][]string{
-	FieldID:        {"id", "article_id", "guid", "uuid", "doc_id", "_id"},
-	FieldTitle:     {"title", "headline", "head", "name"},
-	FieldText:      {"text", "maintext", "body", "content", "article", "article_text", "full_text", "description", "summary", "excerpt"},
-	FieldOutlet:    {"outlet", "source", "publisher", "source_domain", "publication", "media_name", "site", "domain", "source_name", "news_source"},
-	FieldPublished: {"published", "date", "date_publish", "publish_date", "published_at", "publication_date", "timestamp", "datetime", "pubdate", "time", "created_at"},
-	FieldURL:       {"url", "link", "source_url", "href"},
+	FieldID:        {"id", "article_id", "guid", "uuid", "doc_id", "docid", "_id", "story_id", "item_id"},
+	FieldTitle:     {"title", "headline", "headline_text", "head", "title_text", "name"},
+	FieldText:      {"text", "maintext", "body", "content", "article", "article_text", "body_text", "full_text", "fulltext", "story_text", "text_content", "description", "summary", "excerpt", "abstract", "lead"},
+	FieldOutlet:    {"outlet", "source", "publisher", "source_domain", "publication", "media_name", "media", "site", "site_name", "domain", "source_name", "news_source", "newspaper", "feed"},
+	FieldPublished: {"published", "date", "date_publish", "publish_date", "published_at", "publishedat", "publication_date", "pub_date", "pubdate", "published_date", "date_published", "timestamp", "datetime", "time", "created_at", "date_time", "seendate", "isodate"},
+	FieldURL:       {"url", "link", "source_url", "href", "article_url", "permalink"},
 	FieldLanguage:  {"language", "lang", "locale"},
 }
+
+// memberNames are the members of a nested object or struct that stand for
+// the object itself when a column name or alias names the object: NewsAPI's
+// source.name, MongoDB exports' _id.$oid and date.$date, feeds' title.#text.
+var memberNames = []string{"name", "title", "text", "value", "#text", "$date", "$oid", "$numberlong"}
 
 // FieldMap maps input column names to article fields. The zero value maps the
 // common spellings in fieldAliases; Set pins a field to one column name.
@@ -82,7 +87,10 @@ func (m FieldMap) Overrides() []string {
 }
 
 // resolve returns, per field, the index in names of the column that carries
-// it, or -1. names are column names as found in the input.
+// it, or -1. names are column names as found in the input; a member of a
+// nested object or struct is named by its path ("source.name"). A column
+// or alias that names an object resolves to its member named in
+// memberNames.
 func (m FieldMap) resolve(names []string) [numFields]int {
 	pos := make(map[string]int, len(names))
 	for i, n := range names {
@@ -91,23 +99,45 @@ func (m FieldMap) resolve(names []string) [numFields]int {
 			pos[key] = i
 		}
 	}
+	find := func(col string) (int, bool) {
+		if i, ok := pos[col]; ok {
+			return i, true
+		}
+		for _, mem := range memberNames {
+			if i, ok := pos[col+"."+mem]; ok {
+				return i, true
+			}
+		}
+		return -1, false
+	}
 	var idx [numFields]int
 	for f := range numFields {
 		idx[f] = -1
 		if col := m.override[f]; col != "" {
-			if i, ok := pos[col]; ok {
-				idx[f] = i
-			}
+			idx[f], _ = find(col)
 			continue
 		}
 		for _, alias := range fieldAliases[f] {
-			if i, ok := pos[alias]; ok {
+			if i, ok := find(alias); ok {
 				idx[f] = i
 				break
 			}
 		}
 	}
 	return idx
+}
+
+// Missing returns the pinned mappings whose column is not among names
+// (column names as resolve takes them), as "field=column" pairs.
+func (m FieldMap) Missing(names []string) []string {
+	idx := m.resolve(names)
+	var out []string
+	for f, col := range m.override {
+		if col != "" && idx[f] < 0 {
+			out = append(out, fieldNames[f]+"="+col)
+		}
+	}
+	return out
 }
 
 // resolveLast is resolve for the keys of one JSON object as written, which

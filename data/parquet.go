@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -33,7 +34,28 @@ type ParquetReader struct {
 	rec         arrow.Record
 	i           int // next row of rec
 	row         int
-	cols        [numFields]int // column of rec per field, -1 when absent
+	cols        [numFields]columnRef // column of rec per field; top is -1 when absent
+}
+
+// columnRef names a column of a record, or a member of a struct column:
+// top is the column, path the struct member at each level below it.
+type columnRef struct {
+	top  int
+	path []int
+}
+
+// appendColumns appends the name and place of f to names and refs, or, for
+// a struct, those of its members, named by their paths ("source.name").
+func appendColumns(names []string, refs []columnRef, f arrow.Field, name string, ref columnRef) ([]string, []columnRef) {
+	st, ok := f.Type.(*arrow.StructType)
+	if !ok {
+		return append(names, name), append(refs, ref)
+	}
+	for k, m := range st.Fields() {
+		sub := columnRef{top: ref.top, path: append(slices.Clip(ref.path), k)}
+		names, refs = appendColumns(names, refs, m, name+"."+m.Name, sub)
+	}
+	return names, refs
 }
 
 // NewParquetReader opens the Parquet data in r.
@@ -71,25 +93,42 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet schema: %w", err)}
 	}
-	names := make([]string, schema.NumFields())
+	var names []string // every column and struct member that may carry a field
+	var refs []columnRef
 	for i, f := range schema.Fields() {
-		names[i] = f.Name
+		names, refs = appendColumns(names, refs, f, f.Name, columnRef{top: i})
 	}
 	p = &ParquetReader{Options: opts, File: file, pf: pf}
-	p.cols = opts.Fields.resolve(names)
-	if p.cols[FieldTitle] < 0 && p.cols[FieldText] < 0 {
+	idx := opts.Fields.resolve(names)
+	if missing := opts.Fields.Missing(names); len(missing) > 0 {
 		pf.Close()
-		return nil, &ParseError{File: file, Err: fmt.Errorf("no title or text column among %v", names)}
+		return nil, &ParseError{File: file, Err: fmt.Errorf("no column for --field %s; the columns are %s", strings.Join(missing, ", "), strings.Join(names, ", "))}
 	}
-	// Read only the columns that map to a field; the record's columns then
-	// follow the order of want. Arrow selects columns by leaf: a list or
-	// struct column before them makes a column's leaf index differ from its
-	// place among the columns.
+	if idx[FieldTitle] < 0 && idx[FieldText] < 0 {
+		pf.Close()
+		return nil, &ParseError{File: file, Err: fmt.Errorf("no title or text column among %s; name one with --field text=COLUMN", strings.Join(names, ", "))}
+	}
+	// Read only the columns that map to a field. Arrow selects columns by
+	// leaf and returns each top-level column once, in the order of the
+	// leaves asked for: all the leaves of the wanted columns are asked for
+	// in schema order, so that the record's columns are the wanted ones in
+	// schema order, however many fields map to one column and whatever
+	// list or struct columns stand among them.
+	var tops []int // schema index of each record column
+	for _, i := range idx {
+		if i >= 0 && !slices.Contains(tops, refs[i].top) {
+			tops = append(tops, refs[i].top)
+		}
+	}
+	slices.Sort(tops)
 	var want []int
-	for f, c := range p.cols {
-		if c >= 0 {
-			p.cols[f] = len(want)
-			want = append(want, firstLeaf(fr.Manifest.Fields[c]))
+	for _, c := range tops {
+		want = appendLeaves(want, fr.Manifest.Fields[c])
+	}
+	for f, i := range idx {
+		p.cols[f] = columnRef{top: -1}
+		if i >= 0 {
+			p.cols[f] = columnRef{top: slices.Index(tops, refs[i].top), path: refs[i].path}
 		}
 	}
 	p.fr, p.want, p.wholeGroups = fr, want, deltaInt64(pf, want)
@@ -123,12 +162,17 @@ func deltaInt64(pf *file.Reader, leaves []int) bool {
 	return false
 }
 
-// firstLeaf returns the index of the first leaf column of f.
-func firstLeaf(f pqarrow.SchemaField) int {
-	for !f.IsLeaf() && len(f.Children) > 0 {
-		f = f.Children[0]
+// appendLeaves appends the leaf column indexes of f to dst, in schema order.
+// A field with children is never a leaf: pqarrow gives a list field the
+// ColIndex 0 of no column of its own.
+func appendLeaves(dst []int, f pqarrow.SchemaField) []int {
+	if len(f.Children) == 0 {
+		return append(dst, f.ColIndex)
 	}
-	return f.ColIndex
+	for _, c := range f.Children {
+		dst = appendLeaves(dst, c)
+	}
+	return dst
 }
 
 const (
@@ -239,8 +283,20 @@ func (p *ParquetReader) Read() (a Article, err error) {
 	p.row++
 	var v fieldValues
 	for f, c := range p.cols {
-		if c >= 0 {
-			v[f] = cellString(p.rec.Column(c), p.i)
+		if c.top < 0 {
+			continue
+		}
+		col, i := p.rec.Column(c.top), p.i
+		for _, k := range c.path {
+			st := col.(*array.Struct)
+			if st.IsNull(i) {
+				col = nil
+				break
+			}
+			col = st.Field(k)
+		}
+		if col != nil {
+			v[f] = cellString(col, i)
 		}
 	}
 	p.i++
@@ -300,6 +356,15 @@ func cellString(col arrow.Array, i int) string {
 		return c.Value(i).ToTime().Format("2006-01-02")
 	case *array.Date64:
 		return c.Value(i).ToTime().Format("2006-01-02")
+	case array.ListLike:
+		// A list of strings (authors, tags, paragraphs) is joined, as in
+		// JSON.
+		start, end := c.ValueOffsets(i)
+		parts := make([]string, 0, end-start)
+		for k := start; k < end; k++ {
+			parts = append(parts, cellString(c.ListValues(), int(k)))
+		}
+		return strings.Join(parts, " ")
 	default:
 		return col.ValueStr(i)
 	}

@@ -193,3 +193,89 @@ func TestBoundedAllocator(t *testing.T) {
 		}()
 	}
 }
+
+// TestParquetColumnMapping reads columns that are not one plain column per
+// field: a list title between the other columns (joined, as in JSON), an
+// outlet inside a struct (NewsAPI's source.name, found without a flag and
+// by a dotted --field), and two fields mapped to one column.
+func TestParquetColumnMapping(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	source := arrow.StructOf(arrow.Field{Name: "id", Type: arrow.BinaryTypes.String, Nullable: true}, arrow.Field{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true})
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.BinaryTypes.String},
+		{Name: "title", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+		{Name: "source", Type: source, Nullable: true},
+		{Name: "text", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(mem, schema)
+	defer b.Release()
+	rows := []struct{ id, t1, t2, srcID, srcName, text string }{
+		{"a1", "Flood", "warning", "", "BBC News", "Rivers rose overnight."},
+		{"a2", "Rates", "", "reuters", "Reuters", "The bank held rates."},
+		{"a3", "", "", "", "", "No title, no source."},
+	}
+	for _, r := range rows {
+		b.Field(0).(*array.StringBuilder).Append(r.id)
+		lb := b.Field(1).(*array.ListBuilder)
+		lb.Append(true)
+		for _, s := range []string{r.t1, r.t2} {
+			if s != "" {
+				lb.ValueBuilder().(*array.StringBuilder).Append(s)
+			}
+		}
+		sb := b.Field(2).(*array.StructBuilder)
+		if r.srcName == "" {
+			sb.AppendNull()
+		} else {
+			sb.Append(true)
+			if r.srcID == "" {
+				sb.FieldBuilder(0).AppendNull()
+			} else {
+				sb.FieldBuilder(0).(*array.StringBuilder).Append(r.srcID)
+			}
+			sb.FieldBuilder(1).(*array.StringBuilder).Append(r.srcName)
+		}
+		b.Field(3).(*array.StringBuilder).Append(r.text)
+	}
+	rec := b.NewRecord()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "newsapi.parquet")
+	writeRecord(t, path, rec, nil, mem)
+
+	for _, tc := range []struct {
+		name   string
+		fields []string
+		id     func(i int) string
+		outlet func(i int) string
+	}{
+		{"defaults", nil, func(i int) string { return rows[i].id }, func(i int) string { return rows[i].srcName }},
+		{"dotted field", []string{"outlet=source.id"}, func(i int) string { return rows[i].id }, func(i int) string { return rows[i].srcID }},
+		{"two fields on one column", []string{"id=text", "outlet=source.name"}, func(i int) string { return rows[i].text }, func(i int) string { return rows[i].srcName }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fm, err := ParseFieldMap(tc.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := openPath(t, path, Options{Fields: fm})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.err != nil || len(res.rejects) != 0 || len(res.articles) != len(rows) {
+				t.Fatalf("articles %d, rejects %v, err %v", len(res.articles), res.rejects, res.err)
+			}
+			for i, a := range res.articles {
+				title := strings.TrimSpace(rows[i].t1 + " " + rows[i].t2)
+				if a.ID != tc.id(i) || a.Title != title || a.Outlet != tc.outlet(i) || a.Text != rows[i].text {
+					t.Errorf("row %d: id %q title %q outlet %q text %q", i+1, a.ID, a.Title, a.Outlet, a.Text)
+				}
+			}
+		})
+	}
+
+	fm, _ := ParseFieldMap([]string{"outlet=source.domain"})
+	if _, err := openPath(t, path, Options{Fields: fm}); err == nil || !strings.Contains(err.Error(), "no column for --field outlet=source.domain; the columns are id, title, source.id, source.name, text") {
+		t.Errorf("a --field naming no column: %v", err)
+	}
+}
