@@ -1,6 +1,8 @@
 package data
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,34 +13,83 @@ import (
 // CSVReader reads articles from CSV or TSV with a header row, such as the
 // All-the-News layout (date, year, month, day, author, title, article, url,
 // section, publication). Quoted fields may span lines.
+//
+// A quoted field left open (a stray quote) would swallow the rest of the
+// file: the reader rejects the line it started on and reads on from the
+// next line.
 type CSVReader struct {
 	Options
-	File  string
-	Comma rune // field separator; zero means ','
+	File string
 
-	cr     *csv.Reader
-	rec    *recorder
-	header []string
-	idx    [numFields]int
-	last   int64 // input offset where the current record started
-	err    error // a header error: the file has nothing more to give
-
-	lastLine int // line where the last record started
+	comma    rune // the field separator in use
+	src      io.Reader
+	cr       *csv.Reader
+	rec      *recorder
+	header   []string
+	idx      [numFields]int
+	last     int64 // input offset where the current record started
+	err      error // a header error: the file has nothing more to give
+	lineBase int   // lines of the file before the csv.Reader's first
+	lastLine int   // line where the last record started, in the csv.Reader's count
 }
 
-// NewCSVReader returns a reader of r.
+// NewCSVReader returns a reader of r with the field separator comma; zero
+// takes opts.Delimiter, and when that is zero too the separator is sniffed
+// from the header line (',', ';', '|' or tab, whichever it holds most of
+// outside quotes; ',' when it holds none).
 func NewCSVReader(r io.Reader, file string, comma rune, opts Options) *CSVReader {
-	rec := &recorder{r: r, limit: opts.maxBytes()}
-	cr := csv.NewReader(rec)
-	if comma != 0 {
-		cr.Comma = comma
+	if comma == 0 {
+		comma = opts.Delimiter
 	}
-	cr.FieldsPerRecord = -1 // ragged rows are checked here, to reject them with a reason
-	cr.ReuseRecord = true
-	if comma == '\t' {
-		cr.LazyQuotes = true // TSV rarely quotes; a stray quote is text
+	if comma == 0 {
+		br := bufio.NewReaderSize(r, 64<<10)
+		head, _ := br.Peek(64 << 10)
+		comma, r = sniffDelimiter(head), br
 	}
-	return &CSVReader{Options: opts, File: file, Comma: comma, cr: cr, rec: rec}
+	c := &CSVReader{Options: opts, File: file, comma: comma, src: r}
+	c.restart(r)
+	return c
+}
+
+// restart reads on from src with a new csv.Reader.
+func (r *CSVReader) restart(src io.Reader) {
+	r.rec = &recorder{r: src, limit: r.maxBytes()}
+	r.cr = csv.NewReader(r.rec)
+	r.cr.Comma = r.comma
+	r.cr.FieldsPerRecord = -1 // ragged rows are checked here, to reject them with a reason
+	r.cr.ReuseRecord = true
+	if r.comma == '\t' {
+		r.cr.LazyQuotes = true // TSV rarely quotes; a stray quote is text
+	}
+	r.last, r.lastLine = 0, 0
+}
+
+// sniffDelimiter returns the separator the first line of head holds most
+// of outside quotes.
+func sniffDelimiter(head []byte) rune {
+	counts := map[byte]int{}
+	quoted := false
+	for _, c := range head {
+		if c == '"' {
+			quoted = !quoted
+		}
+		if quoted {
+			continue
+		}
+		if c == '\n' {
+			break
+		}
+		if c == ',' || c == ';' || c == '|' || c == '\t' {
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '|', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return rune(best)
 }
 
 // Read returns the next article. Bad rows come back as *ParseError.
@@ -58,20 +109,22 @@ func (r *CSVReader) Read() (Article, error) {
 		if err == nil && len(rec) > 0 {
 			line, _ = r.cr.FieldPos(0)
 		}
-		size := r.cr.InputOffset() - r.last
-		raw := r.raw()
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return Article{}, newParseError(r.File, pe.StartLine, raw, "bad CSV: %v", pe.Err)
+			switch {
+			case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+				return Article{}, r.resync(pe.StartLine, fmt.Sprintf("unterminated quoted field (lines %d-%d read as one field)", r.lineBase+pe.StartLine, r.lineBase+pe.Line))
+			case errors.As(err, &pe):
+				return Article{}, newParseError(r.File, r.lineBase+pe.StartLine, r.raw(), "bad CSV: %v", pe.Err)
+			case errors.Is(err, errRowTooLong):
+				return Article{}, r.resync(r.lastLine+1, fmt.Sprintf("row exceeds %d bytes", r.maxBytes()))
 			}
-			if errors.Is(err, errRowTooLong) {
-				// encoding/csv cannot skip a record: the file ends here.
-				return Article{}, &ReadError{File: r.File, Line: r.lastLine + 1, Err: fmt.Errorf("row exceeds %d bytes; the rest of the file is not read", r.maxBytes())}
-			}
-			return Article{}, fileError(r.File, r.lastLine+1, err)
+			return Article{}, fileError(r.File, r.lineBase+r.lastLine+1, err)
 		}
+		size := r.cr.InputOffset() - r.last
+		raw := r.raw()
 		r.lastLine = line
+		line += r.lineBase
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // blank line
 		}
@@ -95,6 +148,19 @@ func (r *CSVReader) Read() (Article, error) {
 	}
 }
 
+// resync rejects the line on which the failed record started (start, in the
+// csv.Reader's count) and reads on from the line after it: the bytes read
+// past that line are read again, then the rest of the input.
+func (r *CSVReader) resync(start int, why string) error {
+	kept := r.rec.buf[max(r.last-r.rec.base, 0):]
+	first, rest, _ := bytes.Cut(kept, []byte("\n"))
+	abs := r.lineBase + start
+	perr := newParseError(r.File, abs, first, "bad CSV: %s; line %d rejected, reading on from line %d", why, abs, abs+1)
+	r.lineBase = abs
+	r.restart(io.MultiReader(bytes.NewReader(bytes.Clone(rest)), r.rec.r))
+	return perr
+}
+
 func (r *CSVReader) readHeader() error {
 	rec, err := r.cr.Read()
 	if err == io.EOF {
@@ -108,13 +174,18 @@ func (r *CSVReader) readHeader() error {
 		return &ReadError{File: r.File, Line: 1, Err: err}
 	}
 	r.raw()
+	r.lastLine, _ = r.cr.FieldPos(0)
 	r.header = append([]string(nil), rec...)
 	if len(r.header) > 0 {
 		r.header[0] = strings.TrimPrefix(r.header[0], "\ufeff")
 	}
 	r.idx = r.Fields.resolve(r.header)
+	cols := clip(strings.Join(r.header, ", "), 300)
+	if missing := r.Fields.Missing(r.header); len(missing) > 0 {
+		return &ParseError{File: r.File, Line: 1, Err: fmt.Errorf("no column for --field %s; the columns are %s", strings.Join(missing, ", "), cols)}
+	}
 	if r.idx[FieldTitle] < 0 && r.idx[FieldText] < 0 {
-		return &ParseError{File: r.File, Line: 1, Err: fmt.Errorf("header has no title or text column: %s", clip(strings.Join(r.header, ","), 200))}
+		return &ParseError{File: r.File, Line: 1, Err: fmt.Errorf("header has no title or text column; the columns are %s (separated by %q); name them with --field title=COLUMN --field text=COLUMN", cols, r.comma)}
 	}
 	return nil
 }
@@ -129,9 +200,10 @@ func (r *CSVReader) raw() []byte {
 }
 
 // recorder keeps the bytes read through it from a given offset on, so that
-// the raw text of a CSV record can be reported. It holds at most one record
-// plus the csv.Reader's read-ahead, and fails with errRowTooLong once that
-// exceeds limit, which bounds the memory a single huge record can take.
+// the raw text of a CSV record can be reported, and read again after a
+// stray quote. It holds at most one record plus the csv.Reader's
+// read-ahead, and fails with errRowTooLong once that exceeds limit, which
+// bounds the memory a single huge record can take.
 type recorder struct {
 	r     io.Reader
 	base  int64 // offset of buf[0]

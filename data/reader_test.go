@@ -216,6 +216,101 @@ Residents left.",https://apnews.com/v,World,Associated Press
 	}
 }
 
+// TestCSVStrayQuote reads files in which a quote opens a field that never
+// closes: the line it starts on is rejected, saying which lines it took,
+// and every later row is read (with its own line number), also a proper
+// quoted field that spans lines.
+func TestCSVStrayQuote(t *testing.T) {
+	for _, tc := range []struct {
+		name, in   string
+		ids        []string
+		lines      []int
+		rejectLine int
+		reason     string
+	}{
+		{
+			name:       "open to the end",
+			in:         "id,title,text\n1,\"Stray,body\n2,Second title,second body\n3,Third title,third body\n",
+			ids:        []string{"2", "3"},
+			lines:      []int{3, 4},
+			rejectLine: 2,
+			reason:     "x.csv:2: bad CSV: unterminated quoted field (lines 2-4 read as one field); line 2 rejected, reading on from line 3",
+		},
+		{
+			name:       "closed by a later quote",
+			in:         "id,title,text\n1,\"Stray,body\n2,Second,\"multi\nline body\"\n3,Third title,third body\n",
+			ids:        []string{"2", "3"},
+			lines:      []int{3, 5},
+			rejectLine: 2,
+			reason:     "line 2 rejected, reading on from line 3",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := readAllFrom(NewCSVReader(strings.NewReader(tc.in), "x.csv", 0, Options{}))
+			if res.err != nil {
+				t.Fatal(res.err)
+			}
+			var ids []string
+			var lines []int
+			for _, a := range res.articles {
+				ids, lines = append(ids, a.ID), append(lines, a.SourceLine)
+			}
+			if !slices.Equal(ids, tc.ids) || !slices.Equal(lines, tc.lines) {
+				t.Errorf("articles %v at lines %v, want %v at %v", ids, lines, tc.ids, tc.lines)
+			}
+			if len(res.rejects) != 1 || res.rejects[0].Line != tc.rejectLine || !strings.Contains(res.rejects[0].Error(), tc.reason) {
+				t.Fatalf("rejects = %v, want one at line %d: %s", res.rejects, tc.rejectLine, tc.reason)
+			}
+			if raw := string(res.rejects[0].Raw); raw != "1,\"Stray,body" {
+				t.Errorf("raw = %q, want the line rejected", raw)
+			}
+		})
+	}
+}
+
+// TestCSVDialects reads files separated by semicolons, pipes and commas
+// (sniffed from the header, quotes respected) or by --delimiter.
+func TestCSVDialects(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		in    string
+		delim rune
+	}{
+		{"semicolon", "id;title;text\n1;\"Floods; roads shut\";Rivers rose, then fell.\n", 0},
+		{"pipe", "id|title|text\n1|\"Floods; roads shut\"|Rivers rose, then fell.\n", 0},
+		{"comma with semicolons quoted", "id,\"title;x;y\",text\n1,\"Floods; roads shut\",\"Rivers rose, then fell.\"\n", 0},
+		{"given", "id;title;text\n1;\"Floods; roads shut\";Rivers rose, then fell.\n", ';'},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fm, _ := ParseFieldMap(nil)
+			if strings.Contains(tc.in, "title;x;y") {
+				fm, _ = ParseFieldMap([]string{"title=title;x;y"})
+			}
+			res := readAllFrom(NewCSVReader(strings.NewReader(tc.in), "x.csv", 0, Options{Delimiter: tc.delim, Fields: fm}))
+			if res.err != nil || len(res.rejects) != 0 || len(res.articles) != 1 {
+				t.Fatalf("articles %v, rejects %v, err %v", res.articles, res.rejects, res.err)
+			}
+			if a := res.articles[0]; a.ID != "1" || a.Title != "Floods; roads shut" || a.Text != "Rivers rose, then fell." {
+				t.Errorf("article = %q, %q, %q", a.ID, a.Title, a.Text)
+			}
+		})
+	}
+}
+
+// TestCSVHeaderMessages: a file that cannot be read says which columns it
+// has and which --field would map them.
+func TestCSVHeaderMessages(t *testing.T) {
+	res := readAllFrom(NewCSVReader(strings.NewReader("when,words\n20030219,aba decides\n"), "x.csv", 0, Options{}))
+	if len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), `x.csv:1: header has no title or text column; the columns are when, words (separated by ','); name them with --field title=COLUMN`) {
+		t.Errorf("rejects = %v", res.rejects)
+	}
+	fm, _ := ParseFieldMap([]string{"outlet=paper"})
+	res = readAllFrom(NewCSVReader(strings.NewReader("title,text\nA,b\n"), "x.csv", 0, Options{Fields: fm}))
+	if len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), "no column for --field outlet=paper; the columns are title, text") {
+		t.Errorf("rejects = %v", res.rejects)
+	}
+}
+
 func TestCSVReaderHeaderWithoutText(t *testing.T) {
 	res := readAllFrom(NewCSVReader(strings.NewReader("a,b,c\n1,2,3\n"), "x.csv", ',', Options{}))
 	if len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), "no title or text column") {

@@ -18,6 +18,9 @@ type Options struct {
 	// MaxArticleBytes rejects any row or file larger than this many bytes.
 	// Zero means DefaultMaxArticleBytes.
 	MaxArticleBytes int
+	// Delimiter separates the fields of CSV files; zero sniffs it from
+	// each file's header line. TSV files are always split at tabs.
+	Delimiter rune
 	// Strict rejects rows whose date cannot be parsed instead of keeping
 	// them without a date.
 	Strict bool

@@ -226,7 +226,7 @@ func Open(src Source, opts Options) (*File, error) {
 		f.Reader = jr
 		f.closers = append(f.closers, jr) // closed first: it stops the parsing goroutines
 	case FormatCSV:
-		f.Reader = NewCSVReader(r, src.Name, ',', opts)
+		f.Reader = NewCSVReader(r, src.Name, 0, opts)
 	case FormatTSV:
 		f.Reader = NewCSVReader(r, src.Name, '\t', opts)
 	case FormatText:
@@ -325,7 +325,7 @@ func sniff(br *bufio.Reader) Format {
 	switch {
 	case bytes.Count(first, []byte("\t")) >= 2:
 		return FormatTSV
-	case bytes.Count(first, []byte(",")) >= 2 && len(first) < 1024:
+	case len(first) < 1024 && bytes.Count(first, []byte(string(sniffDelimiter(first)))) >= 2:
 		return FormatCSV
 	}
 	return FormatText
