@@ -153,12 +153,31 @@ func (r *CSVReader) Read() (Article, error) {
 // past that line are read again, then the rest of the input.
 func (r *CSVReader) resync(start int, why string) error {
 	kept := r.rec.buf[max(r.last-r.rec.base, 0):]
-	first, rest, _ := bytes.Cut(kept, []byte("\n"))
+	first, rest, found := bytes.Cut(kept, []byte("\n"))
+	if !found {
+		// The line goes on beyond what was kept: skip to its end.
+		rest = skipLine(r.rec.r)
+	}
 	abs := r.lineBase + start
 	perr := newParseError(r.File, abs, first, "bad CSV: %s; line %d rejected, reading on from line %d", why, abs, abs+1)
 	r.lineBase = abs
 	r.restart(io.MultiReader(bytes.NewReader(bytes.Clone(rest)), r.rec.r))
 	return perr
+}
+
+// skipLine reads r up to the next newline and returns the bytes it read
+// past it.
+func skipLine(r io.Reader) []byte {
+	b := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(b)
+		if i := bytes.IndexByte(b[:n], '\n'); i >= 0 {
+			return b[i+1 : n]
+		}
+		if err != nil {
+			return nil
+		}
+	}
 }
 
 func (r *CSVReader) readHeader() error {

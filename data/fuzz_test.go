@@ -64,6 +64,9 @@ func FuzzJSONL(f *testing.F) {
 		`{"title":{"x":1},"text":["a","b"],"published":1705228200}`,
 		"{\"title\":\"\xff\xfe\"}\n",
 		`{"maintext":"WASHINGTON (Reuters) - text","source_domain":"reuters.com"}`,
+		"{\n  \"title\": \"A\",\n  \"source\": {\"name\": \"BBC\"}\n}\n{\"title\": \"B\"}",
+		`{"status":"ok","articles":[{"title":"A","source":{"id":null,"name":"BBC"}},{"title":"B"}]}`,
+		"[\n{\"title\":\"A\"},\n7,\n{\"_id\":{\"$oid\":\"x\"},\"text\":\"b\"}]",
 	} {
 		f.Add([]byte(s))
 	}
@@ -78,6 +81,7 @@ func FuzzCSV(f *testing.F) {
 		"title,text\nA\n\"bad \"quote\",x\n",
 		"title\tbody\nA\tb\n",
 		"a,b\n1,2\n",
+		"id;title;text\n1;\"Stray;body\n2;Second;x\n",
 		"",
 	} {
 		f.Add([]byte(s), false)

@@ -3,9 +3,8 @@ package data
 import (
 	"bufio"
 	"bytes"
-	stdjson "encoding/json"
+	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -13,49 +12,57 @@ import (
 	"unicode/utf8"
 
 	// fastjson decodes each row once, with no allocation but the fields'
-	// text: 1.5 times the throughput of goccy in BenchmarkReadJSONL. goccy/go-json,
-	// with the API of encoding/json and about twice as fast, splits JSON
-	// arrays and decodes the rows fastjson refuses, so that what is
-	// accepted and rejected stays as it was.
-	json "github.com/goccy/go-json"
+	// text (BenchmarkReadJSONL); encoding/json decodes the rows fastjson
+	// refuses, so that its errors word the reason, and splits files that
+	// are not one object per line.
 	"github.com/valyala/fastjson"
 )
 
-// JSONLReader reads one JSON object per line (JSONL, NDJSON, news-please
-// output). A file whose first byte is '[' is read as one JSON array of
-// objects instead, each element counted as a row.
+// JSONLReader reads one JSON object per line (JSONL, NDJSON). It also reads
+// the other shapes JSON news comes in, told from the start of the file:
+// one JSON array of objects, objects one after the other however they are
+// laid out (news-please writes one pretty-printed object per file), and an
+// object that wraps the array of articles (NewsAPI's {"articles": [...]}).
+// In those shapes a row's line is the line its object starts on, and bad
+// JSON ends the file, since a decoder cannot find the next object after it.
+//
+// Members of nested objects are columns named by their path (source.name),
+// and a column that is an object stands for its member named "name",
+// "$date", "$oid" and the like (see memberNames).
 type JSONLReader struct {
 	Options
 	File string // name used in errors and in Article.SourceFile
 
-	br    *bufio.Reader
-	line  int
-	buf   []byte
-	array *json.Decoder // set when the input is a JSON array
-	began bool
-	par   *parallelRows // set when rows are parsed on Options.Workers goroutines
+	br     *bufio.Reader
+	line   int
+	buf    []byte
+	stream *jsonStream // set when the input is not one object per line
+	began  bool
+	par    *parallelRows // set when rows are parsed on Options.Workers goroutines
 }
 
 // NewJSONLReader returns a reader of r.
 func NewJSONLReader(r io.Reader, file string, opts Options) *JSONLReader {
-	return &JSONLReader{Options: opts, File: file, br: bufio.NewReaderSize(r, 64<<10)}
+	return &JSONLReader{Options: opts, File: file, br: bufio.NewReaderSize(r, sniffBytes)}
 }
+
+// sniffBytes is how much of a JSON file is looked at to tell its shape.
+const sniffBytes = 1 << 20
 
 // Read returns the next article. Bad rows come back as *ParseError.
 func (r *JSONLReader) Read() (Article, error) {
 	if !r.began {
 		r.began = true
-		if b, err := r.br.Peek(1); err == nil && b[0] == '[' {
-			r.array = json.NewDecoder(r.br)
-			if _, err := r.array.Token(); err != nil {
-				return Article{}, &ReadError{File: r.File, Err: fmt.Errorf("bad JSON: %w", err)}
+		if r.oneObjectPerLine() {
+			if r.Workers > 1 {
+				r.par = r.startParallel()
 			}
-		} else if r.Workers > 1 {
-			r.par = r.startParallel()
+		} else {
+			r.stream = newJSONStream(r.br, r.maxBytes())
 		}
 	}
-	if r.array != nil {
-		return r.readArray()
+	if r.stream != nil {
+		return r.readStream()
 	}
 	if r.par != nil {
 		return r.par.next()
@@ -70,6 +77,36 @@ func (r *JSONLReader) Read() (Article, error) {
 		}
 		return r.parse(line, r.line)
 	}
+}
+
+// oneObjectPerLine tells the shape of the file from its first value: the
+// file is JSONL unless it opens with an array, or its first value spans
+// lines (a pretty-printed object) or shares its line with another, or is an
+// object that wraps the articles rather than being one. A first value that
+// is not valid JSON leaves the file JSONL, where a bad row is one reject.
+func (r *JSONLReader) oneObjectPerLine() bool {
+	head, _ := r.br.Peek(sniffBytes)
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 || t[0] != '{' {
+		return len(t) == 0 || t[0] != '['
+	}
+	dec := json.NewDecoder(bytes.NewReader(t))
+	var first json.RawMessage
+	if dec.Decode(&first) != nil {
+		return true
+	}
+	end := int(dec.InputOffset())
+	rest, _, _ := bytes.Cut(t[end:], []byte("\n"))
+	if bytes.ContainsRune(t[:end], '\n') || len(bytes.TrimSpace(rest)) > 0 {
+		return false
+	}
+	var p fastjson.Parser
+	v, err := p.ParseBytes(first)
+	if err != nil {
+		return true
+	}
+	_, wraps := r.wrapped(v)
+	return !wraps
 }
 
 // Close stops the goroutines of a parallel read; the reader is not used
@@ -249,7 +286,7 @@ func (r *JSONLReader) parse(line []byte, n int) (Article, error) {
 		}
 		line = []byte(s)
 	}
-	if t := bytes.TrimLeft(line, " \t"); len(t) > 0 && t[0] != '{' {
+	if t := bytes.TrimLeft(line, " \t\r\n"); len(t) > 0 && t[0] != '{' {
 		return Article{}, newParseError(r.File, n, line, "bad JSON: want an object")
 	}
 	rp := rowParsers.Get().(*rowParser)
@@ -257,30 +294,59 @@ func (r *JSONLReader) parse(line []byte, n int) (Article, error) {
 	if a, ok, err := r.articleFast(rp, line, n); ok {
 		return a, err
 	}
-	// fastjson found the row invalid: it goes the way of the rows before
-	// it, which goccy decodes or rejects.
+	// fastjson found the row invalid (or nested deeper than it reads):
+	// encoding/json decodes it or words the reason.
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(line, &obj); err != nil {
-		// encoding/json words its errors better; ask it on this slow path.
-		if serr := stdjson.Unmarshal(line, &obj); serr != nil {
-			err = serr
-		}
 		return Article{}, newParseError(r.File, n, line, "bad JSON: %v", err)
 	}
-	return r.article(obj, line, n)
+	var keys []string
+	var vals []json.RawMessage
+	if err := flattenRaw(obj, "", 0, &keys, &vals); err != nil {
+		return Article{}, newParseError(r.File, n, line, "bad JSON: %v", err)
+	}
+	return r.article(keys, vals, line, n)
 }
 
-func (r *JSONLReader) article(obj map[string]json.RawMessage, raw []byte, n int) (Article, error) {
-	keys := make([]string, 0, len(obj))
+// maxNesting is how deep the members of nested objects are read as columns.
+const maxNesting = 4
+
+// flattenRaw appends the keys of obj and of its nested objects (by their
+// dotted paths, down to maxNesting levels) with their values, in sorted
+// order, so that duplicate spellings ("Title", "title") resolve the same way
+// every time. An object is not a value of its own.
+func flattenRaw(obj map[string]json.RawMessage, prefix string, depth int, keys *[]string, vals *[]json.RawMessage) error {
+	names := make([]string, 0, len(obj))
 	for k := range obj {
-		keys = append(keys, k)
+		names = append(names, k)
 	}
-	slices.Sort(keys) // duplicate spellings ("Title", "title") resolve the same way every time
-	vals := make([]json.RawMessage, len(keys))
-	for i, k := range keys {
-		vals[i] = obj[k]
+	slices.Sort(names)
+	for _, k := range names {
+		v := bytes.TrimSpace(obj[k])
+		if len(v) > 0 && v[0] == '{' {
+			if depth+1 >= maxNesting {
+				continue
+			}
+			var sub map[string]json.RawMessage
+			if err := json.Unmarshal(v, &sub); err != nil {
+				return err
+			}
+			if err := flattenRaw(sub, prefix+k+".", depth+1, keys, vals); err != nil {
+				return err
+			}
+			continue
+		}
+		*keys = append(*keys, prefix+k)
+		*vals = append(*vals, v)
 	}
+	return nil
+}
+
+func (r *JSONLReader) article(keys []string, vals []json.RawMessage, raw []byte, n int) (Article, error) {
 	idx := r.Fields.resolve(keys)
+	if perr := r.unmapped(idx, keys, raw, n); perr != nil {
+		return Article{}, perr
+	}
 	var v fieldValues
 	for f, i := range idx {
 		if i < 0 {
@@ -299,19 +365,52 @@ func (r *JSONLReader) article(obj map[string]json.RawMessage, raw []byte, n int)
 	return a, nil
 }
 
+// unmapped explains a row in which no key maps to the title or the text.
+func (r *JSONLReader) unmapped(idx [numFields]int, keys []string, raw []byte, n int) *ParseError {
+	if idx[FieldTitle] >= 0 || idx[FieldText] >= 0 {
+		return nil
+	}
+	if len(keys) == 0 {
+		return newParseError(r.File, n, raw, "no title or text")
+	}
+	keys = slices.Sorted(slices.Values(keys))
+	return newParseError(r.File, n, raw, "no title or text: no key maps to them among %s; name one with --field text=KEY (a dotted path for a nested key)", clip(strings.Join(slices.Compact(keys), ", "), 300))
+}
+
 // rowParser is one goroutine's fastjson parser, with the keys of the last
 // object it parsed and the columns they resolved to: the rows of a file
 // mostly have the same keys in the same order, resolved once.
 type rowParser struct {
 	p       fastjson.Parser
-	keys    []string       // the keys of the last object, in its order; nil before the first
+	keys    []string       // the flattened keys of the last object, in its order; nil before the first
 	fields  FieldMap       // the map they were resolved with
 	idx     [numFields]int // per field, the index in keys of its value, or -1
 	vals    []*fastjson.Value
+	path    []byte // the dotted path of the key being visited
 	scratch []byte
 }
 
 var rowParsers = sync.Pool{New: func() any { return new(rowParser) }}
+
+// visitFlat calls fn with each member of obj and of its nested objects,
+// these by their dotted paths (down to maxNesting levels), in the order
+// written. An object is not a member of its own. key is valid during the
+// call only.
+func visitFlat(obj *fastjson.Object, path []byte, depth int, fn func(key []byte, v *fastjson.Value)) []byte {
+	obj.Visit(func(k []byte, v *fastjson.Value) {
+		// GetObject, unlike Type and Object, leaves a string as written
+		// (see fieldText).
+		sub := v.GetObject()
+		if sub == nil {
+			fn(append(path, k...), v)
+			return
+		}
+		if depth+1 < maxNesting {
+			path = visitFlat(sub, append(append(path, k...), '.'), depth+1, fn)[:len(path)]
+		}
+	})
+	return path
+}
 
 // articleFast decodes a row with fastjson, which reads each field once: a
 // map of raw values decoded again field by field took two thirds of the
@@ -319,27 +418,30 @@ var rowParsers = sync.Pool{New: func() any { return new(rowParser) }}
 // takes its last value, and spellings of one column resolve in key order);
 // ok is false when fastjson finds the row invalid.
 func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article, ok bool, err error) {
-	if fastjson.ValidateBytes(line) != nil { // the parser alone lets bad escapes through
-		return Article{}, false, nil
-	}
+	// The parser reads at most fastjson.MaxDepth levels; the validator,
+	// which catches the bad escapes the parser lets through, has no bound
+	// and runs only on what the parser read.
 	v, perr := rp.p.ParseBytes(line)
-	if perr != nil {
+	if perr != nil || fastjson.ValidateBytes(line) != nil {
 		return Article{}, false, nil
 	}
 	obj, perr := v.Object()
 	if perr != nil {
 		return Article{}, false, nil
 	}
-	same := rp.keys != nil && obj.Len() == len(rp.keys) && rp.fields == r.Fields
+	same := rp.keys != nil && rp.fields == r.Fields
 	rp.vals = rp.vals[:0]
-	obj.Visit(func(k []byte, v *fastjson.Value) {
-		same = same && string(k) == rp.keys[len(rp.vals)]
+	rp.path = visitFlat(obj, rp.path[:0], 0, func(k []byte, v *fastjson.Value) {
+		same = same && len(rp.vals) < len(rp.keys) && string(k) == rp.keys[len(rp.vals)]
 		rp.vals = append(rp.vals, v)
 	})
-	if !same {
+	if !same || len(rp.vals) != len(rp.keys) {
 		rp.keys = rp.keys[:0]
-		obj.Visit(func(k []byte, _ *fastjson.Value) { rp.keys = append(rp.keys, string(k)) })
+		rp.path = visitFlat(obj, rp.path[:0], 0, func(k []byte, _ *fastjson.Value) { rp.keys = append(rp.keys, string(k)) })
 		rp.idx, rp.fields = r.Fields.resolveLast(rp.keys), r.Fields
+	}
+	if perr := r.unmapped(rp.idx, rp.keys, line, n); perr != nil {
+		return Article{}, true, perr
 	}
 	var fv fieldValues
 	for f, i := range rp.idx {
@@ -417,27 +519,6 @@ func jsonScalar(raw json.RawMessage) (string, error) {
 	default:
 		return string(raw), nil
 	}
-}
-
-func (r *JSONLReader) readArray() (Article, error) {
-	if !r.array.More() {
-		if _, err := r.array.Token(); err != nil {
-			return Article{}, &ReadError{File: r.File, Line: r.line + 1, Err: fmt.Errorf("bad JSON: %w", err)}
-		}
-		return Article{}, io.EOF
-	}
-	r.line++
-	var raw json.RawMessage
-	if err := r.array.Decode(&raw); err != nil {
-		// The decoder cannot resynchronise inside an array: the rest of
-		// the file is lost, and the error says so.
-		return Article{}, &ReadError{File: r.File, Line: r.line, Err: fmt.Errorf("bad JSON in array element; the rest of the file is not read: %w", err)}
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		return Article{}, newParseError(r.File, r.line, raw, "bad JSON: want an object")
-	}
-	return r.article(obj, raw, r.line)
 }
 
 // fileError wraps an I/O error that ends a file in a *ReadError.

@@ -17,7 +17,6 @@ import (
 	"time"
 	"unicode/utf16"
 
-	json "github.com/goccy/go-json"
 	"github.com/valyala/fastjson"
 )
 
@@ -112,7 +111,7 @@ func TestJSONLReader(t *testing.T) {
 			in:          "{\"title\":{\"main\":\"A\"}}\n{\"title\":\"B\",\"authors\":[\"x\",\"y\"]}\n",
 			titles:      []string{"B"},
 			rejectLines: []int{1},
-			reasons:     []string{`field "title": want a string, got an object`},
+			reasons:     []string{`no title or text: no key maps to them among title.main; name one with --field text=KEY`},
 		},
 		{
 			name:        "not an object",
@@ -159,6 +158,93 @@ func TestJSONLReader(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJSONShapes reads the layouts JSON news comes in besides one object
+// per line, checking each row's values and the line it starts on.
+func TestJSONShapes(t *testing.T) {
+	newsPlease := `{
+    "authors": ["Jane Doe"],
+    "date_publish": "2021-05-18 09:30:00",
+    "language": "en",
+    "maintext": "The harbour budget passed.",
+    "source_domain": "www.example-news.com",
+    "title": "Harbour budget passes",
+    "url": "https://www.example-news.com/harbour"
+}
+`
+	newsAPI := `{"status": "ok", "totalResults": 2,
+  "articles": [
+    {"source": {"id": null, "name": "BBC News"}, "author": "BBC", "title": "Floods close roads",
+     "description": "Rivers rose.", "url": "https://bbc.co.uk/1", "publishedAt": "2024-01-14T09:10:00Z", "content": "Rivers rose overnight."},
+    {"source": {"id": "reuters", "name": "Reuters"}, "title": "Bank holds rates", "description": null,
+     "url": "https://reuters.com/2", "publishedAt": "2024-01-14T10:00:00Z", "content": "The bank held rates."}
+  ]}`
+	type row struct {
+		title, text, outlet string
+		line                int
+	}
+	for _, tc := range []struct {
+		name    string
+		in      string
+		rows    []row
+		rejects []int // lines
+		err     string
+	}{
+		{"news-please, one pretty-printed object", newsPlease,
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, ""},
+		{"objects one after the other", newsPlease + newsPlease + `{"title": "Third", "text": "x"}{"title": "Fourth"}`,
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}, {"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 10}, {"Third", "x", "", 19}, {"Fourth", "", "", 19}}, nil, ""},
+		{"NewsAPI response", newsAPI,
+			[]row{{"Floods close roads", "Rivers rose overnight.", "BBC News", 3}, {"Bank holds rates", "The bank held rates.", "Reuters", 5}}, nil, ""},
+		{"NewsAPI responses, one per line", strings.ReplaceAll(newsAPI, "\n", " ") + "\n" + strings.ReplaceAll(newsAPI, "\n", " ") + "\n",
+			[]row{{"Floods close roads", "Rivers rose overnight.", "BBC News", 1}, {"Bank holds rates", "The bank held rates.", "Reuters", 1}, {"Floods close roads", "Rivers rose overnight.", "BBC News", 2}, {"Bank holds rates", "The bank held rates.", "Reuters", 2}}, nil, ""},
+		{"array with a bad element", "[\n {\"title\": \"A\"},\n 7,\n {\"title\": \"B\"}\n]\n",
+			[]row{{"A", "", "", 2}, {"B", "", "", 4}}, []int{3}, ""},
+		{"MongoDB export", `{"_id": {"$oid": "5f1"}, "title": "T", "date": {"$date": "2024-01-14T09:10:00Z"}, "publisher": {"name": "AP"}}` + "\n",
+			[]row{{"T", "", "AP", 1}}, nil, ""},
+		{"JSONL whose first line is broken", "{\"title\": broken\n{\"title\": \"B\"}\n",
+			[]row{{"B", "", "", 2}}, []int{1}, ""},
+		{"pretty-printed, cut short", newsPlease + "{\n  \"title\": \"cut",
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, "in.json:10: read: bad JSON: the file ends inside a value"},
+		{"pretty-printed, bad JSON", newsPlease + "{\n  \"title\": nope\n}\n" + newsPlease,
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, "in.json:11: read: bad JSON; the rest of the file is not read: invalid character 'o'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, workers := range []int{0, 3} {
+				res := readAllFrom(NewJSONLReader(strings.NewReader(tc.in), "in.json", Options{Workers: workers}))
+				var got []row
+				for _, a := range res.articles {
+					got = append(got, row{a.Title, a.Text, a.Outlet, a.SourceLine})
+				}
+				if !slices.Equal(got, tc.rows) {
+					t.Errorf("workers %d: rows\n%v\nwant\n%v", workers, got, tc.rows)
+				}
+				var lines []int
+				for _, pe := range res.rejects {
+					lines = append(lines, pe.Line)
+				}
+				if !slices.Equal(lines, tc.rejects) {
+					t.Errorf("workers %d: rejects %v, want at lines %v", workers, res.rejects, tc.rejects)
+				}
+				if (res.err == nil) != (tc.err == "") || res.err != nil && !strings.HasPrefix(res.err.Error(), tc.err) {
+					t.Errorf("workers %d: error %v, want %q", workers, res.err, tc.err)
+				}
+			}
+		})
+	}
+}
+
+// TestJSONDeepNesting: a row nested far deeper than any article is
+// rejected at once, and the next row is read.
+func TestJSONDeepNesting(t *testing.T) {
+	for _, depth := range []int{20_000, 100_000} {
+		deep := `{"title":"deep","x":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + "}\n"
+		res := readAllFrom(NewJSONLReader(strings.NewReader(deep+`{"title":"next"}`+"\n"), "in.jsonl", Options{}))
+		if len(res.articles) != 1 || res.articles[0].Title != "next" || len(res.rejects) != 1 || !strings.Contains(res.rejects[0].Error(), "in.jsonl:1: bad JSON: invalid character '[' exceeded max depth") {
+			t.Errorf("depth %d: articles %v, rejects %v", depth, res.articles, res.rejects)
+		}
 	}
 }
 
@@ -522,9 +608,10 @@ func equal(a, b []string) bool {
 }
 
 func TestProgressCountsBytesAsRead(t *testing.T) {
-	// Enough rows that the file is read in several buffers.
+	// Enough rows that the file is read in several buffers, beyond the
+	// first MiB that the JSON reader looks at to tell the file's shape.
 	var b strings.Builder
-	for i := range 5000 {
+	for i := range 20000 {
 		fmt.Fprintf(&b, `{"id": "a%d", "title": "Headline %d", "text": "Some text of the article, long enough to fill a line."}`+"\n", i, i)
 	}
 	path := writeFile(t, t.TempDir(), "big.jsonl", []byte(b.String()))
@@ -686,6 +773,9 @@ func TestJSONLFastMatchesMap(t *testing.T) {
 		`{"title":"t","authors":["a","b"],"text":["one","two"],"id":12345678901234567890}`,
 		`{"title":"t","text":"x","published":null,"id":true}`,
 		`{"title":{"nested":1},"text":"x"}`,
+		`{"source":{"id":null,"name":"BBC News"},"title":"t","text":"x"}`,
+		`{"source":{"id":"bbc"},"title":{"main":"m","sub":{"deep":{"deeper":{"deepest":"d"}}}},"_id":{"$oid":"5f1"}}`,
+		`{"source":{"id":"bbc"},"title":{"main":"m"},"_id":{"$oid":"5f1"},"date":{"$date":"2024-03-01T10:00:00Z"},"text":"x"}`,
 		`{"title":"t","text":[1,2]}`,
 		`{"title":"t \u00e9 \ud800","text":"line\nnext","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
 		`{"title":"t","text":"x","date":"2024-03-01T10:00:00Z","source":"Wire"}`,
@@ -708,11 +798,16 @@ func TestJSONLFastMatchesMap(t *testing.T) {
 				if !ok {
 					t.Fatalf("fastjson refused %s", row)
 				}
-				var obj map[string]json.RawMessage
-				if err := json.Unmarshal([]byte(row), &obj); err != nil {
+				var obj map[string]stdjson.RawMessage
+				if err := stdjson.Unmarshal([]byte(row), &obj); err != nil {
 					t.Fatal(err)
 				}
-				slow, serr := r.article(obj, []byte(row), n+1)
+				var keys []string
+				var vals []stdjson.RawMessage
+				if err := flattenRaw(obj, "", 0, &keys, &vals); err != nil {
+					t.Fatal(err)
+				}
+				slow, serr := r.article(keys, vals, []byte(row), n+1)
 				if fmt.Sprint(ferr) != fmt.Sprint(serr) || fast != slow {
 					t.Errorf("pass %d, %s, %s:\nfast %+v, %v\nmap  %+v, %v", pass, r.File, row, fast, ferr, slow, serr)
 				}
