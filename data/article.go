@@ -36,6 +36,8 @@ const (
 	DateAssumedUTC                   // parsed without a zone; taken as UTC
 	DateYearInferred                 // a dateline without a year; year from Options.Year or the file time
 	DateUnparsable                   // a date was given but could not be parsed; Published is zero
+	DateAmbiguous                    // a slash date whose day and month could be either; Published is zero
+	DateImplausible                  // a date before 1900 or over a day after the run; Published is zero
 )
 
 // ErrBadRow is wrapped by every ParseError: the row cannot be used.

@@ -136,18 +136,18 @@ func FuzzParquet(f *testing.F) {
 }
 
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2021-10-18T16:15:00-07:00", "2010-07-02", "Sun, 14 Jan 2024 10:30:00 +0100", "1394470370698", "1705228200", "January 14, 2024", "x", "99999999999999999999"} {
+	for _, s := range []string{"2021-10-18T16:15:00-07:00", "2010-07-02", "Sun, 14 Jan 2024 10:30:00 +0100", "1394470370698", "1705228200", "January 14, 2024", "x", "99999999999999999999", "20030219", "20210422131500", "03/04/2021 4:15 PM", "1705228200.25"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		tm, note, err := ParseDate(s)
+		tm, note, err := ParseDate(s, DateOrderAuto)
 		if err != nil {
 			if !tm.IsZero() {
 				t.Fatalf("ParseDate(%q) failed but returned %v", s, tm)
 			}
 			return
 		}
-		if tm.Location() != time.UTC || note == DateUnparsable {
+		if tm.Location() != time.UTC || note == DateUnparsable || note == DateAmbiguous {
 			t.Fatalf("ParseDate(%q) = %v, %v", s, tm, note)
 		}
 	})

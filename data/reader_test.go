@@ -434,6 +434,58 @@ func TestStrictDates(t *testing.T) {
 	}
 }
 
+// TestDatesInRows: digit dates are read by their shape, dates outside a
+// plausible range and ambiguous slash dates leave the article undated with
+// a note saying why (rejected under Strict), and --date-order decides.
+func TestDatesInRows(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	in := "publish_date,headline_text\n" +
+		"20030219,aba decides against community broadcasting licence\n" +
+		"18991231,before 1900\n" +
+		"20261208,two days after the run\n" +
+		"03/04/2021,ambiguous\n" +
+		"20261207,within a day of the run\n"
+	type row struct {
+		title string
+		date  time.Time
+		note  DateNote
+	}
+	want := []row{
+		{"aba decides against community broadcasting licence", time.Date(2003, 2, 19, 0, 0, 0, 0, time.UTC), DateAssumedUTC},
+		{"before 1900", time.Time{}, DateImplausible},
+		{"two days after the run", time.Time{}, DateImplausible},
+		{"ambiguous", time.Time{}, DateAmbiguous},
+		{"within a day of the run", time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), DateAssumedUTC},
+	}
+	res := readAllFrom(NewCSVReader(strings.NewReader(in), "abc.csv", 0, Options{Now: now}))
+	var got []row
+	for _, a := range res.articles {
+		got = append(got, row{a.Title, a.Published, a.DateNote})
+	}
+	if len(res.rejects) != 0 || !slices.Equal(got, want) {
+		t.Errorf("rows %v, rejects %v; want %v", got, res.rejects, want)
+	}
+
+	res = readAllFrom(NewCSVReader(strings.NewReader(in), "abc.csv", 0, Options{Now: now, DateOrder: DateOrderDMY}))
+	if len(res.articles) != 5 || !res.articles[3].Published.Equal(time.Date(2021, 4, 3, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("dmy: %v", res.articles)
+	}
+
+	res = readAllFrom(NewCSVReader(strings.NewReader(in), "abc.csv", 0, Options{Now: now, Strict: true}))
+	var reasons []string
+	for _, pe := range res.rejects {
+		reasons = append(reasons, pe.Error())
+	}
+	wantReasons := []string{
+		`abc.csv:3: implausible date "18991231": before 1900 or after the run`,
+		`abc.csv:4: implausible date "20261208": before 1900 or after the run`,
+		`abc.csv:5: ambiguous date "03/04/2021": give --date-order dmy or mdy`,
+	}
+	if len(res.articles) != 2 || !slices.Equal(reasons, wantReasons) {
+		t.Errorf("strict: %d articles, rejects %q; want 2 and %q", len(res.articles), reasons, wantReasons)
+	}
+}
+
 func TestTextReaderTASS(t *testing.T) {
 	f, err := os.Open("sample/tass-2017-12-18.txt")
 	if err != nil {

@@ -21,9 +21,15 @@ type Options struct {
 	// Delimiter separates the fields of CSV files; zero sniffs it from
 	// each file's header line. TSV files are always split at tabs.
 	Delimiter rune
-	// Strict rejects rows whose date cannot be parsed instead of keeping
-	// them without a date.
+	// Strict rejects rows whose date cannot be parsed, is ambiguous or is
+	// implausible, instead of keeping them without a date.
 	Strict bool
+	// DateOrder reads slash dates (10/18/2021) whose numbers do not tell
+	// day from month; zero leaves those undated and counted.
+	DateOrder DateOrder
+	// Now is when the run started: a date more than a day after it is
+	// implausible. Zero sets no upper bound.
+	Now time.Time
 	// Progress, when not nil, counts the raw bytes of the file read so
 	// far, as they are read, for progress reports.
 	Progress *atomic.Int64
@@ -96,12 +102,19 @@ func buildArticle(v *fieldValues, file string, line int, raw []byte, opts *Optio
 		return Article{}, newParseError(file, line, raw, "no title or text")
 	}
 	if s := v[FieldPublished]; s != "" {
-		t, note, err := ParseDate(s)
-		if err != nil {
-			if opts.Strict {
-				return Article{}, newParseError(file, line, raw, "unparsable date %q", clip(s, 64))
-			}
+		t, note, err := ParseDate(s, opts.DateOrder)
+		switch {
+		case err != nil && opts.Strict && note == DateAmbiguous:
+			return Article{}, newParseError(file, line, raw, "ambiguous date %q: give --date-order dmy or mdy", clip(s, 64))
+		case err != nil && opts.Strict:
+			return Article{}, newParseError(file, line, raw, "unparsable date %q", clip(s, 64))
+		case err != nil && note != DateAmbiguous:
 			note = DateUnparsable
+		case err == nil && !plausible(t, opts.Now):
+			if opts.Strict {
+				return Article{}, newParseError(file, line, raw, "implausible date %q: before 1900 or after the run", clip(s, 64))
+			}
+			t, note = time.Time{}, DateImplausible
 		}
 		a.Published, a.DateNote = t, note
 	}
@@ -127,7 +140,7 @@ func splitDateline(a *Article, fileTime time.Time, opts *Options) {
 	if a.Outlet == "" {
 		a.Outlet = strings.Clone(d.Outlet)
 	}
-	if !a.Published.IsZero() || a.DateNote == DateUnparsable || d.Month == 0 || d.Day == 0 {
+	if !a.Published.IsZero() || a.DateNote != DateAsGiven || d.Month == 0 || d.Day == 0 {
 		return
 	}
 	year, note := d.Year, DateAsGiven

@@ -39,8 +39,14 @@ type Config struct {
 	Fields []string
 	// Year completes dateline dates without a year; zero takes the file's.
 	Year int
-	// Strict rejects rows whose date cannot be parsed.
+	// Strict rejects rows whose date cannot be parsed, is ambiguous or is
+	// implausible.
 	Strict bool
+	// DateOrder reads slash dates whose numbers do not tell day from
+	// month: "dmy", "mdy", or empty to leave those undated and counted.
+	DateOrder string
+	// Delimiter separates CSV fields; empty sniffs it per file.
+	Delimiter string
 	// MaxArticleBytes rejects larger rows; zero means data.DefaultMaxArticleBytes.
 	MaxArticleBytes int
 
@@ -84,6 +90,19 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// delimiter reads a CSV field separator: one character, or "tab".
+func delimiter(s string) (rune, error) {
+	switch r := []rune(s); {
+	case s == "":
+		return 0, nil
+	case s == "tab" || s == `\t`:
+		return '\t', nil
+	case len(r) == 1 && r[0] != '"' && r[0] != '\n' && r[0] != '\r':
+		return r[0], nil
+	}
+	return 0, fmt.Errorf("delimiter %q: want one character, or tab", s)
+}
+
 // ErrConfig marks an invalid configuration.
 var ErrConfig = errors.New("invalid configuration")
 
@@ -113,6 +132,12 @@ func (c Config) Validate() error {
 	}
 	if c.Year < 0 || c.Year > 9999 {
 		errs = append(errs, fmt.Errorf("year %d: want a four-digit year", c.Year))
+	}
+	if _, err := data.ParseDateOrder(c.DateOrder); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := delimiter(c.Delimiter); err != nil {
+		errs = append(errs, err)
 	}
 	if _, err := data.ParseFieldMap(c.Fields); err != nil {
 		errs = append(errs, err)

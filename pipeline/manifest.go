@@ -43,6 +43,8 @@ type Parameters struct {
 	Fields          []string `json:"fields,omitempty"`
 	Year            int      `json:"year,omitempty"`
 	Strict          bool     `json:"strict"`
+	DateOrder       string   `json:"date_order,omitempty"`
+	Delimiter       string   `json:"delimiter,omitempty"`
 	MaxArticleBytes int      `json:"max_article_bytes"`
 	Sample          bool     `json:"embedded_sample"`
 }
@@ -76,6 +78,11 @@ type Counts struct {
 	DatesAssumedUTC  int `json:"dates_assumed_utc"`
 	DatesYearInfered int `json:"dates_year_inferred"`
 	DatesUnparsable  int `json:"dates_unparsable"`
+	// DatesAmbiguous counts slash dates that could be day/month or
+	// month/day; DatesImplausible dates before 1900 or more than a day
+	// after the run. Both leave the article undated.
+	DatesAmbiguous   int `json:"dates_ambiguous"`
+	DatesImplausible int `json:"dates_implausible"`
 	LanguageDetected int `json:"language_detected"`
 	EmptyVectors     int `json:"empty_vectors"`
 

@@ -148,6 +148,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		Parameters: Parameters{
 			Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight,
 			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
+			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter,
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
 		},
 	}
@@ -160,7 +161,10 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	}
 	var readBytes atomic.Int64
 	bar := startProgress(cfg.Progress, "read", total, "bytes", &readBytes)
-	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict}
+	order, _ := data.ParseDateOrder(cfg.DateOrder)
+	comma, _ := delimiter(cfg.Delimiter)
+	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
+		DateOrder: order, Delimiter: comma, Now: r.timer.start}
 	files, err := readAll(ctx, srcs, opts, cfg.Workers, &readBytes)
 	bar.finish()
 	if err != nil {
@@ -269,6 +273,10 @@ func countDates(articles []data.Article, m *Manifest) {
 			m.Counts.DatesAssumedUTC++
 		case data.DateYearInferred:
 			m.Counts.DatesYearInfered++
+		case data.DateAmbiguous:
+			m.Counts.DatesAmbiguous++
+		case data.DateImplausible:
+			m.Counts.DatesImplausible++
 		}
 		if a.Published.IsZero() {
 			m.Counts.Undated++
@@ -282,6 +290,12 @@ func countDates(articles []data.Article, m *Manifest) {
 	}
 	if m.Counts.DatesUnparsable > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d dates could not be parsed; those articles are kept without a date", m.Counts.DatesUnparsable))
+	}
+	if m.Counts.DatesAmbiguous > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d slash dates could be day/month or month/day; those articles are kept without a date (give --date-order dmy or mdy)", m.Counts.DatesAmbiguous))
+	}
+	if m.Counts.DatesImplausible > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d dates were before 1900 or more than a day after the run; those articles are kept without a date", m.Counts.DatesImplausible))
 	}
 }
 

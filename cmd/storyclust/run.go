@@ -110,7 +110,9 @@ func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
 	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
 	fs.Var(fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
 	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one, unless the file name holds a YYYY-MM-DD date (default: the file's modification time)")
-	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed (default: keep them without a date)")
+	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed, is ambiguous or is implausible (default: keep them without a date, counted)")
+	fs.StringVar(&cfg.DateOrder, "date-order", "", "read slash dates such as 03/04/2021 as `dmy` or mdy (default: only those whose numbers tell, the others kept undated and counted)")
+	fs.StringVar(&cfg.Delimiter, "delimiter", "", "CSV field separator, one `character` or tab (default: sniffed from each file's header)")
 	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
 	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
 }
