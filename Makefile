@@ -4,6 +4,7 @@
 GO      ?= go
 PYTHON  ?= python3
 BIN     := bin/storyclust
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 DEV     ?= ../shared/data/dev
 OUT     ?= out
 
@@ -12,7 +13,7 @@ OUT     ?= out
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/storyclust
+	$(GO) build -ldflags "-X main.versionStamp=$(VERSION)" -o $(BIN) ./cmd/storyclust
 
 ## run: build, then cluster the sample corpus embedded in the binary into $(OUT)/
 run: build

@@ -100,10 +100,36 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 }
 
-// version is the module version the binary was built from, or "devel".
+// versionStamp is the version set at link time (make build sets it to
+// git describe's output: -ldflags "-X main.versionStamp=…").
+var versionStamp string
+
+// version is the version stamped at link time, else the module version the
+// binary was built from; a build from a checkout is "devel+" and its commit
+// (with "-dirty" when it had changes), and "devel" when the build recorded
+// none (GOFLAGS=-buildvcs=false).
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+	if versionStamp != "" {
+		return versionStamp
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
-	return "devel"
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision":
+			rev = s.Value[:min(len(s.Value), 12)]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			dirty = "-dirty"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	return "devel+" + rev + dirty
 }

@@ -82,6 +82,8 @@ func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a.jsonl")
 	os.WriteFile(file, []byte(`{"title":"x"}`+"\n"), 0o644)
+	unmapped := filepath.Join(dir, "abc.csv")
+	os.WriteFile(unmapped, []byte("when,words\n20030219,aba decides\n"), 0o644)
 	tests := []struct {
 		name    string
 		args    []string
@@ -95,6 +97,9 @@ func TestExitCodes(t *testing.T) {
 		{"output is a file", []string{"run", "--out", file, file}, 2, "cannot write output"},
 		{"bad format", []string{"run", "--format", "xml", "--out", filepath.Join(dir, "o2"), file}, 2, `format "xml"`},
 		{"bad memory limit", []string{"run", "--memory-limit", "lots", "--out", filepath.Join(dir, "o3"), file}, 2, `memory limit "lots"`},
+		{"bad date order", []string{"run", "--date-order", "ydm", "--out", filepath.Join(dir, "o4"), file}, 2, `date order "ydm": want dmy or mdy`},
+		{"bad delimiter", []string{"run", "--delimiter", ";;", "--out", filepath.Join(dir, "o5"), file}, 2, `delimiter ";;"`},
+		{"nothing clustered", []string{"run", "--quiet", "--out", filepath.Join(dir, "o6"), unmapped}, 1, "no article could be clustered: 1 read, 1 rejected; the rejects table in"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -100,6 +100,11 @@ Flags:
 		return err
 	}
 	printSummary(c.stdout, cfg.Out, m)
+	if m.Counts.Clustered == 0 && m.Counts.AlreadySeen == 0 {
+		// The tables are written, and the rejects say why; a script must
+		// not take the run for a success.
+		return fmt.Errorf("no article could be clustered: %d read, %d rejected; the rejects table in %s says why", m.Counts.Read, m.Counts.Rejected, cfg.Out)
+	}
 	return nil
 }
 
