@@ -2,7 +2,10 @@
 # what the tests need and runs them.
 
 GO      ?= go
-PYTHON  ?= python3
+# The Python packages the tests, eval and bench use live in a virtual
+# environment of the project's own, not in the system's interpreter.
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
 BIN     := bin/storyclust
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 DEV     ?= ../shared/data/dev
@@ -20,10 +23,14 @@ run: build
 	./$(BIN) run --out $(OUT)
 
 ## test: install the Go modules, Python packages and Chromium the tests use, then test
+## (python3 on the tests' PATH is the project's virtual environment)
 test: test-deps check
-	$(GO) test ./...
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test ./...
 
-test-deps:
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+test-deps: $(PYTHON)
 	$(GO) mod download
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
 	@command -v chromium >/dev/null || { \
@@ -50,13 +57,13 @@ fuzz:
 ## corpora (BENCH_SIZES) beside scikit-learn (SKLEARN_SIZES); see docs/PERFORMANCE.md
 BENCH_SIZES   ?= 100000 1000000
 SKLEARN_SIZES ?= 10000 20000 50000
-bench: build
+bench: build $(PYTHON)
 	$(GO) test ./data ./cluster ./vectorize -run '^$$' -bench . -benchtime 3x
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
 	$(PYTHON) docs/bench/bench.py --bin $(BIN) --sizes $(BENCH_SIZES) --sklearn $(SKLEARN_SIZES)
 
 ## eval: score the defaults on every labelled dev set, beside the scikit-learn recipe
-eval: build
+eval: build $(PYTHON)
 	@echo "storyclust (defaults):"
 	./$(BIN) eval $(DEV)/*.jsonl
 	@echo
@@ -67,9 +74,9 @@ eval: build
 ## agreement: one run against daily scheduled runs over the same articles, on every
 ## dev set and a synthetic stream of STREAM_SIZE articles; see docs/SCHEDULED.md
 STREAM_SIZE ?= 20000
-agreement: build
+agreement: build $(PYTHON)
 	./$(BIN) synth --articles $(STREAM_SIZE) --seed 7 --out bin/stream.jsonl
 	$(PYTHON) docs/bench/agreement.py --bin $(BIN) $(DEV)/*.jsonl bin/stream.jsonl
 
 clean:
-	rm -rf bin $(OUT)
+	rm -rf bin $(OUT) $(VENV)

@@ -26,7 +26,7 @@ func storyOutletRows(n int) []StoryOutletRow {
 		rows[i] = StoryOutletRow{
 			StoryID: fmt.Sprintf("s-%016x", i/9), Outlet: fmt.Sprintf("outlet%d.com", i%300),
 			NArticles: 1 + i%4, First: time.Unix(1_700_000_000+int64(i)*60, 0).UTC(),
-			LagSeconds: int64(i % 7200), HasLag: i%9 != 0,
+			LagSeconds: float64(i%7200) + 0.125, HasLag: i%9 != 0,
 			Headline:         fmt.Sprintf("Headline number %d of a table with more headlines than a dictionary holds", i),
 			DistinctiveTerms: terms, Scores: scores, NWireCopies: i % 3,
 		}

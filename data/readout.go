@@ -141,7 +141,13 @@ func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 			NWireCopies: c.int("n_wire_copies", i),
 		}
 		if col := c.col("lag_seconds"); col != nil && !col.IsNull(i) {
-			r.LagSeconds, r.HasLag = col.(*array.Int64).Value(i), true
+			// Outputs before lags had milliseconds hold whole seconds.
+			switch col := col.(type) {
+			case *array.Float64:
+				r.LagSeconds, r.HasLag = col.Value(i), true
+			case *array.Int64:
+				r.LagSeconds, r.HasLag = float64(col.Value(i)), true
+			}
 		}
 		rows = append(rows, r)
 	})

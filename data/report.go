@@ -111,7 +111,7 @@ func WriteReport(w io.Writer, out *Output, opts ReportOptions) error {
 			if o.HasLag {
 				ro.Lag = "first"
 				if o.LagSeconds > 0 {
-					ro.Lag = "+" + duration(time.Duration(o.LagSeconds)*time.Second)
+					ro.Lag = "+" + duration(time.Duration(o.LagSeconds*1000)*time.Millisecond)
 				}
 			}
 			for k, t := range o.DistinctiveTerms {

@@ -111,7 +111,7 @@ var StoryOutletsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "outlet", Type: dictStr},
 	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "first_published", Type: tsUTC, Nullable: true},
-	{Name: "lag_seconds", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "lag_seconds", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "headline", Type: arrow.BinaryTypes.String},
 	{Name: "distinctive_terms", Type: strList},
 	{Name: "scores", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32)},
@@ -191,7 +191,7 @@ type StoryOutletRow struct {
 	StoryID, Outlet  string
 	NArticles        int
 	First            time.Time // zero is null
-	LagSeconds       int64
+	LagSeconds       float64
 	HasLag           bool
 	Headline         string
 	DistinctiveTerms []string
@@ -291,7 +291,7 @@ func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
 	f[2].(*array.Int32Builder).Append(int32(r.NArticles))
 	appendTime(f[3], r.First)
 	if r.HasLag {
-		f[4].(*array.Int64Builder).Append(r.LagSeconds)
+		f[4].(*array.Float64Builder).Append(r.LagSeconds)
 	} else {
 		f[4].AppendNull()
 	}
@@ -434,14 +434,13 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 			// pyarrow (pandas) and DuckDB read both, as the tests check.
 			parquet.WithDataPageVersion(parquet.DataPageV2),
 		)...)
-		w, err := pqarrow.NewFileWriter(t.Schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		// The parameters go in the stored Arrow schema's metadata, which
+		// pyarrow shows, and pqarrow copies them into the footer's
+		// key-value metadata, which DuckDB's parquet_kv_metadata shows.
+		schema := arrow.NewSchema(t.Schema.Fields(), &md)
+		w, err := pqarrow.NewFileWriter(schema, out, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
 			return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
-		}
-		for i := range keys {
-			if err := w.AppendKeyValueMetadata(keys[i], vals[i]); err != nil {
-				return Staged{}, fmt.Errorf("write %s: %w", t.Name, err)
-			}
 		}
 		for _, rec := range t.recs { // Write starts a row group per record
 			if err := w.Write(rec); err != nil {

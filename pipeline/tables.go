@@ -234,7 +234,7 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 		}
 		row.Headline = r.articles[earliest].Title
 		if !row.First.IsZero() && !first.IsZero() {
-			row.LagSeconds, row.HasLag = int64(row.First.Sub(first)/time.Second), true
+			row.LagSeconds, row.HasLag = float64(row.First.Sub(first).Milliseconds())/1000, true
 		}
 		if compare {
 			// An outlet with one article, the most common case, has its

@@ -24,6 +24,8 @@ check(str(arts["similarity"].dtype) == "float32", f"pandas articles.similarity i
 check(str(arts["source_line"].dtype) == "int64", f"pandas articles.source_line is {arts['source_line'].dtype}")
 check(arts["similarity"].between(0, 1).all(), "similarity within [0, 1], no NaN")
 check(arts["article_id"].is_unique, "article_id is unique")
+meta = pq.read_schema(f"{out}/articles.parquet").metadata or {}
+check(b"storyclust.threshold" in meta and b"storyclust.window" in meta, f"pyarrow schema metadata has the run parameters: {sorted(meta)}")
 
 stories = pd.read_parquet(f"{out}/stories.parquet")
 check(str(stories["first_published"].dtype) == "datetime64[us, UTC]", f"pandas stories.first_published is {stories['first_published'].dtype}")
@@ -71,6 +73,6 @@ n = con.execute(f"""SELECT count(*) FROM read_parquet('{out}/articles.parquet') 
 check(n == len(arts), "duckdb joins articles to stories")
 otypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/story_outlets.parquet')").fetchall())
 check(otypes["distinctive_terms"] == "VARCHAR[]" and otypes["scores"] == "FLOAT[]", f"duckdb story_outlets lists are {otypes['distinctive_terms']}, {otypes['scores']}")
-check(otypes["lag_seconds"] == "BIGINT", f"duckdb story_outlets.lag_seconds is {otypes['lag_seconds']}")
+check(otypes["lag_seconds"] == "DOUBLE", f"duckdb story_outlets.lag_seconds is {otypes['lag_seconds']}")
 rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/rejects.parquet')").fetchall())
 check(rtypes["source_line"] == "BIGINT", f"duckdb rejects.source_line is {rtypes['source_line']}")
