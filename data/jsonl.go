@@ -278,6 +278,8 @@ func (r *JSONLReader) readLine() ([]byte, error) {
 }
 
 func (r *JSONLReader) parse(line []byte, n int) (Article, error) {
+	// Files joined end to end keep each one's byte order mark.
+	line = bytes.TrimPrefix(line, []byte("\ufeff"))
 	// encoding/json would replace invalid UTF-8 silently: check it first.
 	if !utf8.Valid(line) {
 		s, ok := repairUTF8(string(line))

@@ -18,6 +18,12 @@ type Options struct {
 	// MaxArticleBytes rejects any row or file larger than this many bytes.
 	// Zero means DefaultMaxArticleBytes.
 	MaxArticleBytes int
+	// MaxInputBytes ends an input (after decompression) beyond this many
+	// bytes, and MaxRows beyond this many rows; the rest is not read and
+	// the file's record says so. Zero means DefaultMaxInputBytes and
+	// DefaultMaxRows.
+	MaxInputBytes int64
+	MaxRows       int
 	// Delimiter separates the fields of CSV files; zero sniffs it from
 	// each file's header line. TSV files are always split at tabs.
 	Delimiter rune
@@ -42,6 +48,29 @@ type Options struct {
 // DefaultMaxArticleBytes is the largest row or text file read when
 // Options.MaxArticleBytes is zero.
 const DefaultMaxArticleBytes = 16 << 20
+
+// Bounds on what one input may hold when Options.MaxInputBytes and
+// MaxRows are zero: a gzip of 5 MB can expand to 93 million rows, more
+// than memory holds, and a run of a million articles takes minutes.
+const (
+	DefaultMaxInputBytes = 64 << 30
+	DefaultMaxRows       = 10_000_000
+)
+
+func (o Options) maxInputBytes() int64 {
+	if o.MaxInputBytes > 0 {
+		return o.MaxInputBytes
+	}
+	return DefaultMaxInputBytes
+}
+
+// MaxRowsOrDefault returns the most rows read from one input.
+func (o Options) MaxRowsOrDefault() int {
+	if o.MaxRows > 0 {
+		return o.MaxRows
+	}
+	return DefaultMaxRows
+}
 
 func (o Options) maxBytes() int {
 	if o.MaxArticleBytes > 0 {

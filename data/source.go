@@ -2,6 +2,7 @@ package data
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -68,6 +69,10 @@ func formatOf(name string) (Format, bool) {
 	return "", gz
 }
 
+// OutputLock is the file that marks a directory as a run's output or state
+// (the runs lock it); Sources skips such directories.
+const OutputLock = ".storyclust.lock"
+
 // ErrInput marks a problem with an input path given by the user: it does not
 // exist or cannot be read.
 var ErrInput = errors.New("bad input")
@@ -88,7 +93,20 @@ func Sources(paths []string) (srcs []Source, skipped []string, err error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("%w: %w", ErrInput, err)
 		}
+		if !info.IsDir() && !info.Mode().IsRegular() {
+			// A FIFO without a writer would block for ever, a device
+			// such as /dev/zero never end, and neither can be read twice
+			// for the digest.
+			return nil, nil, fmt.Errorf("%w: %q is not a regular file; pipe it to standard input and give - instead", ErrInput, p)
+		}
 		if !info.IsDir() {
+			// A file named on the command line that cannot be read is
+			// found before any work, like one that does not exist.
+			fh, err := os.Open(p)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%w: %w", ErrInput, err)
+			}
+			fh.Close()
 			f, _ := formatOf(p)
 			srcs = append(srcs, fileSource(p, info, f))
 			continue
@@ -108,6 +126,12 @@ func Sources(paths []string) (srcs []Source, skipped []string, err error) {
 			}
 			if d.IsDir() {
 				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				if _, err := os.Lstat(filepath.Join(path, OutputLock)); err == nil {
+					// The output of a run (or a state directory): its
+					// tables are not articles.
+					skipped = append(skipped, path+string(filepath.Separator))
 					return filepath.SkipDir
 				}
 				return nil
@@ -194,25 +218,41 @@ type File struct {
 // Open opens src for reading with opts. An error here concerns the whole
 // file: it cannot be opened, or (a *ParseError) it has no usable content.
 func Open(src Source, opts Options) (*File, error) {
+	return OpenContext(context.Background(), src, opts)
+}
+
+// OpenContext is Open with a context: once ctx is done, every read of the
+// file fails with its error, however the format reader loops (over blank
+// lines, say).
+func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 	rc, err := src.open()
 	if err != nil {
 		return nil, &ReadError{File: src.Name, Err: err}
 	}
 	f := &File{src: src, closers: []io.Closer{rc}, hash: sha256.New()}
-	f.counter = &countingReader{r: io.TeeReader(rc, f.hash), progress: opts.Progress}
+	f.counter = &countingReader{r: io.TeeReader(rc, f.hash), progress: opts.Progress, ctx: ctx}
 	var r io.Reader = f.counter
 	if src.Gzip {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
 			f.Close()
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, &ParseError{File: src.Name, Err: errors.New("bad gzip: the file ends inside its header")}
+			}
 			return nil, &ParseError{File: src.Name, Err: fmt.Errorf("bad gzip: %w", err)}
 		}
 		r = zr
 	}
+	// What a file expands to is bounded, and stays cancelable between the
+	// reads of the compressed bytes.
+	r = &boundedReader{r: r, ctx: ctx, left: opts.maxInputBytes(), file: src.Name}
 	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(4)
+	head, err := br.Peek(4)
 	if len(head) == 0 {
 		f.Close()
+		if err != nil && err != io.EOF {
+			return nil, fileError(src.Name, 0, err) // a gzip stream cut short, say
+		}
 		return nil, &ParseError{File: src.Name, Err: errors.New("empty file")}
 	}
 	r = decodeBOM(br, head)
@@ -288,14 +328,47 @@ type countingReader struct {
 	r        io.Reader
 	n        int64
 	progress *atomic.Int64 // shared by the files read at once; may be nil
+	ctx      context.Context
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.progress != nil {
 		c.progress.Add(int64(n))
 	}
+	return n, err
+}
+
+// boundedReader fails once more than left bytes were read, or once ctx is
+// done.
+type boundedReader struct {
+	r    io.Reader
+	ctx  context.Context
+	left int64
+	file string
+}
+
+// ErrInputTooLarge ends a file that expands beyond Options.MaxInputBytes.
+var ErrInputTooLarge = errors.New("input too large")
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if err := b.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if b.left <= 0 {
+		return 0, fmt.Errorf("%w: it expands to more than its bound of bytes (--max-input-bytes); the rest is not read", ErrInputTooLarge)
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
 	return n, err
 }
 

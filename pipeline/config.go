@@ -49,6 +49,10 @@ type Config struct {
 	Delimiter string
 	// MaxArticleBytes rejects larger rows; zero means data.DefaultMaxArticleBytes.
 	MaxArticleBytes int
+	// MaxInputBytes and MaxRows end an input that expands beyond them;
+	// zero means data.DefaultMaxInputBytes and data.DefaultMaxRows.
+	MaxInputBytes int64
+	MaxRows       int
 
 	// State is the state directory of scheduled runs; empty means a
 	// one-off run. With a state, each run adds its articles to the stories
@@ -120,6 +124,9 @@ func (c Config) Validate() error {
 	}
 	if c.TitleWeight < 0 {
 		errs = append(errs, fmt.Errorf("title weight %v: want a positive number", c.TitleWeight))
+	}
+	if c.MaxInputBytes < 0 || c.MaxRows < 0 {
+		errs = append(errs, fmt.Errorf("max input bytes %d, max rows %d: want positive numbers", c.MaxInputBytes, c.MaxRows))
 	}
 	if c.MaxArticleBytes < 0 {
 		errs = append(errs, fmt.Errorf("max article bytes %d: want a positive number", c.MaxArticleBytes))

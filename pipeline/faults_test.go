@@ -32,6 +32,13 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
+		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.IsDir() {
+			sub := snapshot(t, filepath.Join(dir, e.Name()))
+			for name, b := range sub {
+				files[e.Name()+"/"+name] = b
+			}
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -118,13 +125,21 @@ func TestConcurrentRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The first run's file being written: the refused run must not take
+	// it for a killed run's leftover.
+	writing := filepath.Join(out, ".articles.123.tmp")
+	os.WriteFile(writing, []byte("half a file"), 0o644)
 	_, err = Run(context.Background(), testConfig(copyTree(t), out))
 	if !errors.Is(err, ErrOutput) || !strings.Contains(err.Error(), "another run is writing") {
 		t.Fatalf("second run: err = %v, want ErrOutput naming the other run", err)
 	}
-	if entries, _ := os.ReadDir(out); len(entries) != 1 {
-		t.Errorf("the refused run left %d files, want only the lock", len(entries))
+	if entries, _ := os.ReadDir(out); len(entries) != 2 {
+		t.Errorf("the refused run left %d files, want the lock and the first run's file", len(entries))
 	}
+	if _, err := os.Stat(writing); err != nil {
+		t.Errorf("the refused run removed the first run's file: %v", err)
+	}
+	os.Remove(writing)
 	unlock()
 	if _, err := Run(context.Background(), testConfig(copyTree(t), out)); err != nil {
 		t.Fatalf("after the first run: %v", err)

@@ -55,6 +55,8 @@ func hostileCases() []hostile {
 	big := bytes.Repeat([]byte("lava "), 10<<20) // 50 MiB
 	return []hostile{
 		{name: "truncated gzip", files: map[string][]byte{"cut.jsonl.gz": gz(jsonlRows(3000), true)}, read: -1, reasons: []string{"read: unexpected EOF"}},
+		{name: "gzip cut after its header", files: map[string][]byte{"cut.jsonl.gz": gz(jsonlRows(3000), false)[:24]}, read: 1, reasons: []string{"0: read: unexpected EOF"}},
+		{name: "byte order marks of files joined end to end", files: map[string][]byte{"joined.jsonl": []byte("\ufeff{\"title\":\"A\"}\n\ufeff{\"title\":\"B\"}\n")}, read: 2},
 		{name: "invalid and mixed UTF-8", files: map[string][]byte{"u.jsonl": []byte(
 			"{\"title\":\"\xff\xfe\xfa\xfb\xfc\xfd\"}\n" + // binary: rejected
 				"{\"title\":\"Caf\xe9 owners protest new rules in the old town\"}\n")}, // one stray Latin-1 byte: repaired

@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 // lockName is the lock file in the output directory; its leading dot keeps
 // readers of the dataset away from it.
-const lockName = ".storyclust.lock"
+const lockName = data.OutputLock
 
 // lockOutput takes an exclusive lock on dir for the length of a run, so
 // that two runs (two cron jobs that overlap) cannot interleave their

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync/atomic"
 
@@ -55,7 +56,7 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		res.rejects = append(res.rejects, data.RejectRow{SourceFile: src.Name, SourceLine: line, Reason: reason, Raw: raw})
 		res.read++
 	}
-	f, err := data.Open(src, opts)
+	f, err := data.OpenContext(ctx, src, opts)
 	if err != nil {
 		rejectError(err, reject)
 		res.input.Error = err.Error()
@@ -65,15 +66,22 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		return res, nil
 	}
 	defer f.Close()
-	for n := 0; ; n++ {
-		if n%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return res, err
-			}
+	maxRows := opts.MaxRowsOrDefault()
+	for {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if res.read >= maxRows {
+			res.input.Error = fmt.Sprintf("more than %d rows (--max-rows); the rest is not read", maxRows)
+			reject(0, res.input.Error, nil) // a reject of the file, as one that ends early
+			break
 		}
 		a, err := f.Read()
 		if err == io.EOF {
 			break
+		}
+		if err != nil && ctx.Err() != nil {
+			return res, ctx.Err()
 		}
 		if err != nil {
 			if rejectError(err, reject) {

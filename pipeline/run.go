@@ -26,6 +26,10 @@ import (
 // ErrOutput marks an output directory that cannot be written.
 var ErrOutput = errors.New("cannot write output")
 
+// ErrWrite marks a failure to write the output once the work is done (a
+// full disk); it wraps ErrOutput.
+var ErrWrite = fmt.Errorf("%w, while writing", ErrOutput)
+
 // ErrInput marks an input path that does not exist or cannot be read.
 var ErrInput = data.ErrInput
 
@@ -47,7 +51,15 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		return nil, err
 	}
 	defer unlock()
+	// Only the run that holds the lock may remove what a killed run left.
+	stale, _ := filepath.Glob(filepath.Join(cfg.Out, data.TempPattern))
+	for _, p := range stale {
+		os.Remove(p)
+	}
 	if cfg.State != "" {
+		if isPublished(cfg.Out) && !isScheduledOutput(cfg.Out) {
+			return nil, fmt.Errorf("%w: %q holds the output of a one-off run: write scheduled runs to another directory", ErrOutput, cfg.Out)
+		}
 		return runScheduled(ctx, cfg, srcs, skipped)
 	}
 	if isScheduledOutput(cfg.Out) {
@@ -73,38 +85,78 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		rejects.AppendReject(rj)
 	}
 	tables = append(tables, rejects)
+	if err := publishTables(ctx, cfg, tables, m, &r.timer); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// publishTables writes the tables and the manifest as one new version of
+// the output directory, published by one rename (see snapshots): a run
+// that fails or is killed at any point leaves the previous output whole.
+// out/TABLE.parquet and out/_manifest.json are links through out/.current.
+func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Manifest, timer *stageTimer) (err error) {
+	snaps := snapshots{cfg.Out}
+	prev, err := snaps.current()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	run, err := nextRun(prev)
+	if err != nil {
+		return fmt.Errorf("%w: %q: %w", ErrWrite, cfg.Out, err)
+	}
+	dir, err := snaps.create(run)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
 	meta := tableMeta(cfg)
-	// Every table is written in full before any replaces its previous
-	// version, so a failed run (a full disk) leaves the old output whole.
 	// The tables are written side by side.
 	staged := make([]data.Staged, len(tables))
 	var g errgroup.Group
 	g.SetLimit(cfg.Workers)
 	for k, t := range tables {
 		g.Go(func() (err error) {
-			staged[k], err = t.Stage(cfg.Out, cfg.Format, meta)
+			staged[k], err = t.Stage(dir, cfg.Format, meta)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		for _, st := range staged {
-			if st.Temp != "" { // staged before the error
-				st.Discard()
-			}
-		}
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	for _, st := range staged {
 		if err := st.Commit(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+			return fmt.Errorf("%w: %w", ErrWrite, err)
 		}
 		m.Outputs = append(m.Outputs, filepath.Base(st.Path))
 	}
-	r.timer.lap("write")
-	if err := writeManifest(cfg.Out, m); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+	timer.lap("write")
+	if err := writeManifest(dir, m); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	return m, nil
+	names := append(slices.Clone(m.Outputs), manifestFile)
+	if err := checkLinks(cfg.Out, names); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	// A stop asked for while the tables were written must not publish
+	// them.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	crashPoint("written")
+	if err := snaps.publish(run); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	crashPoint("published")
+	if err := replaceLinks(cfg.Out, names); err != nil {
+		return fmt.Errorf("%w: %w", ErrWrite, err)
+	}
+	snaps.prune(run, prev)
+	return nil
 }
 
 // tableMeta is the key-value metadata of every output table.
@@ -164,7 +216,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	order, _ := data.ParseDateOrder(cfg.DateOrder)
 	comma, _ := delimiter(cfg.Delimiter)
 	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
-		DateOrder: order, Delimiter: comma, Now: r.timer.start}
+		DateOrder: order, Delimiter: comma, Now: r.timer.start, MaxInputBytes: cfg.MaxInputBytes, MaxRows: cfg.MaxRows}
 	files, err := readAll(ctx, srcs, opts, cfg.Workers, &readBytes)
 	bar.finish()
 	if err != nil {
@@ -315,15 +367,11 @@ func sources(inputs []string) (srcs []data.Source, skipped []string, err error) 
 	return srcs, skipped, nil
 }
 
-// checkOutputDir creates dir if needed, checks that files can be created
-// in it, and removes the temporary files of an earlier run that was killed.
+// checkOutputDir creates dir if needed and checks that files can be
+// created in it.
 func checkOutputDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("%w: %w", ErrOutput, err)
-	}
-	stale, _ := filepath.Glob(filepath.Join(dir, data.TempPattern))
-	for _, p := range stale {
-		os.Remove(p)
 	}
 	f, err := os.CreateTemp(dir, ".probe.*")
 	if err != nil {

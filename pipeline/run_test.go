@@ -247,13 +247,34 @@ func TestRunManifest(t *testing.T) {
 			t.Errorf("input = %+v", in)
 		}
 	}
-	entries, _ := os.ReadDir(out)
-	var names []string
-	for _, e := range entries {
-		names = append(names, e.Name())
+	names := func(dir string) string {
+		entries, _ := os.ReadDir(dir)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return strings.Join(names, " ")
 	}
-	if want := ".storyclust.lock _manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; strings.Join(names, " ") != want {
-		t.Errorf("output files = %v, want %s (the lock, and no temporary files)", names, want)
+	if got, want := names(out), ".current .snapshots .storyclust.lock _manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; got != want {
+		t.Errorf("output files = %s, want %s (the lock, the published version and its links, and no temporary files)", got, want)
+	}
+	// A second run publishes its version; the one before stays for the
+	// readers still reading it, and no older one.
+	for range 2 {
+		if _, err := Run(context.Background(), testConfig(copyTree(t), out)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := names(filepath.Join(out, ".snapshots")), "000002 000003"; got != want {
+		t.Errorf("versions after three runs = %s, want %s", got, want)
+	}
+	if got, want := names(filepath.Join(out, ".current")), "_manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; got != want {
+		t.Errorf("published version holds %s, want %s", got, want)
+	}
+	for _, name := range []string{"articles.parquet", "_manifest.json"} {
+		if target, err := os.Readlink(filepath.Join(out, name)); err != nil || target != filepath.Join(".current", name) {
+			t.Errorf("%s links to %q (%v), want .current/%s", name, target, err, name)
+		}
 	}
 }
 

@@ -97,10 +97,10 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	}
 	outDir, err := outSnaps.create(run)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	if err := w.write(prevDir, outDir, meta); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	m.Outputs = scheduledTables
 	crashPoint("output-written")
@@ -109,22 +109,22 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		err = next.save(stateDir, meta)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrWrite, sdir, err)
 	}
 	crashPoint("state-written")
 	r.timer.lap("write")
 	if err := writeManifest(outDir, m); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	if err := stateSnaps.publish(run); err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrWrite, sdir, err)
 	}
 	crashPoint("state-published")
 	if err := linkTables(out); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	if err := outSnaps.publish(run); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutput, err)
+		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	crashPoint("output-published")
 	stateSnaps.prune(run, st.info.RunID)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // snapshots publishes versions of a directory's contents as a whole. Each
@@ -113,8 +114,60 @@ func syncDir(dir string) error {
 	return f.Sync()
 }
 
-// isScheduledOutput reports whether dir holds the output of scheduled runs.
+// isScheduledOutput reports whether dir holds the output of scheduled runs
+// (its tables are folders of partitions, with one of lineage).
 func isScheduledOutput(dir string) bool {
+	_, err := os.Lstat(filepath.Join(dir, "story_lineage"))
+	return err == nil && isPublished(dir)
+}
+
+// isPublished reports whether dir holds versions published by snapshots.
+func isPublished(dir string) bool {
 	_, err := os.Lstat(filepath.Join(dir, currentLink))
 	return err == nil
+}
+
+// checkLinks reports an error when something other than a link or a file
+// is in the way of a link dir/name into the published version.
+func checkLinks(dir string, names []string) error {
+	for _, name := range names {
+		fi, err := os.Lstat(filepath.Join(dir, name))
+		if err == nil && !fi.Mode().IsRegular() && fi.Mode()&os.ModeSymlink == 0 {
+			return fmt.Errorf("%q is in the way of the link to the output; move it", filepath.Join(dir, name))
+		}
+	}
+	return nil
+}
+
+// replaceLinks makes each dir/name a symbolic link to .current/name,
+// replacing a file of that name (from an output written before the
+// outputs were versioned) with one rename, and removes the links of the
+// tables of another format that no longer lead anywhere.
+func replaceLinks(dir string, names []string) error {
+	for _, name := range names {
+		link := filepath.Join(dir, name)
+		target := filepath.Join(currentLink, name)
+		if t, err := os.Readlink(link); err == nil && t == target {
+			continue
+		}
+		tmp := filepath.Join(dir, "."+name+".link.tmp") // removed by the next run if left
+		os.Remove(tmp)
+		if err := os.Symlink(target, tmp); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, link); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if t, err := os.Readlink(p); err == nil && strings.HasPrefix(t, currentLink+string(filepath.Separator)) && !slices.Contains(names, e.Name()) {
+			if _, err := os.Stat(p); err != nil {
+				os.Remove(p)
+			}
+		}
+	}
+	return syncDir(dir)
 }

@@ -30,6 +30,12 @@ func main() {
 		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first signal stops the job at its next check; the default
+		// handling comes back, so that a second one kills it.
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
@@ -81,8 +87,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // exitCode maps an error to the process exit code: 0 for success, 2 for a
-// command line, input path or output directory that cannot be used, 1 for
-// anything else.
+// command line, input path or output directory that cannot be used (found
+// before any work), 1 for anything else (a disk that fills while the
+// output is written among them).
 func exitCode(err error, stderr io.Writer) int {
 	switch {
 	case err == nil:
@@ -91,6 +98,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, pipeline.ErrWrite):
+		fmt.Fprintln(stderr, "storyclust:", err)
+		return 1
 	case errors.Is(err, pipeline.ErrInput), errors.Is(err, pipeline.ErrOutput), errors.Is(err, pipeline.ErrConfig):
 		fmt.Fprintln(stderr, "storyclust:", err)
 		return 2

@@ -119,6 +119,8 @@ func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
 	fs.StringVar(&cfg.DateOrder, "date-order", "", "read slash dates such as 03/04/2021 as `dmy` or mdy (default: only those whose numbers tell, the others kept undated and counted)")
 	fs.StringVar(&cfg.Delimiter, "delimiter", "", "CSV field separator, one `character` or tab (default: sniffed from each file's header)")
 	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
+	fs.Int64Var(&cfg.MaxInputBytes, "max-input-bytes", data.DefaultMaxInputBytes, "stop reading an input that expands (decompressed) beyond this many `bytes`; the rest is not read and the rejects say so")
+	fs.IntVar(&cfg.MaxRows, "max-rows", data.DefaultMaxRows, "stop reading an input after this many `rows`; the rest is not read and the rejects say so")
 	fs.IntVar(&cfg.Workers, "workers", 0, "goroutines for reading and analysis (default: the number of CPUs)")
 }
 

@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// TestInputBounds: an input that expands beyond the bounds on rows or
+// bytes (a small gzip of millions of tiny rows) ends with a reject saying
+// so, and the counts still add up.
+func TestInputBounds(t *testing.T) {
+	dir := t.TempDir()
+	tiny := bytes.Repeat([]byte(`{"title":"same"}`+"\n"), 5000)
+	path := filepath.Join(dir, "tiny.jsonl.gz")
+	if err := os.WriteFile(path, gz(tiny, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		read   int
+		reason string
+	}{
+		{"rows", Config{MaxRows: 1000}, 1001, "more than 1000 rows (--max-rows); the rest is not read"},
+		{"bytes", Config{MaxInputBytes: 17 * 100}, 101, "read: input too large: it expands to more than its bound of bytes (--max-input-bytes); the rest is not read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.cfg
+			cfg.Inputs, cfg.Out = []string{path}, t.TempDir()
+			m, err := Run(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := m.Counts
+			if c.Read != tc.read || c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped || c.Rejected != 1 {
+				t.Errorf("counts %+v, want %d read, one reject, adding up", c, tc.read)
+			}
+			if len(m.FirstRejects) != 1 || !strings.Contains(m.FirstRejects[0], tc.reason) || !strings.Contains(m.Inputs[0].Error, strings.TrimPrefix(tc.reason, "read: ")) {
+				t.Errorf("rejects %q, input %+v; want %q", m.FirstRejects, m.Inputs[0], tc.reason)
+			}
+		})
+	}
+}
+
+// TestInputsThatCannotBeRead: files named on the command line that are not
+// regular files (a FIFO without a writer would block for ever) or cannot be
+// opened are refused before any work.
+func TestInputsThatCannotBeRead(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "feed.jsonl")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	out := filepath.Join(dir, "out")
+	_, err := Run(context.Background(), Config{Inputs: []string{fifo}, Out: out})
+	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "is not a regular file; pipe it to standard input") {
+		t.Errorf("FIFO: err = %v", err)
+	}
+	_, err = Run(context.Background(), Config{Inputs: []string{"/dev/zero"}, Out: out})
+	if !errors.Is(err, ErrInput) {
+		t.Errorf("/dev/zero: err = %v", err)
+	}
+	if os.Geteuid() != 0 {
+		secret := filepath.Join(dir, "secret.jsonl")
+		os.WriteFile(secret, []byte(`{"title":"A"}`), 0)
+		if _, err = Run(context.Background(), Config{Inputs: []string{secret}, Out: out}); !errors.Is(err, ErrInput) {
+			t.Errorf("unreadable file: err = %v", err)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused run created its output")
+	}
+}
+
+// TestOutputInsideInput: an output (or state) directory inside an input
+// folder is not read back as articles.
+func TestOutputInsideInput(t *testing.T) {
+	in := copyTree(t)
+	out := filepath.Join(in, "out")
+	var reads []int
+	for range 2 {
+		m, err := Run(context.Background(), testConfig(in, out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		reads = append(reads, m.Counts.Read)
+		if k := len(reads); k == 2 && !slices.Contains(m.Skipped, out+string(filepath.Separator)) {
+			t.Errorf("skipped = %v, want the output listed", m.Skipped)
+		}
+	}
+	if reads[0] != reads[1] {
+		t.Errorf("rows read: %d, then %d with the first run's output inside the input", reads[0], reads[1])
+	}
+}
