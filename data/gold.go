@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/apache/arrow/go/v15/arrow"
 )
 
 // ReadGold reads the gold story label of every row of a labelled JSONL file
@@ -46,13 +48,16 @@ func ReadGold(path, label string, fields FieldMap) (ids, labels []string, err er
 	return ids, labels, nil
 }
 
+// assignmentsSchema is the part of ArticlesSchema that ReadAssignments reads.
+var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:2], nil)
+
 // ReadAssignments reads the article_id and story_id columns of the
 // articles table in dir.
 func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
 	type pair struct{ article, story string }
 	pairs, err := readTable(dir, "articles", func(path string) ([]pair, error) {
 		var ps []pair
-		err := readRows(path, func(c cols, i int) {
+		err := readRows(path, assignmentsSchema, func(c cols, i int) {
 			ps = append(ps, pair{c.str("article_id", i), c.str("story_id", i)})
 		})
 		return ps, err

@@ -14,7 +14,6 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
-	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 )
 
@@ -103,7 +102,7 @@ func PartitionFiles(dir string) ([]string, error) {
 // ReadArticles reads a Parquet file written with ArticlesSchema.
 func ReadArticles(path string) ([]ArticleRow, error) {
 	var rows []ArticleRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, ArticlesSchema, func(c cols, i int) {
 		rows = append(rows, ArticleRow{
 			ArticleID: c.str("article_id", i), StoryID: c.str("story_id", i), Outlet: c.str("outlet", i),
 			Published: c.time("published_at", i), Title: c.str("title", i), URL: c.str("url", i),
@@ -118,7 +117,7 @@ func ReadArticles(path string) ([]ArticleRow, error) {
 // ReadStories reads a Parquet file written with StoriesSchema.
 func ReadStories(path string) ([]StoryRow, error) {
 	var rows []StoryRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, StoriesSchema, func(c cols, i int) {
 		rows = append(rows, StoryRow{
 			StoryID: c.str("story_id", i), Label: c.str("label", i), TopTerms: c.strs("top_terms", i),
 			NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
@@ -133,7 +132,7 @@ func ReadStories(path string) ([]StoryRow, error) {
 // ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
 func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 	var rows []StoryOutletRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, StoryOutletsSchema, func(c cols, i int) {
 		r := StoryOutletRow{
 			StoryID: c.str("story_id", i), Outlet: c.str("outlet", i), NArticles: c.int("n_articles", i),
 			First: c.time("first_published", i), Headline: c.str("headline", i),
@@ -236,21 +235,72 @@ func (c cols) floats(name string, i int) []float32 {
 	return append([]float32(nil), v.Float32Values()[lo:hi]...)
 }
 
-// readRows calls fn for every row of a Parquet file.
-func readRows(path string, fn func(c cols, i int)) error {
+// checkSchema reports a column of want that got lacks or holds with
+// another type (a dictionary of strings stands for strings, and any number
+// for another: an integer column of an older output stands for a double).
+func checkSchema(got, want *arrow.Schema) error {
+	plain := func(t arrow.DataType) arrow.DataType {
+		if d, ok := t.(*arrow.DictionaryType); ok {
+			return d.ValueType
+		}
+		return t
+	}
+	numeric := func(t arrow.DataType) bool {
+		return arrow.IsInteger(t.ID()) || arrow.IsFloating(t.ID())
+	}
+	for _, w := range want.Fields() {
+		idx := got.FieldIndices(w.Name)
+		if len(idx) == 0 {
+			return fmt.Errorf("no column %q", w.Name)
+		}
+		g := plain(got.Field(idx[0]).Type)
+		if !arrow.TypeEqual(g, plain(w.Type)) && !(numeric(g) && numeric(w.Type)) {
+			return fmt.Errorf("column %q is %s, want %s", w.Name, g, plain(w.Type))
+		}
+	}
+	return nil
+}
+
+// readRows calls fn for every row of a Parquet file written with the
+// schema want (a table of this job's: an output or a state file). A file
+// that lacks a column of want, or holds it with another type (another
+// table copied over this one), is an error, as is a damaged file: its
+// pages are checked first, as those of input files are, and a panic of the
+// Arrow reader is turned into an error naming the file.
+func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	defer f.Close()
-	pf, err := file.NewParquetReader(f)
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("%s: damaged Parquet: %v", path, v)
+		}
+	}()
+	info, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	mem := boundedAllocator{memory.DefaultAllocator, max(minAllocBound, allocBoundFactor*info.Size())}
+	pf, err := openParquet(f, mem)
+	if err != nil {
+		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
+	}
 	defer pf.Close()
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, memory.DefaultAllocator)
+	if err := checkPages(pf, f, info.Size()); err != nil {
+		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, mem)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	schema, err := fr.Schema()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := checkSchema(schema, want); err != nil {
+		return fmt.Errorf("%s: not the table expected here: %w", path, err)
 	}
 	// Row group by row group: each has its own dictionaries, which pqarrow
 	// cannot concatenate into one record reader ("not implemented").
@@ -258,14 +308,15 @@ func readRows(path string, fn func(c cols, i int)) error {
 	for i := range columns {
 		columns[i] = i
 	}
+	// The record reader reads in this goroutine, where a panic of the
+	// decoders is recovered (ReadTable reads on goroutines of its own).
 	for g := 0; g < pf.NumRowGroups(); g++ {
-		tbl, err := fr.RowGroup(g).ReadTable(context.Background(), columns)
+		rr, err := fr.GetRecordReader(context.Background(), columns, []int{g})
 		if err != nil {
 			return fmt.Errorf("%s: row group %d: %w", path, g, err)
 		}
-		tr := array.NewTableReader(tbl, 64<<10)
-		for tr.Next() {
-			rec := tr.Record()
+		for rr.Next() {
+			rec := rr.Record()
 			c := cols{rec: rec, index: map[string]int{}}
 			for i, fd := range rec.Schema().Fields() {
 				c.index[fd.Name] = i
@@ -274,9 +325,8 @@ func readRows(path string, fn func(c cols, i int)) error {
 				fn(c, i)
 			}
 		}
-		err = tr.Err()
-		tr.Release()
-		tbl.Release()
+		err = rr.Err()
+		rr.Release()
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("%s: %w", path, err)
 		}

@@ -52,7 +52,7 @@ func (t *Table) AppendLive(r LiveRow) {
 // ReadLive reads a table written with LiveSchema.
 func ReadLive(path string) ([]LiveRow, error) {
 	var rows []LiveRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, LiveSchema, func(c cols, i int) {
 		rows = append(rows, LiveRow{StoryID: c.str("story_id", i), Digest: c.str("digest", i), Article: Article{
 			ID: c.str("article_id", i), Outlet: c.str("outlet", i), Published: c.time("published_at", i),
 			Title: c.str("title", i), Text: c.str("text", i), URL: c.str("url", i), Language: c.str("language", i),
@@ -88,7 +88,7 @@ func (t *Table) AppendSeen(r SeenRow) {
 // ReadSeen reads a table written with SeenSchema.
 func ReadSeen(path string) ([]SeenRow, error) {
 	var rows []SeenRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, SeenSchema, func(c cols, i int) {
 		rows = append(rows, SeenRow{ArticleID: c.str("article_id", i), Digest: c.str("digest", i), Partition: c.str("partition", i)})
 	})
 	return rows, err
@@ -112,7 +112,7 @@ func (t *Table) AppendDocFreq(term string, docs int) {
 // ReadDocFreq reads a table written with DocFreqSchema into a map.
 func ReadDocFreq(path string) (map[string]int, error) {
 	df := map[string]int{}
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, DocFreqSchema, func(c cols, i int) {
 		df[c.str("term", i)] = c.int("documents", i)
 	})
 	return df, err
@@ -158,7 +158,7 @@ func (t *Table) AppendLineage(r LineageRow) {
 // ReadLineage reads a table written with LineageSchema.
 func ReadLineage(path string) ([]LineageRow, error) {
 	var rows []LineageRow
-	err := readRows(path, func(c cols, i int) {
+	err := readRows(path, LineageSchema, func(c cols, i int) {
 		rows = append(rows, LineageRow{RunID: c.str("run_id", i), StoryID: c.str("story_id", i), PreviousStoryID: c.str("previous_story_id", i),
 			Relation: c.str("relation", i), Overlap: c.float("overlap", i),
 			SharedArticles: c.int("shared_articles", i), NArticles: c.int("n_articles", i)})
