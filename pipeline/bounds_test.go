@@ -99,3 +99,19 @@ func TestOutputInsideInput(t *testing.T) {
 		t.Errorf("rows read: %d, then %d with the first run's output inside the input", reads[0], reads[1])
 	}
 }
+
+// TestIdenticalArticlesAlone: articles whose every term is in every
+// document (the same article twice, alone in a run) are one story, not two
+// stories of empty vectors.
+func TestIdenticalArticlesAlone(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "same.jsonl")
+	row := `"title":"Volcano erupts near Grindavik","text":"Lava reached the town overnight and residents left."`
+	os.WriteFile(in, []byte(`{"id":"a",`+row+`,"outlet":"A"}`+"\n"+`{"id":"b",`+row+`,"outlet":"B"}`+"\n"), 0o644)
+	m, err := Run(context.Background(), Config{Inputs: []string{in}, Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Counts.Stories != 1 || m.Counts.EmptyVectors != 0 {
+		t.Errorf("stories %d, empty vectors %d; want one story and no empty vector", m.Counts.Stories, m.Counts.EmptyVectors)
+	}
+}

@@ -422,6 +422,10 @@ var sublinearOf = func() (t [64]float32) {
 
 // weigh multiplies a term-frequency vector by idf and normalises it to
 // unit length, leaving out zero weights (terms found in every document).
+// A document whose terms are all in every document (identical articles
+// alone in a run) keeps its term frequencies, normalised: its terms tell
+// nothing apart, but they are what it says, and two such documents are one
+// story rather than two empty vectors.
 func weigh(v Vector, idf []float64) Vector {
 	var ss float64
 	zeros := 0
@@ -433,7 +437,7 @@ func weigh(v Vector, idf []float64) Vector {
 		}
 	}
 	if ss == 0 {
-		return Vector{}
+		return normalise(v)
 	}
 	norm := math.Sqrt(ss)
 	// Weights are scaled in place; the term ids are kept as they are (they
@@ -451,6 +455,22 @@ func weigh(v Vector, idf []float64) Vector {
 		}
 	}
 	return out
+}
+
+// normalise scales v's weights, in place, to unit length.
+func normalise(v Vector) Vector {
+	var ss float64
+	for _, w := range v.Weights {
+		ss += float64(w) * float64(w)
+	}
+	if ss == 0 {
+		return Vector{}
+	}
+	norm := math.Sqrt(ss)
+	for k, w := range v.Weights {
+		v.Weights[k] = float32(float64(w) / norm)
+	}
+	return v
 }
 
 // parallel calls fn for every index in [0, n) on up to workers goroutines,
