@@ -59,6 +59,10 @@ type Config struct {
 	// of the runs before, and Out holds their accumulated output as Hive
 	// partitions (see runScheduled).
 	State string
+	// ChangeParameters lets a scheduled run use other story parameters
+	// (threshold, window, title weight) than the runs before it on the
+	// same state; the manifest records the change.
+	ChangeParameters bool
 
 	// Workers bounds parallelism; zero means GOMAXPROCS.
 	Workers int

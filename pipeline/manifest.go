@@ -18,16 +18,19 @@ type Manifest struct {
 	StartedAt string `json:"started_at"`
 	// RunID numbers scheduled runs on one state directory; empty for a
 	// one-off run.
-	RunID         string         `json:"run_id,omitempty"`
-	PreviousRunID string         `json:"previous_run_id,omitempty"`
-	State         string         `json:"state,omitempty"`
-	Parameters    Parameters     `json:"parameters"`
-	Inputs        []InputRecord  `json:"inputs"`
-	Skipped       []string       `json:"skipped_files,omitempty"`
-	Counts        Counts         `json:"counts"`
-	Seconds       []StageTime    `json:"seconds"`
-	Outputs       []string       `json:"outputs"`
-	Top           []StorySummary `json:"top_stories"`
+	RunID         string `json:"run_id,omitempty"`
+	PreviousRunID string `json:"previous_run_id,omitempty"`
+	// ParametersChanged lists how this scheduled run's parameters differ
+	// from those of the runs before (accepted with ChangeParameters).
+	ParametersChanged []string       `json:"parameters_changed,omitempty"`
+	State             string         `json:"state,omitempty"`
+	Parameters        Parameters     `json:"parameters"`
+	Inputs            []InputRecord  `json:"inputs"`
+	Skipped           []string       `json:"skipped_files,omitempty"`
+	Counts            Counts         `json:"counts"`
+	Seconds           []StageTime    `json:"seconds"`
+	Outputs           []string       `json:"outputs"`
+	Top               []StorySummary `json:"top_stories"`
 	// FirstRejects shows the first rejects as "file:line: reason"; the
 	// rejects table has them all.
 	FirstRejects []string `json:"first_rejects,omitempty"`

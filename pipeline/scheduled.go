@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -62,6 +63,13 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		return nil, err
 	}
 	loaded := stageTime("load state", time.Since(loadStart))
+	var changed []string
+	if st.info.Params != nil {
+		changed = st.info.Params.changes(paramsOf(cfg))
+	}
+	if len(changed) > 0 && !cfg.ChangeParameters {
+		return nil, fmt.Errorf("%w: the state in %q was built with other parameters (%s): its live stories would be formed anew; pass --change-parameters to accept it, or run with the state's parameters", ErrConfig, sdir, strings.Join(changed, ", "))
+	}
 	run, err := nextRun(st.info.RunID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
@@ -73,6 +81,10 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	m := r.manifest
 	m.Skipped = skipped
 	m.RunID, m.PreviousRunID, m.State = run, st.info.RunID, sdir
+	m.ParametersChanged = changed
+	if len(changed) > 0 {
+		m.Notes = append(m.Notes, "parameters changed from the runs before: "+strings.Join(changed, ", "))
+	}
 	m.Seconds = append([]StageTime{loaded}, m.Seconds...)
 	c := r.carried
 	sids, lineage := nameStories(run, r.ids, r.stories, c.previous)
@@ -86,7 +98,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	w.replace(st, r, sids, keep)
 	// Each run has its partition of lineage and rejects, empty or not.
 	w.lineage.rows["run="+run], w.rejects.rows["run="+run] = lineage, r.rejects
-	next := nextState(st, r, run, sids, cfg.Window)
+	next := nextState(st, r, run, sids, cfg.Window, paramsOf(cfg))
 	r.timer.lap("lineage")
 
 	meta := tableMeta(cfg)
@@ -189,10 +201,11 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 // date read, the stories whose latest article is within the window before
 // it stay live with all their articles, and every article clustered is
 // seen.
-func nextState(st *state, r *processed, run string, sids []string, window time.Duration) *state {
+func nextState(st *state, r *processed, run string, sids []string, window time.Duration, params *storyParams) *state {
 	c := r.carried
 	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
 	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
+	next.info.Params = params
 	limit := time.Now().UTC().Add(24 * time.Hour)
 	for i, a := range r.articles {
 		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
@@ -304,6 +305,10 @@ func TestScheduledRunGuards(t *testing.T) {
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
 	scheduled(t, state, out, files[0])
+	oneOff := filepath.Join(dir, "one-off")
+	if _, err := Run(context.Background(), Config{Inputs: files[:1], Out: oneOff}); err != nil {
+		t.Fatal(err)
+	}
 
 	unlock, err := lockDir(state, "held by the test in %q")
 	if err != nil {
@@ -323,6 +328,9 @@ func TestScheduledRunGuards(t *testing.T) {
 		{"output of another state", Config{State: filepath.Join(dir, "state2"), Out: out}, "another state directory"},
 		{"one-off run into scheduled output", Config{Out: out}, "pass their --state"},
 		{"state in the output directory", Config{State: out, Out: out}, "directories of their own"},
+		{"another window", Config{State: state, Out: out, Window: time.Hour}, "was built with other parameters (--window 72h0m0s → 1h0m0s)"},
+		{"another threshold", Config{State: state, Out: out, Threshold: 0.5}, "(--threshold 0.2 → 0.5): its live stories would be formed anew; pass --change-parameters"},
+		{"one-off output given a state", Config{State: filepath.Join(dir, "state3"), Out: oneOff}, "holds the output of a one-off run"},
 	}
 	for _, c := range cases {
 		c.cfg.Inputs = files[1:]
@@ -333,6 +341,14 @@ func TestScheduledRunGuards(t *testing.T) {
 	// None of them changed the output.
 	if m := scheduled(t, state, out, files[1]); m.RunID != "000002" {
 		t.Errorf("the next run is %s, want 000002", m.RunID)
+	}
+	// A change accepted is recorded.
+	m, err := Run(context.Background(), Config{Inputs: files[1:], State: state, Out: out, Window: time.Hour, ChangeParameters: true})
+	if err != nil || len(m.ParametersChanged) != 1 || m.ParametersChanged[0] != "--window 72h0m0s → 1h0m0s" {
+		t.Fatalf("accepted change: %v, manifest records %q", err, m.ParametersChanged)
+	}
+	if _, err := Run(context.Background(), Config{Inputs: files[1:], State: state, Out: out}); !errorIs(err, ErrConfig, "--window 1h0m0s → 72h0m0s") {
+		t.Errorf("the state keeps the accepted parameters: %v", err)
 	}
 }
 

@@ -45,14 +45,44 @@ type stateInfo struct {
 	Output        string `json:"output"`
 	// Horizon is the latest publication time seen, up to a day after the
 	// run that saw it (later dates are taken as errors).
-	Horizon      time.Time `json:"horizon"`
-	Documents    int       `json:"documents"`
-	LiveArticles int       `json:"live_articles"`
-	LiveStories  int       `json:"live_stories"`
-	SeenArticles int       `json:"seen_articles"`
+	Horizon time.Time `json:"horizon"`
+	// Params are the parameters that shape the stories, as the runs so
+	// far used them; nil in states written before they were recorded.
+	Params       *storyParams `json:"parameters,omitempty"`
+	Documents    int          `json:"documents"`
+	LiveArticles int          `json:"live_articles"`
+	LiveStories  int          `json:"live_stories"`
+	SeenArticles int          `json:"seen_articles"`
 }
 
 const stateFile = "state.json"
+
+// storyParams are the parameters that shape stories: a scheduled run that
+// changes them moves the articles of live stories to other stories.
+type storyParams struct {
+	Threshold   float64 `json:"threshold"`
+	Window      string  `json:"window"`
+	TitleWeight float64 `json:"title_weight"`
+}
+
+func paramsOf(cfg Config) *storyParams {
+	return &storyParams{Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight}
+}
+
+// changes lists, as "flag old → new", how p differs from q.
+func (p *storyParams) changes(q *storyParams) []string {
+	var out []string
+	if p.Threshold != q.Threshold {
+		out = append(out, fmt.Sprintf("--threshold %v → %v", p.Threshold, q.Threshold))
+	}
+	if p.Window != q.Window {
+		out = append(out, fmt.Sprintf("--window %s → %s", p.Window, q.Window))
+	}
+	if p.TitleWeight != q.TitleWeight {
+		out = append(out, fmt.Sprintf("--title-weight %v → %v", p.TitleWeight, q.TitleWeight))
+	}
+	return out
+}
 
 // loadState reads the published state of the state directory, which must
 // belong to the output directory out (absolute). When the last run was

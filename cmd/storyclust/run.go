@@ -41,6 +41,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
 	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
+	fs.BoolVar(&cfg.ChangeParameters, "change-parameters", false, "with --state: accept a --threshold, --window or --title-weight other than the state's (its live stories are formed anew; the manifest records the change)")
 	fs.StringVar(&cfg.State, "state", "", "state `directory` of scheduled runs: each run adds its articles to the stories of the runs before, and --out holds the accumulated output as Hive partitions")
 	jobFlags(fs, &cfg, &fields)
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
