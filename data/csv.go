@@ -209,6 +209,15 @@ func (r *CSVReader) readHeader() error {
 	return nil
 }
 
+// Mapping returns which column became which field, as "field=column"
+// pairs; nil before the header is read.
+func (r *CSVReader) Mapping() []string {
+	if r.header == nil {
+		return nil
+	}
+	return mapping(r.idx, r.header)
+}
+
 // raw returns the bytes of the record just read (at most MaxRaw of them)
 // and forgets them.
 func (r *CSVReader) raw() []byte {

@@ -163,5 +163,17 @@ func (m FieldMap) resolveLast(keys []string) [numFields]int {
 	return idx
 }
 
+// mapping renders idx (from resolve over names) as "field=column" pairs in
+// the order of the fields, the form --field takes.
+func mapping(idx [numFields]int, names []string) []string {
+	var out []string
+	for f, i := range idx {
+		if i >= 0 {
+			out = append(out, fieldNames[f]+"="+names[i])
+		}
+	}
+	return out
+}
+
 // fieldValues holds the raw string value of each field of one row.
 type fieldValues [numFields]string

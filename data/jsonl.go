@@ -39,6 +39,40 @@ type JSONLReader struct {
 	stream *jsonStream // set when the input is not one object per line
 	began  bool
 	par    *parallelRows // set when rows are parsed on Options.Workers goroutines
+
+	mu      sync.Mutex
+	mapping map[string]bool // every "field=key" pair the rows resolved to
+}
+
+// Mapping returns which key became which field, as "field=key" pairs in
+// the order of the fields: every pair some row used.
+func (r *JSONLReader) Mapping() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, name := range fieldNames {
+		var keys []string
+		for m := range r.mapping {
+			if f, _, _ := strings.Cut(m, "="); f == name {
+				keys = append(keys, m)
+			}
+		}
+		slices.Sort(keys)
+		out = append(out, keys...)
+	}
+	return out
+}
+
+// noteMapping records the pairs of one resolution.
+func (r *JSONLReader) noteMapping(idx [numFields]int, keys []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.mapping == nil {
+		r.mapping = map[string]bool{}
+	}
+	for _, m := range mapping(idx, keys) {
+		r.mapping[m] = true
+	}
 }
 
 // NewJSONLReader returns a reader of r.
@@ -346,6 +380,7 @@ func flattenRaw(obj map[string]json.RawMessage, prefix string, depth int, keys *
 
 func (r *JSONLReader) article(keys []string, vals []json.RawMessage, raw []byte, n int) (Article, error) {
 	idx := r.Fields.resolve(keys)
+	r.noteMapping(idx, keys)
 	if perr := r.unmapped(idx, keys, raw, n); perr != nil {
 		return Article{}, perr
 	}
@@ -441,6 +476,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 		rp.keys = rp.keys[:0]
 		rp.path = visitFlat(obj, rp.path[:0], 0, func(k []byte, _ *fastjson.Value) { rp.keys = append(rp.keys, string(k)) })
 		rp.idx, rp.fields = r.Fields.resolveLast(rp.keys), r.Fields
+		r.noteMapping(rp.idx, rp.keys)
 	}
 	if perr := r.unmapped(rp.idx, rp.keys, line, n); perr != nil {
 		return Article{}, true, perr

@@ -35,7 +35,11 @@ type ParquetReader struct {
 	i           int // next row of rec
 	row         int
 	cols        [numFields]columnRef // column of rec per field; top is -1 when absent
+	mapping     []string
 }
+
+// Mapping returns which column became which field, as "field=column" pairs.
+func (p *ParquetReader) Mapping() []string { return p.mapping }
 
 // columnRef names a column of a record, or a member of a struct column:
 // top is the column, path the struct member at each level below it.
@@ -100,6 +104,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	}
 	p = &ParquetReader{Options: opts, File: file, pf: pf}
 	idx := opts.Fields.resolve(names)
+	p.mapping = mapping(idx, names)
 	if missing := opts.Fields.Missing(names); len(missing) > 0 {
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("no column for --field %s; the columns are %s", strings.Join(missing, ", "), strings.Join(names, ", "))}

@@ -293,6 +293,15 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 	return f, nil
 }
 
+// Mapping returns which input column became which article field, as
+// "field=column" pairs (the form --field takes).
+func (f *File) Mapping() []string {
+	if m, ok := f.Reader.(interface{ Mapping() []string }); ok {
+		return m.Mapping()
+	}
+	return nil
+}
+
 // Digest returns the SHA-256 of the raw bytes read so far and their count;
 // after the reader returned io.EOF it covers the whole file.
 func (f *File) Digest() (string, int64) {

@@ -115,3 +115,27 @@ func TestIdenticalArticlesAlone(t *testing.T) {
 		t.Errorf("stories %d, empty vectors %d; want one story and no empty vector", m.Counts.Stories, m.Counts.EmptyVectors)
 	}
 }
+
+// TestInputMapping: the manifest says, per input, which column became
+// which field and how its dates were read.
+func TestInputMapping(t *testing.T) {
+	dir := t.TempDir()
+	abc := filepath.Join(dir, "abcnews.csv")
+	os.WriteFile(abc, []byte("publish_date,headline_text\n20030219,aba decides against community broadcasting licence\n20030219,act fire witnesses must be aware of defamation\n"), 0o644)
+	api := filepath.Join(dir, "newsapi.json")
+	os.WriteFile(api, []byte(`{"status":"ok","articles":[{"source":{"id":null,"name":"BBC News"},"title":"Floods close roads","content":"Rivers rose.","publishedAt":"2024-01-14T09:10:00Z"},{"source":{"id":null,"name":"ABC"},"title":"Bank holds rates","publishedAt":"03/04/2024"}]}`), 0o644)
+	m, err := Run(context.Background(), Config{Inputs: []string{abc, api}, Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []InputRecord{
+		{Path: abc, Fields: []string{"title=headline_text", "published=publish_date"}, Dates: DateCounts{AssumedUTC: 2}},
+		{Path: api, Fields: []string{"title=title", "text=content", "outlet=source.name", "published=publishedAt"}, Dates: DateCounts{WithZone: 1, Ambiguous: 1, Undated: 1}},
+	}
+	for i, w := range want {
+		got := m.Inputs[i]
+		if got.Path != w.Path || !slices.Equal(got.Fields, w.Fields) || got.Dates != w.Dates {
+			t.Errorf("input %d: %s %q %+v; want %q %+v", i, got.Path, got.Fields, got.Dates, w.Fields, w.Dates)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/storyclust/storyclust/data"
 )
@@ -59,6 +60,64 @@ type InputRecord struct {
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
 	Error  string `json:"error,omitempty"` // why the file stopped early, if it did
+	// Fields says which column became which field ("title=headline_text"),
+	// and Dates how the file's dates were read: a wrong mapping shows here
+	// first.
+	Fields []string   `json:"fields,omitempty"`
+	Dates  DateCounts `json:"dates"`
+}
+
+// DateCounts counts an input's articles by how their date was read.
+type DateCounts struct {
+	WithZone     int `json:"with_zone,omitempty"`
+	AssumedUTC   int `json:"assumed_utc,omitempty"`
+	YearInferred int `json:"year_inferred,omitempty"`
+	Unparsable   int `json:"unparsable,omitempty"`
+	Ambiguous    int `json:"ambiguous,omitempty"`
+	Implausible  int `json:"implausible,omitempty"`
+	Undated      int `json:"undated,omitempty"`
+}
+
+// add counts a.
+func (c *DateCounts) add(a *data.Article) {
+	switch {
+	case a.DateNote == data.DateAssumedUTC:
+		c.AssumedUTC++
+	case a.DateNote == data.DateYearInferred:
+		c.YearInferred++
+	case a.DateNote == data.DateUnparsable:
+		c.Unparsable++
+	case a.DateNote == data.DateAmbiguous:
+		c.Ambiguous++
+	case a.DateNote == data.DateImplausible:
+		c.Implausible++
+	case !a.Published.IsZero():
+		c.WithZone++
+	}
+	if a.Published.IsZero() {
+		c.Undated++
+	}
+}
+
+// String says the counts in a few words: "2 without a zone (taken as
+// UTC), 1 undated".
+func (c DateCounts) String() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{
+		{c.WithZone, "with a zone"}, {c.AssumedUTC, "without a zone (taken as UTC)"}, {c.YearInferred, "year inferred"},
+		{c.Unparsable, "unparsable"}, {c.Ambiguous, "ambiguous day/month"}, {c.Implausible, "implausible"}, {c.Undated, "undated"},
+	} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Counts are the run's article counts.

@@ -97,8 +97,10 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		}
 		last := &res.articles[len(res.articles)-1]
 		*last = append(*last, a)
+		res.input.Dates.add(&a)
 		res.read++
 	}
+	res.input.Fields = f.Mapping()
 	res.input.SHA256, res.input.Bytes = f.Digest()
 	res.counted = res.input.Bytes
 	return res, nil

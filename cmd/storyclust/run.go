@@ -165,6 +165,18 @@ func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
 		}
 		fmt.Fprintf(w, "  %s\n", clip(r, 200))
 	}
+	// How each input was read, so that a wrong mapping shows at once.
+	const maxShown = 5
+	for i, in := range m.Inputs {
+		if i == maxShown {
+			fmt.Fprintf(w, "  … %d more inputs in _manifest.json\n", len(m.Inputs)-maxShown)
+			break
+		}
+		if i == 0 {
+			fmt.Fprintln(w, "inputs (field=column; dates):")
+		}
+		fmt.Fprintf(w, "  %s: %s; dates: %s\n", clip(in.Path, 60), clip(strings.Join(in.Fields, ", "), 140), in.Dates)
+	}
 	if len(m.Top) > 0 {
 		fmt.Fprintln(w, "stories with the most outlets:")
 		for _, s := range m.Top {
