@@ -94,8 +94,8 @@ func TestDiskFull(t *testing.T) {
 func TestReadOnlyOutput(t *testing.T) {
 	out := mountTmpfs(t, "size=1m,ro")
 	_, err := Run(context.Background(), Config{Out: out})
-	if !errors.Is(err, ErrWrite) || !errors.Is(err, ErrOutput) {
-		t.Fatalf("err = %v, want ErrWrite (found after the work: exit status 1)", err)
+	if !errors.Is(err, ErrOutput) || errors.Is(err, ErrWrite) {
+		t.Fatalf("err = %v, want ErrOutput before any work (exit status 2)", err)
 	}
 	_, err = Run(context.Background(), Config{Out: filepath.Join(out, "sub")})
 	if !errors.Is(err, ErrOutput) {
