@@ -23,6 +23,9 @@ type Article struct {
 	// ("MOSCOW, December 18. /TASS/."), if any.
 	Dateline string
 	DateNote DateNote
+	// OutletFromURL is set when the input gave no outlet and Outlet is the
+	// registered domain of URL.
+	OutletFromURL bool
 
 	SourceFile string
 	SourceLine int // line for line-based formats, row (1-based) for Parquet

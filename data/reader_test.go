@@ -193,9 +193,9 @@ func TestJSONShapes(t *testing.T) {
 		err     string
 	}{
 		{"news-please, one pretty-printed object", newsPlease,
-			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, ""},
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "example-news.com", 1}}, nil, ""},
 		{"objects one after the other", newsPlease + newsPlease + `{"title": "Third", "text": "x"}{"title": "Fourth"}`,
-			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}, {"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 10}, {"Third", "x", "", 19}, {"Fourth", "", "", 19}}, nil, ""},
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "example-news.com", 1}, {"Harbour budget passes", "The harbour budget passed.", "example-news.com", 10}, {"Third", "x", "", 19}, {"Fourth", "", "", 19}}, nil, ""},
 		{"NewsAPI response", newsAPI,
 			[]row{{"Floods close roads", "Rivers rose overnight.", "BBC News", 3}, {"Bank holds rates", "The bank held rates.", "Reuters", 5}}, nil, ""},
 		{"NewsAPI responses, one per line", strings.ReplaceAll(newsAPI, "\n", " ") + "\n" + strings.ReplaceAll(newsAPI, "\n", " ") + "\n",
@@ -207,9 +207,9 @@ func TestJSONShapes(t *testing.T) {
 		{"JSONL whose first line is broken", "{\"title\": broken\n{\"title\": \"B\"}\n",
 			[]row{{"B", "", "", 2}}, []int{1}, ""},
 		{"pretty-printed, cut short", newsPlease + "{\n  \"title\": \"cut",
-			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, "in.json:10: read: bad JSON: the file ends inside a value"},
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "example-news.com", 1}}, nil, "in.json:10: read: bad JSON: the file ends inside a value"},
 		{"pretty-printed, bad JSON", newsPlease + "{\n  \"title\": nope\n}\n" + newsPlease,
-			[]row{{"Harbour budget passes", "The harbour budget passed.", "www.example-news.com", 1}}, nil, "in.json:11: read: bad JSON; the rest of the file is not read: invalid character 'o'"},
+			[]row{{"Harbour budget passes", "The harbour budget passed.", "example-news.com", 1}}, nil, "in.json:11: read: bad JSON; the rest of the file is not read: invalid character 'o'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, workers := range []int{0, 3} {
@@ -483,6 +483,36 @@ func TestDatesInRows(t *testing.T) {
 	}
 	if len(res.articles) != 2 || !slices.Equal(reasons, wantReasons) {
 		t.Errorf("strict: %d articles, rejects %q; want 2 and %q", len(res.articles), reasons, wantReasons)
+	}
+}
+
+// TestOutletDomains: outlets given as host names or URLs are their
+// registered domains, names are left as they are, and a row without an
+// outlet takes its URL's domain, marked as such.
+func TestOutletDomains(t *testing.T) {
+	in := `{"title":"a","source_domain":"www.nytimes.com"}
+{"title":"b","source_domain":"mobile.nytimes.com"}
+{"title":"c","source_domain":"thecaucus.blogs.nytimes.com"}
+{"title":"d","outlet":"https://www.bbc.co.uk/news"}
+{"title":"e","outlet":"The New York Times"}
+{"title":"f","outlet":"CNN (Opinion)"}
+{"title":"g","url":"https://m.theguardian.com/world/2021/x"}
+{"title":"h","outlet":"someone.blogspot.com"}
+{"title":"i","outlet":"Boing.Boing"}
+`
+	want := []struct {
+		outlet  string
+		fromURL bool
+	}{{"nytimes.com", false}, {"nytimes.com", false}, {"nytimes.com", false}, {"bbc.co.uk", false}, {"The New York Times", false},
+		{"CNN (Opinion)", false}, {"theguardian.com", true}, {"someone.blogspot.com", false}, {"Boing.Boing", false}}
+	res := readAllFrom(NewJSONLReader(strings.NewReader(in), "x.jsonl", Options{}))
+	if len(res.articles) != len(want) {
+		t.Fatalf("articles %v, rejects %v", res.articles, res.rejects)
+	}
+	for i, a := range res.articles {
+		if a.Outlet != want[i].outlet || a.OutletFromURL != want[i].fromURL {
+			t.Errorf("%s: outlet %q (from URL %v), want %q (%v)", a.Title, a.Outlet, a.OutletFromURL, want[i].outlet, want[i].fromURL)
+		}
 	}
 }
 

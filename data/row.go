@@ -130,6 +130,15 @@ func buildArticle(v *fieldValues, file string, line int, raw []byte, opts *Optio
 	if a.Title == "" && a.Text == "" {
 		return Article{}, newParseError(file, line, raw, "no title or text")
 	}
+	// An outlet given as a host name or URL is its registered domain; an
+	// article without an outlet is its URL's (OutletFromURL notes it).
+	if o, ok := OutletFromHost(a.Outlet); ok {
+		a.Outlet = o
+	} else if a.Outlet == "" && a.URL != "" {
+		if o, ok := OutletFromHost(a.URL); ok {
+			a.Outlet, a.OutletFromURL = o, true
+		}
+	}
 	if s := v[FieldPublished]; s != "" {
 		t, note, err := ParseDate(s, opts.DateOrder)
 		switch {

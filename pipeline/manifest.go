@@ -145,6 +145,9 @@ type Counts struct {
 	// after the run. Both leave the article undated.
 	DatesAmbiguous   int `json:"dates_ambiguous"`
 	DatesImplausible int `json:"dates_implausible"`
+	// OutletsFromURL counts articles without an outlet whose outlet was
+	// taken from their URL's registered domain.
+	OutletsFromURL int `json:"outlets_from_url"`
 	LanguageDetected int `json:"language_detected"`
 	EmptyVectors     int `json:"empty_vectors"`
 

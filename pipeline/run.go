@@ -333,6 +333,12 @@ func countDates(articles []data.Article, m *Manifest) {
 		if a.Published.IsZero() {
 			m.Counts.Undated++
 		}
+		if a.OutletFromURL {
+			m.Counts.OutletsFromURL++
+		}
+	}
+	if m.Counts.OutletsFromURL > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d articles had no outlet; it was taken from the domain of their URL", m.Counts.OutletsFromURL))
 	}
 	if m.Counts.DatesYearInfered > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d dateline dates had no year; it was taken from --year, the file name or the file's modification time", m.Counts.DatesYearInfered))
