@@ -41,6 +41,7 @@ const (
 	DateUnparsable                   // a date was given but could not be parsed; Published is zero
 	DateAmbiguous                    // a slash date whose day and month could be either; Published is zero
 	DateImplausible                  // a date before 1900 or over a day after the run; Published is zero
+	DateFromFileName                 // a text file without a dated dateline: the date in its name
 )
 
 // ErrBadRow is wrapped by every ParseError: the row cannot be used.

@@ -53,6 +53,9 @@ func SplitDateline(text string) (d Dateline, rest string, ok bool) {
 		if d.Place != "" && strings.ToUpper(d.Place) != d.Place && d.Outlet == "" {
 			continue
 		}
+		if d.Place == "" && strings.ContainsAny(d.Outlet, "0123456789") {
+			continue // "(Tue, 16 Aug 2011)" is a date, not an outlet
+		}
 		if md := sub(2); md != "" {
 			d.Month, d.Day = parseMonthDay(md)
 		}

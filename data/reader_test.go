@@ -544,6 +544,24 @@ func TestTextReaderTASS(t *testing.T) {
 	}
 }
 
+// TestTextReaderDates: a file name's date dates an article without a
+// dated dateline, and a parenthesised date opening the text is not taken
+// for a dateline naming an outlet.
+func TestTextReaderDates(t *testing.T) {
+	body := "Harbour budget passes\n\n(Tue, 18 May 2021) The council passed the harbour budget.\n"
+	res := readAllFrom(NewTextReader(strings.NewReader(body), "news/2021-05-18-harbour-budget.txt", "Harbour Gazette", time.Time{}, Options{}))
+	if len(res.articles) != 1 {
+		t.Fatalf("articles %v, rejects %v", res.articles, res.rejects)
+	}
+	a := res.articles[0]
+	if a.Outlet != "Harbour Gazette" || a.Dateline != "" || !strings.HasPrefix(a.Text, "(Tue, 18 May 2021) The council") {
+		t.Errorf("outlet %q, dateline %q, text %q: the date was taken for a dateline", a.Outlet, a.Dateline, a.Text)
+	}
+	if want := time.Date(2021, 5, 18, 0, 0, 0, 0, time.UTC); !a.Published.Equal(want) || a.DateNote != DateFromFileName {
+		t.Errorf("published %v (%v), want %v from the file name", a.Published, a.DateNote, want)
+	}
+}
+
 func TestTextReaderYearAndFolderOutlet(t *testing.T) {
 	body := "Bank holds rates\n\nLONDON, Jan 11 - The bank held rates.\n"
 	mod := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -564,9 +582,13 @@ func TestTextReaderYearAndFolderOutlet(t *testing.T) {
 				t.Errorf("outlet = %q, want the folder name", a.Outlet)
 			}
 			// "LONDON, Jan 11 -" has no outlet, so it is not a wire dateline;
-			// the date stays unknown.
-			if !a.Published.IsZero() {
-				t.Errorf("published = %v, want none", a.Published)
+			// the date is the file name's, or stays unknown.
+			want, note := time.Time{}, DateAsGiven
+			if strings.HasPrefix(tt.file, "2022-01-11") {
+				want, note = time.Date(2022, 1, 11, 0, 0, 0, 0, time.UTC), DateFromFileName
+			}
+			if !a.Published.Equal(want) || a.DateNote != note {
+				t.Errorf("published = %v (%v), want %v (%v)", a.Published, a.DateNote, want, note)
 			}
 		})
 	}

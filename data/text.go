@@ -85,9 +85,10 @@ func (t *TextReader) Read() (Article, error) {
 	}
 	paras := paragraphs(lines[i+1:])
 	fileTime, opts := t.ModTime, t.Options
+	var nameDate time.Time
 	if d := fileNameDate.FindString(filepath.Base(t.File)); d != "" {
 		if tm, err := time.Parse("2006-01-02", d); err == nil {
-			fileTime, opts.Year = tm, 0 // the file's own date wins
+			fileTime, opts.Year, nameDate = tm, 0, tm // the file's own date wins
 		}
 	}
 	// The dateline opens the first paragraph of the story proper, which
@@ -106,6 +107,9 @@ func (t *TextReader) Read() (Article, error) {
 		break
 	}
 	a.Text = strings.Join(paras, "\n\n")
+	if a.Published.IsZero() && !nameDate.IsZero() {
+		a.Published, a.DateNote = nameDate, DateFromFileName
+	}
 	return a, nil
 }
 

@@ -72,6 +72,7 @@ type DateCounts struct {
 	WithZone     int `json:"with_zone,omitempty"`
 	AssumedUTC   int `json:"assumed_utc,omitempty"`
 	YearInferred int `json:"year_inferred,omitempty"`
+	FromFileName int `json:"from_file_name,omitempty"`
 	Unparsable   int `json:"unparsable,omitempty"`
 	Ambiguous    int `json:"ambiguous,omitempty"`
 	Implausible  int `json:"implausible,omitempty"`
@@ -85,6 +86,8 @@ func (c *DateCounts) add(a *data.Article) {
 		c.AssumedUTC++
 	case a.DateNote == data.DateYearInferred:
 		c.YearInferred++
+	case a.DateNote == data.DateFromFileName:
+		c.FromFileName++
 	case a.DateNote == data.DateUnparsable:
 		c.Unparsable++
 	case a.DateNote == data.DateAmbiguous:
@@ -107,7 +110,7 @@ func (c DateCounts) String() string {
 		n    int
 		what string
 	}{
-		{c.WithZone, "with a zone"}, {c.AssumedUTC, "without a zone (taken as UTC)"}, {c.YearInferred, "year inferred"},
+		{c.WithZone, "with a zone"}, {c.AssumedUTC, "without a zone (taken as UTC)"}, {c.YearInferred, "year inferred"}, {c.FromFileName, "from the file name"},
 		{c.Unparsable, "unparsable"}, {c.Ambiguous, "ambiguous day/month"}, {c.Implausible, "implausible"}, {c.Undated, "undated"},
 	} {
 		if p.n > 0 {
@@ -145,9 +148,12 @@ type Counts struct {
 	// after the run. Both leave the article undated.
 	DatesAmbiguous   int `json:"dates_ambiguous"`
 	DatesImplausible int `json:"dates_implausible"`
+	// DatesFromFileName counts text files without a dated dateline whose
+	// date was taken from a YYYY-MM-DD in their name.
+	DatesFromFileName int `json:"dates_from_file_name"`
 	// OutletsFromURL counts articles without an outlet whose outlet was
 	// taken from their URL's registered domain.
-	OutletsFromURL int `json:"outlets_from_url"`
+	OutletsFromURL   int `json:"outlets_from_url"`
 	LanguageDetected int `json:"language_detected"`
 	EmptyVectors     int `json:"empty_vectors"`
 

@@ -329,6 +329,8 @@ func countDates(articles []data.Article, m *Manifest) {
 			m.Counts.DatesAmbiguous++
 		case data.DateImplausible:
 			m.Counts.DatesImplausible++
+		case data.DateFromFileName:
+			m.Counts.DatesFromFileName++
 		}
 		if a.Published.IsZero() {
 			m.Counts.Undated++
@@ -336,6 +338,9 @@ func countDates(articles []data.Article, m *Manifest) {
 		if a.OutletFromURL {
 			m.Counts.OutletsFromURL++
 		}
+	}
+	if m.Counts.DatesFromFileName > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d text files had no dated dateline; their date was taken from their file name", m.Counts.DatesFromFileName))
 	}
 	if m.Counts.OutletsFromURL > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d articles had no outlet; it was taken from the domain of their URL", m.Counts.OutletsFromURL))
