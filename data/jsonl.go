@@ -80,9 +80,6 @@ func NewJSONLReader(r io.Reader, file string, opts Options) *JSONLReader {
 	return &JSONLReader{Options: opts, File: file, br: bufio.NewReaderSize(r, sniffBytes)}
 }
 
-// sniffBytes is how much of a JSON file is looked at to tell its shape.
-const sniffBytes = 1 << 20
-
 // Read returns the next article. Bad rows come back as *ParseError.
 func (r *JSONLReader) Read() (Article, error) {
 	if !r.began {

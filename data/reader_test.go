@@ -18,6 +18,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/valyala/fastjson"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // result is what reading a whole input gave: articles and rejects in order.
@@ -599,6 +600,62 @@ func TestTextReaderYearAndFolderOutlet(t *testing.T) {
 		if a.Outlet != "Reuters" || a.Published.Year() != tt.wantYear || a.Published.Month() != time.January || a.Published.Day() != 11 {
 			t.Errorf("%s: outlet %q, published %v, want Reuters on %d-01-11", tt.name, a.Outlet, a.Published, tt.wantYear)
 		}
+	}
+}
+
+// TestSingleByteEncodings reads CSV files written in Windows-1252 (as
+// Excel on Windows saves them) right, detected or named, and leaves a UTF-8
+// file with one stray byte UTF-8, repaired.
+func TestSingleByteEncodings(t *testing.T) {
+	dir := t.TempDir()
+	utf8Text := "title,text\nCafé owners protest,\"Prices rose 5 € and the naïve plan failed — «again».\"\nZürich votes,Voters said no to the tram line through the old town.\n"
+	cp1252, err := charmap.Windows1252.NewEncoder().String(utf8Text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin9, err := charmap.ISO8859_15.NewEncoder().String(strings.ReplaceAll(utf8Text, "—", "-"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stray := strings.Replace(utf8Text, "Voters", "Vot\xe9rs", 1)
+	for _, tc := range []struct {
+		name, content, encoding string
+		wantEncoding            string
+		titles, texts           []string
+	}{
+		{"cp1252.csv", cp1252, "", "windows-1252 (detected)",
+			[]string{"Café owners protest", "Zürich votes"}, []string{"Prices rose 5 € and the naïve plan failed — «again».", "Voters said no to the tram line through the old town."}},
+		{"latin9.csv", latin9, "iso-8859-15", "iso-8859-15 (given)",
+			[]string{"Café owners protest", "Zürich votes"}, []string{"Prices rose 5 € and the naïve plan failed - «again».", "Voters said no to the tram line through the old town."}},
+		{"stray.csv", stray, "", "utf-8",
+			[]string{"Café owners protest", "Zürich votes"}, []string{"Prices rose 5 € and the naïve plan failed — «again».", "Vot\uFFFDrs said no to the tram line through the old town."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeFile(t, dir, tc.name, []byte(tc.content))
+			srcs, _, err := Sources([]string{path})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := Open(srcs[0], Options{Encoding: tc.encoding})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			res := readAllFrom(f)
+			var titles, texts []string
+			for _, a := range res.articles {
+				titles, texts = append(titles, a.Title), append(texts, a.Text)
+			}
+			if !slices.Equal(titles, tc.titles) || !slices.Equal(texts, tc.texts) || len(res.rejects) > 0 {
+				t.Errorf("titles %q, texts %q, rejects %v", titles, texts, res.rejects)
+			}
+			if f.Encoding() != tc.wantEncoding {
+				t.Errorf("encoding %q, want %q", f.Encoding(), tc.wantEncoding)
+			}
+		})
+	}
+	if err := CheckEncoding("klingon"); err == nil {
+		t.Error("an unknown encoding was accepted")
 	}
 }
 

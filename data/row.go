@@ -24,6 +24,10 @@ type Options struct {
 	// DefaultMaxRows.
 	MaxInputBytes int64
 	MaxRows       int
+	// Encoding names the encoding of text inputs (a WHATWG name such as
+	// "windows-1252" or "latin1"); empty detects it per file (see
+	// decodeText).
+	Encoding string
 	// Delimiter separates the fields of CSV files; zero sniffs it from
 	// each file's header line. TSV files are always split at tabs.
 	Delimiter rune

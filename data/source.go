@@ -19,7 +19,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -209,6 +212,7 @@ type Reader interface {
 // File is an open input: it reads articles and digests the raw bytes.
 type File struct {
 	Reader
+	encoding string
 	src     Source
 	closers []io.Closer
 	hash    hash.Hash
@@ -246,7 +250,7 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 	// What a file expands to is bounded, and stays cancelable between the
 	// reads of the compressed bytes.
 	r = &boundedReader{r: r, ctx: ctx, left: opts.maxInputBytes(), file: src.Name}
-	br := bufio.NewReaderSize(r, 64<<10)
+	br := bufio.NewReaderSize(r, sniffBytes)
 	head, err := br.Peek(4)
 	if len(head) == 0 {
 		f.Close()
@@ -255,10 +259,15 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 		}
 		return nil, &ParseError{File: src.Name, Err: errors.New("empty file")}
 	}
-	r = decodeBOM(br, head)
 	format := src.Format
 	if format == "" {
 		format = sniff(br)
+	}
+	if format == FormatParquet {
+		r = br
+	} else if r, f.encoding, err = decodeText(br, head, opts.Encoding); err != nil {
+		f.Close()
+		return nil, &ReadError{File: src.Name, Err: err}
 	}
 	switch format {
 	case FormatJSONL:
@@ -292,6 +301,10 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 	}
 	return f, nil
 }
+
+// Encoding says how the file's text was decoded: "utf-8",
+// "windows-1252 (detected)", "iso-8859-15 (given)"…; empty for Parquet.
+func (f *File) Encoding() string { return f.encoding }
 
 // Mapping returns which input column became which article field, as
 // "field=column" pairs (the form --field takes).
@@ -381,16 +394,70 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decodeBOM strips a UTF-8 byte order mark and decodes UTF-16 text marked
-// by its BOM into UTF-8.
-func decodeBOM(br *bufio.Reader, head []byte) io.Reader {
+// decodeText returns a reader of br's text in UTF-8, and the encoding it
+// was read in: the one named (any WHATWG name: "latin1", "windows-1252",
+// "iso-8859-15", "shift_jis"…), else UTF-16 or UTF-8 by a byte order mark,
+// else Windows-1252 when the first MiB holds bytes that are not UTF-8 and
+// no sequence that is (Latin-1 text is Windows-1252 text), else UTF-8,
+// where a stray invalid byte is repaired row by row.
+func decodeText(br *bufio.Reader, head []byte, name string) (io.Reader, string, error) {
+	if name != "" {
+		enc, err := htmlindex.Get(name)
+		if err != nil {
+			return nil, "", fmt.Errorf("encoding %q: %w", name, err)
+		}
+		canon, _ := htmlindex.Name(enc)
+		if canon == "utf-8" {
+			return br, "utf-8 (given)", nil
+		}
+		return transform.NewReader(br, unicode.BOMOverride(enc.NewDecoder())), canon + " (given)", nil
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
+		return br, "utf-8", nil
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return transform.NewReader(br, unicode.BOMOverride(unicode.UTF8.NewDecoder()))
+		return transform.NewReader(br, unicode.BOMOverride(unicode.UTF8.NewDecoder())), "utf-16 (byte order mark)", nil
 	}
-	return br
+	sample, _ := br.Peek(sniffBytes)
+	if looksSingleByte(sample) {
+		return transform.NewReader(br, charmap.Windows1252.NewDecoder()), "windows-1252 (detected)", nil
+	}
+	return br, "utf-8", nil
+}
+
+// CheckEncoding reports whether name is an encoding decodeText knows.
+func CheckEncoding(name string) error {
+	if _, err := htmlindex.Get(name); err != nil {
+		return fmt.Errorf("encoding %q: want a name such as utf-8, windows-1252, latin1, iso-8859-15, shift_jis", name)
+	}
+	return nil
+}
+
+// sniffBytes is how much of a text file is looked at to tell its encoding
+// (and, for JSON, its shape).
+const sniffBytes = 1 << 20
+
+// looksSingleByte reports whether b holds bytes that are not UTF-8 and no
+// multi-byte UTF-8 sequence: text in a single-byte encoding. A sequence cut
+// at the end of b does not count.
+func looksSingleByte(b []byte) bool {
+	invalid, multi := 0, 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r != utf8.RuneError || n > 1:
+			multi++
+		case utf8.FullRune(b[i:]):
+			invalid++
+		}
+		i += n
+	}
+	return invalid > 0 && multi == 0
 }
 
 // sniff guesses the format of a file whose name does not tell it.

@@ -124,18 +124,24 @@ func TestInputMapping(t *testing.T) {
 	os.WriteFile(abc, []byte("publish_date,headline_text\n20030219,aba decides against community broadcasting licence\n20030219,act fire witnesses must be aware of defamation\n"), 0o644)
 	api := filepath.Join(dir, "newsapi.json")
 	os.WriteFile(api, []byte(`{"status":"ok","articles":[{"source":{"id":null,"name":"BBC News"},"title":"Floods close roads","content":"Rivers rose.","publishedAt":"2024-01-14T09:10:00Z"},{"source":{"id":null,"name":"ABC"},"title":"Bank holds rates","publishedAt":"03/04/2024"}]}`), 0o644)
-	m, err := Run(context.Background(), Config{Inputs: []string{abc, api}, Out: t.TempDir()})
+	excel := filepath.Join(dir, "excel.csv")
+	os.WriteFile(excel, []byte("Headline;Body;Pub_Date\nCaf\xe9 owners protest;Prices rose 5 \x80.;18.10.2021\n"), 0o644)
+	m, err := Run(context.Background(), Config{Inputs: []string{abc, api, excel}, Out: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []InputRecord{
 		{Path: abc, Fields: []string{"title=headline_text", "published=publish_date"}, Dates: DateCounts{AssumedUTC: 2}},
 		{Path: api, Fields: []string{"title=title", "text=content", "outlet=source.name", "published=publishedAt"}, Dates: DateCounts{WithZone: 1, Ambiguous: 1, Undated: 1}},
+		{Path: excel, Fields: []string{"title=Headline", "text=Body", "published=Pub_Date"}, Dates: DateCounts{AssumedUTC: 1}, Encoding: "windows-1252 (detected)"},
 	}
 	for i, w := range want {
 		got := m.Inputs[i]
-		if got.Path != w.Path || !slices.Equal(got.Fields, w.Fields) || got.Dates != w.Dates {
-			t.Errorf("input %d: %s %q %+v; want %q %+v", i, got.Path, got.Fields, got.Dates, w.Fields, w.Dates)
+		if w.Encoding == "" {
+			w.Encoding = "utf-8"
+		}
+		if got.Path != w.Path || !slices.Equal(got.Fields, w.Fields) || got.Dates != w.Dates || got.Encoding != w.Encoding {
+			t.Errorf("input %d: %s %q %+v %q; want %q %+v %q", i, got.Path, got.Fields, got.Dates, got.Encoding, w.Fields, w.Dates, w.Encoding)
 		}
 	}
 }

@@ -47,6 +47,9 @@ type Config struct {
 	DateOrder string
 	// Delimiter separates CSV fields; empty sniffs it per file.
 	Delimiter string
+	// Encoding of text inputs; empty detects UTF-8, UTF-16 or
+	// Windows-1252 per file.
+	Encoding string
 	// MaxArticleBytes rejects larger rows; zero means data.DefaultMaxArticleBytes.
 	MaxArticleBytes int
 	// MaxInputBytes and MaxRows end an input that expands beyond them;
@@ -146,6 +149,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := data.ParseDateOrder(c.DateOrder); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Encoding != "" {
+		if err := data.CheckEncoding(c.Encoding); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if _, err := delimiter(c.Delimiter); err != nil {
 		errs = append(errs, err)

@@ -59,8 +59,11 @@ func hostileCases() []hostile {
 		{name: "byte order marks of files joined end to end", files: map[string][]byte{"joined.jsonl": []byte("\ufeff{\"title\":\"A\"}\n\ufeff{\"title\":\"B\"}\n")}, read: 2},
 		{name: "invalid and mixed UTF-8", files: map[string][]byte{"u.jsonl": []byte(
 			"{\"title\":\"\xff\xfe\xfa\xfb\xfc\xfd\"}\n" + // binary: rejected
-				"{\"title\":\"Caf\xe9 owners protest new rules in the old town\"}\n")}, // one stray Latin-1 byte: repaired
-			read: 2, reasons: []string{"1: invalid UTF-8"}},
+				"{\"title\":\"Caf\xe9 owners protest new rules in the old town\"}\n" + // one stray Latin-1 byte: repaired
+				"{\"title\":\"Über die Brücke\"}\n")}, // UTF-8: the file is UTF-8
+			read: 3, reasons: []string{"1: invalid UTF-8"}},
+		{name: "Windows-1252 JSONL", files: map[string][]byte{"cp1252.jsonl": []byte(
+			"{\"title\":\"Caf\xe9 owners protest\",\"text\":\"Prices rose 5 \x80.\"}\n")}, read: 1},
 		{name: "UTF-8 BOM CSV", files: map[string][]byte{"bom.csv": append([]byte{0xEF, 0xBB, 0xBF}, "title,text\nA,b\n"...)}, read: 1},
 		{name: "UTF-16 JSONL", files: map[string][]byte{"u16.jsonl": utf16le("{\"title\":\"Über\"}\r\n{\"title\":\"Ça va\"}\r\n")}, read: 2},
 		{name: "CRLF CSV", files: map[string][]byte{"crlf.csv": []byte("title,text\r\nA,b\r\n\"C\r\nD\",e\r\n")}, read: 2},

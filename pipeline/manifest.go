@@ -49,6 +49,7 @@ type Parameters struct {
 	Strict          bool     `json:"strict"`
 	DateOrder       string   `json:"date_order,omitempty"`
 	Delimiter       string   `json:"delimiter,omitempty"`
+	Encoding        string   `json:"encoding,omitempty"`
 	MaxArticleBytes int      `json:"max_article_bytes"`
 	Sample          bool     `json:"embedded_sample"`
 }
@@ -63,8 +64,10 @@ type InputRecord struct {
 	// Fields says which column became which field ("title=headline_text"),
 	// and Dates how the file's dates were read: a wrong mapping shows here
 	// first.
-	Fields []string   `json:"fields,omitempty"`
-	Dates  DateCounts `json:"dates"`
+	Fields []string `json:"fields,omitempty"`
+	// Encoding says how the text was decoded ("windows-1252 (detected)").
+	Encoding string     `json:"encoding,omitempty"`
+	Dates    DateCounts `json:"dates"`
 }
 
 // DateCounts counts an input's articles by how their date was read.

@@ -100,7 +100,7 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		res.input.Dates.add(&a)
 		res.read++
 	}
-	res.input.Fields = f.Mapping()
+	res.input.Fields, res.input.Encoding = f.Mapping(), f.Encoding()
 	res.input.SHA256, res.input.Bytes = f.Digest()
 	res.counted = res.input.Bytes
 	return res, nil

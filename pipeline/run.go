@@ -200,7 +200,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		Parameters: Parameters{
 			Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight,
 			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
-			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter,
+			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter, Encoding: cfg.Encoding,
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
 		},
 	}
@@ -216,7 +216,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	order, _ := data.ParseDateOrder(cfg.DateOrder)
 	comma, _ := delimiter(cfg.Delimiter)
 	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
-		DateOrder: order, Delimiter: comma, Now: r.timer.start, MaxInputBytes: cfg.MaxInputBytes, MaxRows: cfg.MaxRows}
+		DateOrder: order, Delimiter: comma, Encoding: cfg.Encoding, Now: r.timer.start, MaxInputBytes: cfg.MaxInputBytes, MaxRows: cfg.MaxRows}
 	files, err := readAll(ctx, srcs, opts, cfg.Workers, &readBytes)
 	bar.finish()
 	if err != nil {

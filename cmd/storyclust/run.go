@@ -118,6 +118,7 @@ func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
 	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one, unless the file name holds a YYYY-MM-DD date (default: the file's modification time)")
 	fs.BoolVar(&cfg.Strict, "strict", false, "reject rows whose date cannot be parsed, is ambiguous or is implausible (default: keep them without a date, counted)")
 	fs.StringVar(&cfg.DateOrder, "date-order", "", "read slash dates such as 03/04/2021 as `dmy` or mdy (default: only those whose numbers tell, the others kept undated and counted)")
+	fs.StringVar(&cfg.Encoding, "encoding", "", "`name` of the text inputs' encoding (windows-1252, latin1, iso-8859-15, shift_jis…; default: UTF-8, UTF-16 by its byte order mark, or Windows-1252 detected per file)")
 	fs.StringVar(&cfg.Delimiter, "delimiter", "", "CSV field separator, one `character` or tab (default: sniffed from each file's header)")
 	fs.IntVar(&cfg.MaxArticleBytes, "max-article-bytes", data.DefaultMaxArticleBytes, "reject rows and text files larger than this many `bytes`")
 	fs.Int64Var(&cfg.MaxInputBytes, "max-input-bytes", data.DefaultMaxInputBytes, "stop reading an input that expands (decompressed) beyond this many `bytes`; the rest is not read and the rejects say so")
@@ -175,7 +176,11 @@ func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
 		if i == 0 {
 			fmt.Fprintln(w, "inputs (field=column; dates):")
 		}
-		fmt.Fprintf(w, "  %s: %s; dates: %s\n", clip(in.Path, 60), clip(strings.Join(in.Fields, ", "), 140), in.Dates)
+		enc := ""
+		if in.Encoding != "" && in.Encoding != "utf-8" {
+			enc = "; " + in.Encoding
+		}
+		fmt.Fprintf(w, "  %s: %s; dates: %s%s\n", clip(in.Path, 60), clip(strings.Join(in.Fields, ", "), 140), in.Dates, enc)
 	}
 	if len(m.Top) > 0 {
 		fmt.Fprintln(w, "stories with the most outlets:")
