@@ -213,10 +213,10 @@ type Reader interface {
 type File struct {
 	Reader
 	encoding string
-	src     Source
-	closers []io.Closer
-	hash    hash.Hash
-	counter *countingReader
+	src      Source
+	closers  []io.Closer
+	hash     hash.Hash
+	counter  *countingReader
 }
 
 // Open opens src for reading with opts. An error here concerns the whole
