@@ -3,6 +3,7 @@ module github.com/storyclust/storyclust
 go 1.26.8
 
 require (
+	github.com/abadojack/whatlanggo v1.0.1
 	github.com/apache/arrow/go/v15 v15.0.2
 	github.com/apache/thrift v0.17.0
 	github.com/dustin/go-humanize v1.0.1

@@ -156,8 +156,13 @@ type Counts struct {
 	DatesFromFileName int `json:"dates_from_file_name"`
 	// OutletsFromURL counts articles without an outlet whose outlet was
 	// taken from their URL's registered domain.
-	OutletsFromURL   int `json:"outlets_from_url"`
+	OutletsFromURL int `json:"outlets_from_url"`
+	// LanguageGiven, LanguageDetected and LanguageUnknown count the
+	// articles whose language the input gave, was detected from their
+	// text, or could not be told (null in the articles table).
+	LanguageGiven    int `json:"language_given"`
 	LanguageDetected int `json:"language_detected"`
+	LanguageUnknown  int `json:"language_unknown"`
 	EmptyVectors     int `json:"empty_vectors"`
 
 	Stories            int `json:"stories"`

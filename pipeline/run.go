@@ -277,7 +277,7 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		return nil, err
 	}
 	m.Counts.EmptyVectors = r.vec.Empty
-	m.Counts.LanguageDetected = r.vec.Detected
+	m.Counts.LanguageGiven, m.Counts.LanguageDetected, m.Counts.LanguageUnknown = r.vec.Given, r.vec.Detected, r.vec.Unknown
 	docs = nil
 	r.timer.lap("vectorize")
 

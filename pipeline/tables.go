@@ -9,6 +9,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/vectorize"
 )
 
 // storyID names a story by its earliest article, so that the id does not
@@ -75,7 +76,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		for i, a := range articles {
 			row := data.ArticleRow{
 				ArticleID: ids[i], StoryID: sids[storyOf[i]], Outlet: a.Outlet, Published: a.Published,
-				Title: a.Title, URL: a.URL, Language: vec.Languages[i], Similarity: sim[i],
+				Title: a.Title, URL: a.URL, Language: reportedLanguage(vec, i), Similarity: sim[i],
 				SourceFile: a.SourceFile, SourceLine: a.SourceLine,
 			}
 			if j := copyOf[i]; j >= 0 {
@@ -264,4 +265,13 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 		return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.Outlet, b.Outlet))
 	})
 	return rows
+}
+
+// reportedLanguage is article i's language as given or detected; empty
+// (null in the table) when it is unknown.
+func reportedLanguage(vec *vectorize.Result, i int) string {
+	if vec.Inferred[i] {
+		return ""
+	}
+	return vec.Languages[i]
 }

@@ -65,8 +65,15 @@ type Result struct {
 	Vectors   []Vector // one per document, in the order given
 	Terms     []string // term id -> term
 	Languages []string // per document: as given, detected, or the outlet's or collection's most common
-	Detected  int      // documents whose language was detected or inferred
-	Empty     int      // documents left without any token
+	// Inferred marks the documents whose language was neither given nor
+	// detected: Languages holds the outlet's or the collection's most
+	// common one, which their words are analysed in, but their language
+	// is unknown.
+	Inferred []bool
+	Given    int // documents whose language was given
+	Detected int // documents whose language was detected
+	Unknown  int // documents whose language is unknown (Inferred)
+	Empty    int // documents left without any token
 	// Counts holds, when Config.KeepCounts is set, each document's term
 	// counts (title words counted TitleWeight times), sorted by term.
 	Counts []Vector
@@ -103,7 +110,19 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	}); err != nil {
 		return nil, err
 	}
-	res.Detected = inferLanguages(docs, res.Languages)
+	res.Inferred = make([]bool, len(docs))
+	for i, l := range res.Languages {
+		switch {
+		case baseLang(docs[i].Language) != "":
+			res.Given++
+		case l != "":
+			res.Detected++
+		default:
+			res.Unknown++
+			res.Inferred[i] = true
+		}
+	}
+	inferLanguages(docs, res.Languages)
 
 	seed := maphash.MakeSeed()
 	boiler, err := findBoilerplate(ctx, docs, seed, cfg.Workers)
