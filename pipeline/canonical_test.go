@@ -42,7 +42,8 @@ func TestCanonicalOrder(t *testing.T) {
 		if !tm.IsZero() {
 			tm = tm.Add(time.Duration(r.IntN(3)) * time.Second).In(zones[r.IntN(len(zones))])
 		}
-		a := &data.Article{ID: fmt.Sprintf("id-%04d", r.IntN(10_000)), Published: tm}
+		id := fmt.Sprintf("id-%04d", r.IntN(10_000))
+		a := &data.Article{ID: id, Title: "headline of " + id, Published: tm}
 		articles[i] = a
 		if first[a.ID] == nil {
 			first[a.ID] = a
