@@ -145,28 +145,3 @@ func TestInputMapping(t *testing.T) {
 		}
 	}
 }
-
-// TestSameArticleTwice: one article in a CSV and again as a text file,
-// under two ids, is clustered once and counted as a duplicate; the same
-// text from another outlet (a wire copy) is kept.
-func TestSameArticleTwice(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "feed.csv"), []byte("id,outlet,title,text\n"+
-		"csv-1,Harbour Gazette,Harbour budget passes,\"The council passed the harbour budget on Tuesday.\n\nDredging starts in May.\"\n"+
-		"csv-2,Valley Times,Harbour budget passes,The council passed the harbour budget on Tuesday. Dredging starts in May.\n"), 0o644)
-	os.MkdirAll(filepath.Join(dir, "Harbour Gazette"), 0o755)
-	os.WriteFile(filepath.Join(dir, "Harbour Gazette", "harbour-budget.txt"), []byte("Harbour budget passes\n\nThe council passed the harbour budget\non Tuesday.\n\nDredging starts in May.\n"), 0o644)
-	out := t.TempDir()
-	m, err := Run(context.Background(), Config{Inputs: []string{dir}, Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := m.Counts
-	if c.Read != 3 || c.Clustered != 2 || c.DuplicatesDropped != 1 || c.ContentDuplicates != 1 {
-		t.Errorf("counts %+v; want 3 read, 2 clustered, 1 duplicate of content", c)
-	}
-	got := storiesByArticle(t, out)
-	if _, ok := got["csv-1"]; !ok || len(got) != 2 {
-		t.Errorf("articles written: %v; want csv-1 (the first of the two copies by id) and csv-2", got)
-	}
-}

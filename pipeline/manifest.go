@@ -134,10 +134,6 @@ type Counts struct {
 	Clustered         int `json:"clustered"`
 	Rejected          int `json:"rejected"`
 	DuplicatesDropped int `json:"duplicates_dropped"`
-	// ContentDuplicates counts, among DuplicatesDropped, the articles of
-	// an outlet with the title and text of another of its articles under
-	// another id.
-	ContentDuplicates int `json:"content_duplicates"`
 	// AlreadySeen counts articles an earlier scheduled run wrote with the
 	// same content: they are not added again. Updated counts those whose
 	// content changed: their rows are replaced. Carried counts the live

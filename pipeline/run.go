@@ -7,14 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -428,15 +426,11 @@ func shortHash(s string) string {
 }
 
 // dedupe drops articles whose id was seen before (the first in input order
-// stays), and articles of one outlet with the same title and text under
-// another id (the same article read twice, from a CSV and as a text file;
-// the first in canonical order stays), and sorts the rest into canonical
-// order: undated first, then by time, ties by id. It returns the articles
-// with their ids.
+// stays) and sorts the rest into canonical order: undated first, then by
+// time, ties by id. It returns the articles with their ids.
 func dedupe(articles []*data.Article, c *Counts) ([]data.Article, []string) {
 	seen := make(map[string]bool, len(articles))
 	ids := make([]string, len(articles))
-	defer func() { c.DuplicatesDropped += c.ContentDuplicates }()
 	// Keys are sorted, not the articles: moving whole articles took 1.9 s
 	// of one core at 1,000,000. The keys hold the publication time beside
 	// the index: sorting indexes compared through pointers to the articles
@@ -460,63 +454,12 @@ func dedupe(articles []*data.Article, c *Counts) ([]data.Article, []string) {
 		}
 		return cmp.Compare(ids[x.i], ids[y.i])
 	})
-	// Of the articles with one content, the first in canonical order
-	// with an id of the input's stays, else the first.
-	contents := make(map[contentKey]int, len(keys)) // -> index in kept
-	seeds := [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-	kept, replaced := keys[:0], false
-	for _, key := range keys {
-		ck := contentOf(articles[key.i], seeds)
-		k, dup := contents[ck]
-		if !dup {
-			contents[ck] = len(kept)
-			kept = append(kept, key)
-			continue
-		}
-		c.ContentDuplicates++
-		if articles[kept[k].i].ID == "" && articles[key.i].ID != "" {
-			kept[k], replaced = key, true
-		}
-	}
-	keys = kept
-	if replaced {
-		slices.SortFunc(keys, func(x, y canonicalKey) int {
-			if c := x.compareTime(y); c != 0 {
-				return c
-			}
-			return cmp.Compare(ids[x.i], ids[y.i])
-		})
-	}
 	out := make([]data.Article, len(keys))
 	outIDs := make([]string, len(keys))
 	for k, key := range keys {
 		out[k], outIDs[k] = *articles[key.i], ids[key.i]
 	}
 	return out, outIDs
-}
-
-// contentKey identifies an article's outlet, title and text, with white
-// space collapsed: 128 bits of two hashes, so that distinct articles do not
-// share one in any corpus a run holds.
-type contentKey [2]uint64
-
-func contentOf(a *data.Article, seeds [2]maphash.Seed) contentKey {
-	var h0, h1 maphash.Hash
-	h0.SetSeed(seeds[0])
-	h1.SetSeed(seeds[1])
-	write := func(s string) {
-		h0.WriteString(s)
-		h1.WriteString(s)
-	}
-	write(a.Outlet)
-	for _, part := range []string{a.Title, a.Text} {
-		write("\x00")
-		for w := range strings.FieldsSeq(part) {
-			write(w)
-			write(" ")
-		}
-	}
-	return contentKey{h0.Sum64(), h1.Sum64()}
 }
 
 // canonical orders articles: undated first, then by time, ties by id.
