@@ -86,13 +86,18 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 		return nil, err
 	}
 	langs := make([]string, len(items))
+	times := make([]int64, len(items))
 	for i := range items {
 		langs[i] = items[i].Lang
+		times[i] = noDate
+		if !items[i].Time.IsZero() {
+			times[i] = items[i].Time.Unix()
+		}
 		if cfg.Reweigh != nil {
 			items[i].Vec = vectorize.Vector{}
 		}
 	}
-	labels := averageLink(langs, edges, cfg.Threshold, cfg.Workers)
+	labels := averageLink(langs, times, int64(bridgeWindows*cfg.Window/time.Second), edges, cfg.Threshold, cfg.Workers)
 	if cfg.Reweigh != nil {
 		vecs, err := cfg.Reweigh()
 		if err != nil {
@@ -104,3 +109,8 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	}
 	return Summarize(items, labels, cfg.TopTerms, cfg.Workers), nil
 }
+
+// bridgeWindows is how many windows apart the dated articles of two groups
+// may lie and the groups still join through undated ones (see apart): a
+// story's undated articles may continue it over weeks, not over years.
+const bridgeWindows = 10

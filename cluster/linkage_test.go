@@ -120,7 +120,7 @@ func TestAverageLinkMatchesReference(t *testing.T) {
 		for k := 0; k < len(edges); k += 7 {
 			blocks = append(blocks, edges[k:min(k+7, len(edges))])
 		}
-		if got := averageLink(langs, blocks, threshold, 3); !slices.Equal(got, want) {
+		if got := averageLink(langs, nil, 0, blocks, threshold, 3); !slices.Equal(got, want) {
 			t.Fatalf("trial %d (%d items, %d edges, threshold %v), 3 workers:\n got  %v\n want %v", trial, n, len(edges), threshold, got, want)
 		}
 	}
@@ -190,8 +190,8 @@ func TestAverageLinkWorkers(t *testing.T) {
 			edges = append(edges, Edge{I: int32(i), J: int32(j), Sim: float32(1+r.IntN(48)) / 16})
 		}
 		threshold := []float64{0.25, 0.5, 0.75}[r.IntN(3)]
-		one := averageLink(langs, [][]Edge{slices.Clone(edges)}, threshold, 1)
-		several := averageLink(langs, [][]Edge{edges[:n], edges[n:]}, threshold, 4)
+		one := averageLink(langs, nil, 0, [][]Edge{slices.Clone(edges)}, threshold, 1)
+		several := averageLink(langs, nil, 0, [][]Edge{edges[:n], edges[n:]}, threshold, 4)
 		if !slices.Equal(one, several) {
 			t.Fatalf("trial %d (%d items, threshold %v):\n one worker   %v\n four workers %v", trial, n, threshold, one, several)
 		}
@@ -201,5 +201,35 @@ func TestAverageLinkWorkers(t *testing.T) {
 	}
 	if merged < 50 {
 		t.Fatalf("only %d of 100 trials merged any items", merged)
+	}
+}
+
+// TestUndatedBridge: an undated item close to a dated item of 2008 and to
+// one of 2021 joins one of them, but does not bring the two into one
+// group; dated groups within a few windows of each other still join
+// through it.
+func TestUndatedBridge(t *testing.T) {
+	langs := []string{"en", "en", "en"}
+	edges := []Edge{{I: 0, J: 2, Sim: 0.9}, {I: 1, J: 2, Sim: 0.8}}
+	day := int64(24 * 3600)
+	window := 3 * day
+	for _, tc := range []struct {
+		name  string
+		times []int64
+		same  bool // items 0 and 1 in one group
+	}{
+		{"years apart", []int64{1_200_000_000, 1_600_000_000, noDate}, false},
+		{"days apart", []int64{1_600_000_000, 1_600_000_000 + 5*day, noDate}, true},
+		{"no dates", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			labels := averageLink(langs, tc.times, bridgeWindows*window, [][]Edge{slices.Clone(edges)}, 0.3, 1)
+			if got := labels[0] == labels[1]; got != tc.same {
+				t.Errorf("labels %v: items 0 and 1 together %v, want %v", labels, got, tc.same)
+			}
+			if labels[2] != labels[0] {
+				t.Errorf("labels %v: the undated item left its closest neighbour", labels)
+			}
+		})
 	}
 }

@@ -123,7 +123,7 @@ func ReadStories(path string) ([]StoryRow, error) {
 			NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
 			First: c.time("first_published", i), Last: c.time("last_published", i),
 			RepresentativeArticleID: c.str("representative_article_id", i), Cohesion: c.float("cohesion", i),
-			NIndependent: c.int("n_independent", i),
+			NIndependent: c.int("n_independent", i), NUndated: c.int("n_undated", i),
 		})
 	})
 	return rows, err
@@ -235,6 +235,10 @@ func (c cols) floats(name string, i int) []float32 {
 	return append([]float32(nil), v.Float32Values()[lo:hi]...)
 }
 
+// addedColumns are the columns that outputs written by earlier versions
+// lack; they read as zero.
+var addedColumns = map[string]bool{"n_undated": true}
+
 // checkSchema reports a column of want that got lacks or holds with
 // another type (a dictionary of strings stands for strings, and any number
 // for another: an integer column of an older output stands for a double).
@@ -250,6 +254,9 @@ func checkSchema(got, want *arrow.Schema) error {
 	}
 	for _, w := range want.Fields() {
 		idx := got.FieldIndices(w.Name)
+		if len(idx) == 0 && addedColumns[w.Name] {
+			continue // an output written before the column was
+		}
 		if len(idx) == 0 {
 			return fmt.Errorf("no column %q", w.Name)
 		}

@@ -103,6 +103,7 @@ var StoriesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "representative_article_id", Type: arrow.BinaryTypes.String},
 	{Name: "cohesion", Type: arrow.PrimitiveTypes.Float32},
 	{Name: "n_independent", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_undated", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
 // StoryOutletsSchema is the schema of story_outlets.parquet.
@@ -184,6 +185,7 @@ type StoryRow struct {
 	RepresentativeArticleID string
 	Cohesion                float32
 	NIndependent            int
+	NUndated                int // articles without a date: First and Last do not span them
 }
 
 // StoryOutletRow is one row of story_outlets.parquet.
@@ -280,6 +282,7 @@ func (t *Table) AppendStory(r StoryRow) {
 	appendString(f[8], r.RepresentativeArticleID, false)
 	f[9].(*array.Float32Builder).Append(r.Cohesion)
 	f[10].(*array.Int32Builder).Append(int32(r.NIndependent))
+	f[11].(*array.Int32Builder).Append(int32(r.NUndated))
 }
 
 // AppendStoryOutlet adds one row to a table with StoryOutletsSchema.

@@ -135,12 +135,18 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			for k, t := range story.TopTerms {
 				terms[k] = vec.Terms[t]
 			}
+			undated := 0
+			for _, i := range story.Members {
+				if articles[i].Published.IsZero() {
+					undated++
+				}
+			}
 			rep := story.Representative
 			out.story(data.StoryRow{
 				StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
 				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
-				NIndependent: independent,
+				NIndependent: independent, NUndated: undated,
 			})
 			for _, o := range outlets {
 				out.storyOutlet(o)
