@@ -126,7 +126,7 @@ type linkage struct {
 	looks     []look          // by group
 	threshold float64
 	h         pairHeap
-	preloaded int32 // see preload
+	preloaded int32  // see preload
 	spans     []span // by group: the times of its dated items; nil when no item is dated
 	window    int64
 }
