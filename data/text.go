@@ -42,7 +42,7 @@ var fileNameDate = regexp.MustCompile(`(19|20)\d\d-[01]\d-[0-3]\d`)
 
 // Mapping says where the fields of a text file come from.
 func (t *TextReader) Mapping() []string {
-	return []string{"title=first line", "text=the lines after it", "outlet=dateline, else folder name", "published=dateline, else file name"}
+	return []string{"title=first line", "text=the lines after it", "outlet=dateline or folder name", "published=dateline or file name"}
 }
 
 // Read returns the article, then io.EOF.
