@@ -46,7 +46,7 @@ check:
 ## fuzz: run every fuzz target for FUZZTIME each, a duration or a count of executions
 ## like 5000x (new crashers land in data/testdata/fuzz)
 FUZZTIME ?= 10s
-FUZZ_TARGETS := FuzzJSONL FuzzCSV FuzzText FuzzParquet FuzzParseDate FuzzSplitDateline
+FUZZ_TARGETS := FuzzJSONL FuzzCSV FuzzText FuzzParquet FuzzParseDate FuzzSplitDateline FuzzOutletFromHost
 fuzz:
 	@for f in $(FUZZ_TARGETS); do \
 		echo "fuzz $$f for $(FUZZTIME)"; \

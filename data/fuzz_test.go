@@ -173,3 +173,21 @@ func FuzzSplitDateline(f *testing.F) {
 		}
 	})
 }
+
+func FuzzOutletFromHost(f *testing.F) {
+	for _, s := range []string{"www.nytimes.com", "https://thecaucus.blogs.nytimes.com/2012/x", "The New York Times", "x.blogspot.com", "192.168.0.1", "Boing.Boing", "http://", "a..b.com", "münchen.de"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := OutletFromHost(s)
+		if !ok {
+			if got != s {
+				t.Fatalf("OutletFromHost(%q) = %q, false: a name must be left as it is", s, got)
+			}
+			return
+		}
+		if got == "" || got != strings.ToLower(got) || strings.ContainsAny(got, " /:") || !strings.Contains(got, ".") {
+			t.Fatalf("OutletFromHost(%q) = %q: not a registered domain", s, got)
+		}
+	})
+}
