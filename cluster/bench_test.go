@@ -74,7 +74,9 @@ func BenchmarkCluster10k(b *testing.B) {
 }
 
 // BenchmarkAverageLink50k links the candidate edges of 50,000 synthetic
-// articles (found once, outside the timing).
+// articles (found once, outside the timing), with their times, as Cluster
+// does: all dated, and with a tenth undated, where the linkage checks that
+// undated articles do not join groups far apart in time.
 func BenchmarkAverageLink50k(b *testing.B) {
 	items := syntheticItems(50_000, 30, 3)
 	cfg := Config{}.WithDefaults()
@@ -83,11 +85,27 @@ func BenchmarkAverageLink50k(b *testing.B) {
 		b.Fatal(err)
 	}
 	langs := make([]string, len(items))
-	b.ReportAllocs()
-	for b.Loop() {
-		AverageLink(langs, edges, cfg.Threshold)
+	window := int64(bridgeWindows * cfg.Window / time.Second)
+	for _, undated := range []int{0, 10} {
+		times := make([]int64, len(items))
+		for i, it := range items {
+			times[i] = it.Time.Unix()
+			if undated > 0 && i%undated == 0 {
+				times[i] = noDate
+			}
+		}
+		name := "dated"
+		if undated > 0 {
+			name = "tenth-undated"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				averageLink(langs, times, window, [][]Edge{edges}, cfg.Threshold, 1)
+			}
+			b.ReportMetric(float64(len(edges))*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
+		})
 	}
-	b.ReportMetric(float64(len(edges))*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
 }
 
 // BenchmarkPairHeap pops the best of a million pairs and pushes one in its
