@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 // TestInputBounds: an input that expands beyond the bounds on rows or
@@ -143,5 +146,44 @@ func TestInputMapping(t *testing.T) {
 		if got.Path != w.Path || !slices.Equal(got.Fields, w.Fields) || got.Dates != w.Dates || got.Encoding != w.Encoding {
 			t.Errorf("input %d: %s %q %+v %q; want %q %+v %q", i, got.Path, got.Fields, got.Dates, got.Encoding, w.Fields, w.Dates, w.Encoding)
 		}
+	}
+}
+
+// TestSameArticleTwice: one article in a CSV and again as a text file,
+// under two ids, is one story with the second marked as a duplicate of the
+// first and counted; the same text from another outlet is a wire copy.
+func TestSameArticleTwice(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "feed.csv"), []byte("id,outlet,title,text\n"+
+		"csv-1,Harbour Gazette,Harbour budget passes,\"The council passed the harbour budget on Tuesday, after a debate of four hours in which the opposition called for a delay until the port authority had published its survey of the silt that has narrowed the channel since the storms of last winter, which cost the fishing fleet a month at sea.\n\nDredging starts in May.\"\n"+
+		"csv-2,Valley Times,Harbour budget passes,\"The council passed the harbour budget on Tuesday, after a debate of four hours in which the opposition called for a delay until the port authority had published its survey of the silt that has narrowed the channel since the storms of last winter, which cost the fishing fleet a month at sea. Dredging starts in May.\"\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "Harbour Gazette"), 0o755)
+	os.WriteFile(filepath.Join(dir, "Harbour Gazette", "harbour-budget.txt"), []byte("Harbour budget passes\n\nThe council passed the harbour budget\non Tuesday, after a debate of four hours in which the opposition called for a delay until the port authority had published its survey of the silt that has narrowed the channel since the storms of last winter, which cost the fishing fleet a month at sea.\n\nDredging starts in May.\n"), 0o644)
+	out := t.TempDir()
+	m, err := Run(context.Background(), Config{Inputs: []string{dir}, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := m.Counts; c.Read != 3 || c.Clustered != 3 || c.ContentDuplicates != 1 || c.WireCopies != 1 || c.Stories != 1 {
+		t.Errorf("counts %+v; want 3 read and clustered in one story, 1 duplicate of content, 1 wire copy", c)
+	}
+	o, err := data.ReadOutput(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]string{}
+	for _, a := range o.Articles {
+		marks[a.ArticleID] = fmt.Sprintf("%s %v", a.DuplicateOf, a.WireCopy)
+	}
+	// Undated, in canonical order by id: "content:…" (the text file) comes
+	// before csv-1.
+	var txt string
+	for id := range marks {
+		if strings.HasPrefix(id, "content:") {
+			txt = id
+		}
+	}
+	if marks[txt] != " false" || marks["csv-1"] != txt+" false" || !strings.HasSuffix(marks["csv-2"], " true") {
+		t.Errorf("duplicate_of and is_wire_copy by article: %v; counts %+v", marks, m.Counts)
 	}
 }

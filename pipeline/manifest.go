@@ -134,6 +134,10 @@ type Counts struct {
 	Clustered         int `json:"clustered"`
 	Rejected          int `json:"rejected"`
 	DuplicatesDropped int `json:"duplicates_dropped"`
+	// ContentDuplicates counts the articles of an outlet with the title
+	// and text of an earlier article of the same outlet and story under
+	// another id: written with duplicate_of naming it.
+	ContentDuplicates int `json:"content_duplicates"`
 	// AlreadySeen counts articles an earlier scheduled run wrote with the
 	// same content: they are not added again. Updated counts those whose
 	// content changed: their rows are replaced. Carried counts the live

@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"cmp"
+	"hash/maphash"
+	"iter"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,9 +72,10 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	}
 	workers := max(r.workers, 1)
 	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
+	sameOf := sameContent(articles, storyOf)
 
 	var articleRows sync.WaitGroup
-	wireCopies := 0
+	wireCopies, contentCopies := 0, 0
 	articleRows.Go(func() {
 		for i, a := range articles {
 			row := data.ArticleRow{
@@ -82,6 +86,9 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			if j := copyOf[i]; j >= 0 {
 				row.DuplicateOf, row.WireCopy = ids[j], true
 				wireCopies++
+			} else if j := sameOf[i]; j >= 0 {
+				row.DuplicateOf = ids[j]
+				contentCopies++
 			}
 			out.article(row)
 		}
@@ -168,6 +175,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	m.Top = top[:min(5, len(top))]
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies
+	m.Counts.ContentDuplicates += contentCopies
 }
 
 // storyBatch is how many stories are summarised per outlet at once, and
@@ -280,4 +288,54 @@ func reportedLanguage(vec *vectorize.Result, i int) string {
 		return ""
 	}
 	return vec.Languages[i]
+}
+
+// sameContent returns, per article, the index of the first article (in
+// the canonical order of articles) of its story with the same outlet, title
+// and text, white space aside, under another id: the same article read
+// twice (from a CSV and as a text file), or -1. Articles are grouped by a
+// hash of outlet and title, and compared whole within a group, so that no
+// two articles are taken for one by a collision.
+func sameContent(articles []data.Article, storyOf []int) []int {
+	same := make([]int, len(articles))
+	seed := maphash.MakeSeed()
+	groups := make(map[uint64][]int32, len(articles))
+	for i := range articles {
+		same[i] = -1
+		a := &articles[i]
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(a.Outlet)
+		h.WriteByte(0)
+		for w := range strings.FieldsSeq(a.Title) {
+			h.WriteString(w)
+			h.WriteByte(' ')
+		}
+		k := h.Sum64()
+		for _, j := range groups[k] {
+			b := &articles[j]
+			if storyOf[j] == storyOf[i] && a.Outlet == b.Outlet && sameWords(a.Title, b.Title) && sameWords(a.Text, b.Text) {
+				same[i] = int(j)
+				break
+			}
+		}
+		if same[i] < 0 {
+			groups[k] = append(groups[k], int32(i))
+		}
+	}
+	return same
+}
+
+// sameWords reports whether a and b hold the same words, however spaced.
+func sameWords(a, b string) bool {
+	next, stop := iter.Pull(strings.FieldsSeq(b))
+	defer stop()
+	for w := range strings.FieldsSeq(a) {
+		v, ok := next()
+		if !ok || v != w {
+			return false
+		}
+	}
+	_, more := next()
+	return !more
 }

@@ -44,8 +44,13 @@ check(pq.ParquetFile(f"{out}/articles.parquet").metadata.row_group(0).column(0).
 
 check(str(arts["is_wire_copy"].dtype) == "bool", f"pandas articles.is_wire_copy is {arts['is_wire_copy'].dtype}")
 copies = arts[arts["is_wire_copy"]]
-check(copies["duplicate_of"].isin(arts["article_id"]).all() and arts[~arts["is_wire_copy"]]["duplicate_of"].isna().all(),
-      "duplicate_of names an article exactly for wire copies")
+check(copies["duplicate_of"].isin(arts["article_id"]).all(), "duplicate_of names an article for every wire copy")
+same = arts[~arts["is_wire_copy"] & arts["duplicate_of"].notna()].merge(
+    arts, left_on="duplicate_of", right_on="article_id", suffixes=("", "_of"))
+check(len(same) == (~arts["is_wire_copy"] & arts["duplicate_of"].notna()).sum()
+      and (same["outlet"].astype(str) == same["outlet_of"].astype(str)).all()
+      and (same["title"] == same["title_of"]).all() and (same["story_id"] == same["story_id_of"]).all(),
+      f"the {len(same)} other duplicates name an article of their outlet and story with their title")
 check((stories["n_independent"] <= stories["n_outlets"]).all(), "n_independent <= n_outlets")
 
 so = pd.read_parquet(f"{out}/story_outlets.parquet")
