@@ -32,8 +32,8 @@ var fieldAliases = [numFields][]string{
 	FieldTitle:     {"title", "headline", "headline_text", "head", "title_text", "name"},
 	FieldText:      {"text", "maintext", "body", "content", "article", "article_text", "body_text", "full_text", "fulltext", "story_text", "text_content", "description", "summary", "excerpt", "abstract", "lead"},
 	FieldOutlet:    {"outlet", "source", "publisher", "source_domain", "publication", "media_name", "media", "site", "site_name", "domain", "source_name", "news_source", "newspaper", "feed"},
-	FieldPublished: {"published", "date", "date_publish", "publish_date", "published_at", "publishedat", "publication_date", "pub_date", "pubdate", "published_date", "date_published", "timestamp", "datetime", "time", "created_at", "date_time", "seendate", "isodate"},
-	FieldURL:       {"url", "link", "source_url", "href", "article_url", "permalink"},
+	FieldPublished: {"published", "date", "date_publish", "publish_date", "published_at", "publishedat", "publication_date", "pub_date", "pubdate", "published_date", "date_published", "timestamp", "datetime", "time", "created_at", "date_time", "seendate", "dateadded", "isodate"},
+	FieldURL:       {"url", "link", "source_url", "sourceurl", "href", "article_url", "permalink"},
 	FieldLanguage:  {"language", "lang", "locale"},
 }
 
