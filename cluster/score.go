@@ -2,9 +2,15 @@ package cluster
 
 // Scores compares a predicted grouping with a gold one.
 type Scores struct {
-	BCubedPrecision, BCubedRecall, BCubedF1 float64
-	PairPrecision, PairRecall, PairF1       float64
-	Items, GoldGroups, PredGroups           int
+	BCubedPrecision float64 `json:"b_cubed_precision"`
+	BCubedRecall    float64 `json:"b_cubed_recall"`
+	BCubedF1        float64 `json:"b_cubed_f1"`
+	PairPrecision   float64 `json:"pair_precision"`
+	PairRecall      float64 `json:"pair_recall"`
+	PairF1          float64 `json:"pair_f1"`
+	Items           int     `json:"items"`
+	GoldGroups      int     `json:"gold_groups"`
+	PredGroups      int     `json:"pred_groups"`
 }
 
 // Score compares pred with gold, two labellings of the same items (any

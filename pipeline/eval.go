@@ -88,11 +88,11 @@ type Agreement struct {
 func Compare(reference, other string) (*Agreement, error) {
 	refIDs, refStories, err := data.ReadAssignments(reference)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", reference, err)
 	}
 	ids, stories, err := data.ReadAssignments(other)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", other, err)
 	}
 	storyOf := make(map[string]string, len(ids))
 	for i, id := range ids {

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/storyclust/storyclust/pipeline"
@@ -97,6 +98,11 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
+		// The bare errUsage follows a usage text already printed; a usage
+		// error with a reason says it, and where to find help.
+		if msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": "); msg != errUsage.Error() {
+			fmt.Fprintf(stderr, "storyclust: %s\nRun 'storyclust --help' or 'storyclust COMMAND --help' for usage.\n", msg)
+		}
 		return 2
 	case errors.Is(err, pipeline.ErrWrite):
 		fmt.Fprintln(stderr, "storyclust:", err)

@@ -100,6 +100,9 @@ func TestExitCodes(t *testing.T) {
 		{"bad date order", []string{"run", "--date-order", "ydm", "--out", filepath.Join(dir, "o4"), file}, 2, `date order "ydm": want dmy or mdy`},
 		{"bad delimiter", []string{"run", "--delimiter", ";;", "--out", filepath.Join(dir, "o5"), file}, 2, `delimiter ";;"`},
 		{"nothing clustered", []string{"run", "--quiet", "--out", filepath.Join(dir, "o6"), unmapped}, 1, "no article could be clustered: 1 read, 1 rejected; the rejects table in"},
+		{"profile not writable", []string{"run", "--quiet", "--cpuprofile", "/no/dir/x", "--out", filepath.Join(dir, "o7"), file}, 2, "storyclust: --cpuprofile: open /no/dir/x: no such file or directory\nRun 'storyclust --help'"},
+		{"report not writable", []string{"report", filepath.Join(dir, "o6"), "-o", "/no/dir/x.html"}, 2, "storyclust: -o /no/dir/x.html: "},
+		{"compare with a file", []string{"compare", filepath.Join(dir, "o6"), file}, 1, "a.jsonl: not a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -391,11 +394,11 @@ func TestEval(t *testing.T) {
 		t.Fatalf("eval: %+v", r)
 	}
 	var res []struct {
-		File       string
-		BCubedF1   float64
-		GoldGroups int
-		PredGroups int
-		Rejected   int
+		File       string  `json:"file"`
+		BCubedF1   float64 `json:"b_cubed_f1"`
+		GoldGroups int     `json:"gold_groups"`
+		PredGroups int     `json:"pred_groups"`
+		Rejected   int     `json:"rejected"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
 		t.Fatal(err, r.stdout)

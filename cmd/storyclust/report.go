@@ -53,7 +53,7 @@ Flags:
 		return err
 	}
 	if err := data.WriteFileAtomic(out, buf.Bytes()); err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: -o %s: %w", errUsage, out, err)
 	}
 	fmt.Fprintf(c.stdout, "wrote %s\n", out)
 	return nil

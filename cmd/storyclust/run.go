@@ -88,7 +88,7 @@ Flags:
 	if cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
-			return fmt.Errorf("%w: %w", errUsage, err)
+			return fmt.Errorf("%w: --cpuprofile: %w", errUsage, err)
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {

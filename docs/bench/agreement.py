@@ -65,7 +65,7 @@ def storyclust(binary, *args):
 
 
 def bcubed_f1(binary, path, pred):
-    return json.loads(storyclust(binary, "eval", "--json", "--pred", pred, path))[0]["BCubedF1"]
+    return json.loads(storyclust(binary, "eval", "--json", "--pred", pred, path))[0]["b_cubed_f1"]
 
 
 def main():
@@ -91,7 +91,7 @@ def main():
                         log.write(f"{os.path.basename(p)} {s:.1f} {mib:.0f}\n")
             agree = json.loads(storyclust(args.bin, "compare", "--json", one, inc))
             print(f"{os.path.basename(path):24} {len(parts):5d} {agree['Items']:8d} "
-                  f"{agree['BCubedF1']:16.3f} {bcubed_f1(args.bin, path, one):11.3f} "
+                  f"{agree['b_cubed_f1']:16.3f} {bcubed_f1(args.bin, path, one):11.3f} "
                   f"{bcubed_f1(args.bin, path, inc):13.3f} {one_s:10.1f} {one_mib:6.0f} {inc_s:12.1f} {inc_mib:8.0f}")
             sys.stdout.flush()
 
