@@ -38,10 +38,13 @@ test-deps: $(PYTHON)
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+## check: gofmt, go vet and staticcheck (the version pinned here, run without installing)
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 check:
 	@unformatted=$$(gofmt -l cmd pipeline data vectorize cluster); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 ## fuzz: run every fuzz target for FUZZTIME each, a duration or a count of executions
 ## like 5000x (new crashers land in data/testdata/fuzz)

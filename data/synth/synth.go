@@ -54,8 +54,7 @@ type event struct {
 	keys     []string // key terms
 	names    []string // named entities
 	remain   int      // articles still to publish
-	covered  []Article
-	wireText string // text of the wire article, once written
+	wireText string   // text of the wire article, once written
 }
 
 // New returns a generator for cfg.
