@@ -23,9 +23,9 @@ run: build
 	./$(BIN) run --out $(OUT)
 
 ## test: install the Go modules, Python packages and Chromium the tests use, then test
-## (python3 on the tests' PATH is the project's virtual environment)
+## under the race detector (python3 on the tests' PATH is the project's virtual environment)
 test: test-deps check
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test ./...
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test -race ./...
 
 $(PYTHON):
 	python3 -m venv $(VENV)
