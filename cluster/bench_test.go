@@ -101,7 +101,7 @@ func BenchmarkAverageLink50k(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				averageLink(langs, times, window, [][]Edge{edges}, cfg.Threshold, 1)
+				averageLink(context.Background(), linkItems{langs, times, window}, [][]Edge{edges}, cfg.Threshold, 1)
 			}
 			b.ReportMetric(float64(len(edges))*float64(b.N)/b.Elapsed().Seconds(), "edges/s")
 		})

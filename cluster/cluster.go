@@ -97,7 +97,10 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 			items[i].Vec = vectorize.Vector{}
 		}
 	}
-	labels := averageLink(langs, times, int64(bridgeWindows*cfg.Window/time.Second), edges, cfg.Threshold, cfg.Workers)
+	labels, err := averageLink(ctx, linkItems{langs, times, int64(bridgeWindows * cfg.Window / time.Second)}, edges, cfg.Threshold, cfg.Workers)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Reweigh != nil {
 		vecs, err := cfg.Reweigh()
 		if err != nil {

@@ -43,7 +43,18 @@ import (
 // pairs for its neighbours (4.1M pushes instead of 4.8M): 23.5–28.0 s of
 // linkage instead of 30.3–35.0 s in three interleaved pairs, same labels.
 func AverageLink(langs []string, edges []Edge, threshold float64) []int {
-	return averageLink(langs, nil, 0, [][]Edge{edges}, threshold, 1)
+	labels, _ := averageLink(context.Background(), linkItems{langs: langs}, [][]Edge{edges}, threshold, 1)
+	return labels
+}
+
+// linkItems are what the linkage knows of the items besides their edges:
+// their languages and, when times is not nil, their times (Unix seconds,
+// noDate for an undated item) with the window beyond which two groups'
+// dated items keep them apart (see apart).
+type linkItems struct {
+	langs  []string
+	times  []int64
+	window int64
 }
 
 // averageLink is AverageLink with the edges in blocks; it lets each block
@@ -51,14 +62,12 @@ func AverageLink(langs []string, edges []Edge, threshold float64) []int {
 // workers goroutines make the lists and take the first look at each item
 // (see lookAll); the merges, one at a time, are on one. The labels do not
 // depend on workers.
-//
-// times (Unix seconds, noDate for an undated item; nil when none is dated)
-// and window keep apart two groups whose dated items lie more than window
-// apart (see apart).
-func averageLink(langs []string, times []int64, window int64, edges [][]Edge, threshold float64, workers int) []int {
+// It stops with ctx's error once ctx is done.
+func averageLink(ctx context.Context, items linkItems, edges [][]Edge, threshold float64, workers int) ([]int, error) {
+	langs, times := items.langs, items.times
 	n := len(langs)
 	l := newLinkage(langs, edges, threshold, workers)
-	l.window = window
+	l.window = items.window
 	// Only undated items can join groups apart in time: without both
 	// dated and undated items there is nothing to check (the two cases of
 	// BenchmarkAverageLink50k).
@@ -68,8 +77,16 @@ func averageLink(langs []string, times []int64, window int64, edges [][]Edge, th
 			l.spans[i] = span{t, t}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	l.lookAll(workers)
-	for l.h.len() > 0 {
+	for pops := 0; l.h.len() > 0; pops++ {
+		if pops%cancelCheck == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		p := l.h.pop()
 		if l.nd[p.owner].parent != p.owner {
 			continue // the owner has merged into another group
@@ -111,8 +128,12 @@ func averageLink(langs []string, times []int64, window int64, edges [][]Edge, th
 		}
 		labels[i] = int(byRoot[r])
 	}
-	return labels
+	return labels, nil
 }
+
+// cancelCheck is how many pairs the linkage takes from its heap between
+// looks at its context: some milliseconds of work.
+const cancelCheck = 1 << 14
 
 type neighbour struct {
 	id     int32   // a group root when written; may have merged since

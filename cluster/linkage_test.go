@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"context"
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -120,7 +122,7 @@ func TestAverageLinkMatchesReference(t *testing.T) {
 		for k := 0; k < len(edges); k += 7 {
 			blocks = append(blocks, edges[k:min(k+7, len(edges))])
 		}
-		if got := averageLink(langs, nil, 0, blocks, threshold, 3); !slices.Equal(got, want) {
+		if got, _ := averageLink(context.Background(), linkItems{langs: langs}, blocks, threshold, 3); !slices.Equal(got, want) {
 			t.Fatalf("trial %d (%d items, %d edges, threshold %v), 3 workers:\n got  %v\n want %v", trial, n, len(edges), threshold, got, want)
 		}
 	}
@@ -190,8 +192,8 @@ func TestAverageLinkWorkers(t *testing.T) {
 			edges = append(edges, Edge{I: int32(i), J: int32(j), Sim: float32(1+r.IntN(48)) / 16})
 		}
 		threshold := []float64{0.25, 0.5, 0.75}[r.IntN(3)]
-		one := averageLink(langs, nil, 0, [][]Edge{slices.Clone(edges)}, threshold, 1)
-		several := averageLink(langs, nil, 0, [][]Edge{edges[:n], edges[n:]}, threshold, 4)
+		one, _ := averageLink(context.Background(), linkItems{langs: langs}, [][]Edge{slices.Clone(edges)}, threshold, 1)
+		several, _ := averageLink(context.Background(), linkItems{langs: langs}, [][]Edge{edges[:n], edges[n:]}, threshold, 4)
 		if !slices.Equal(one, several) {
 			t.Fatalf("trial %d (%d items, threshold %v):\n one worker   %v\n four workers %v", trial, n, threshold, one, several)
 		}
@@ -223,7 +225,7 @@ func TestUndatedBridge(t *testing.T) {
 		{"no dates", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			labels := averageLink(langs, tc.times, bridgeWindows*window, [][]Edge{slices.Clone(edges)}, 0.3, 1)
+			labels, _ := averageLink(context.Background(), linkItems{langs, tc.times, bridgeWindows * window}, [][]Edge{slices.Clone(edges)}, 0.3, 1)
 			if got := labels[0] == labels[1]; got != tc.same {
 				t.Errorf("labels %v: items 0 and 1 together %v, want %v", labels, got, tc.same)
 			}
@@ -231,5 +233,25 @@ func TestUndatedBridge(t *testing.T) {
 				t.Errorf("labels %v: the undated item left its closest neighbour", labels)
 			}
 		})
+	}
+}
+
+// TestAverageLinkCanceled: a linkage whose context is done stops with its
+// error instead of finishing.
+func TestAverageLinkCanceled(t *testing.T) {
+	items := syntheticItems(5_000, 30, 3)
+	cfg := Config{}.WithDefaults()
+	edges, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	labels, err := averageLink(ctx, linkItems{langs: make([]string, len(items))}, [][]Edge{edges}, cfg.Threshold, 2)
+	if !errors.Is(err, context.Canceled) || labels != nil {
+		t.Errorf("canceled linkage: %d labels, err %v", len(labels), err)
+	}
+	if _, err := Cluster(ctx, items, Config{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("canceled Cluster: err %v", err)
 	}
 }

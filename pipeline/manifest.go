@@ -148,7 +148,7 @@ type Counts struct {
 
 	Undated          int `json:"undated"`
 	DatesAssumedUTC  int `json:"dates_assumed_utc"`
-	DatesYearInfered int `json:"dates_year_inferred"`
+	DatesYearInferred int `json:"dates_year_inferred"`
 	DatesUnparsable  int `json:"dates_unparsable"`
 	// DatesAmbiguous counts slash dates that could be day/month or
 	// month/day; DatesImplausible dates before 1900 or more than a day

@@ -324,7 +324,7 @@ func countDates(articles []data.Article, m *Manifest) {
 		case data.DateAssumedUTC:
 			m.Counts.DatesAssumedUTC++
 		case data.DateYearInferred:
-			m.Counts.DatesYearInfered++
+			m.Counts.DatesYearInferred++
 		case data.DateAmbiguous:
 			m.Counts.DatesAmbiguous++
 		case data.DateImplausible:
@@ -345,8 +345,8 @@ func countDates(articles []data.Article, m *Manifest) {
 	if m.Counts.OutletsFromURL > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d articles had no outlet; it was taken from the domain of their URL", m.Counts.OutletsFromURL))
 	}
-	if m.Counts.DatesYearInfered > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d dateline dates had no year; it was taken from --year, the file name or the file's modification time", m.Counts.DatesYearInfered))
+	if m.Counts.DatesYearInferred > 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("%d dateline dates had no year; it was taken from --year, the file name or the file's modification time", m.Counts.DatesYearInferred))
 	}
 	if m.Counts.DatesAssumedUTC > 0 {
 		m.Notes = append(m.Notes, fmt.Sprintf("%d dates had no time zone and were taken as UTC", m.Counts.DatesAssumedUTC))

@@ -147,7 +147,7 @@ func TestRunGolden(t *testing.T) {
 	if c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped {
 		t.Errorf("counts do not add up: %+v", c)
 	}
-	if c.DuplicatesDropped != 1 || c.DatesUnparsable != 1 || c.DatesYearInfered != 5 || c.WireCopies != 1 {
+	if c.DuplicatesDropped != 1 || c.DatesUnparsable != 1 || c.DatesYearInferred != 5 || c.WireCopies != 1 {
 		t.Errorf("counts = %+v, want 1 duplicate, 1 unparsable date, 5 years inferred, 1 wire copy", c)
 	}
 	if len(m.Skipped) != 1 || filepath.Base(m.Skipped[0]) != "README.md" {
