@@ -146,10 +146,10 @@ type Counts struct {
 	Updated     int `json:"updated,omitempty"`
 	Carried     int `json:"carried_from_state,omitempty"`
 
-	Undated          int `json:"undated"`
-	DatesAssumedUTC  int `json:"dates_assumed_utc"`
+	Undated           int `json:"undated"`
+	DatesAssumedUTC   int `json:"dates_assumed_utc"`
 	DatesYearInferred int `json:"dates_year_inferred"`
-	DatesUnparsable  int `json:"dates_unparsable"`
+	DatesUnparsable   int `json:"dates_unparsable"`
 	// DatesAmbiguous counts slash dates that could be day/month or
 	// month/day; DatesImplausible dates before 1900 or more than a day
 	// after the run. Both leave the article undated.
