@@ -4,10 +4,12 @@
 //
 // Run owns the wiring: which files are read (in parallel, results kept in
 // input order), which rows are rejected and why, the canonical article order
-// that makes the output independent of input order, progress reporting, and
-// the order in which outputs appear (tables first, each renamed into place,
-// then _manifest.json). Parsing lives in package data, text analysis in
-// vectorize, and clustering in cluster.
+// that makes the output independent of input order, progress reporting,
+// cancellation (checked on every row read and before anything is
+// published), and how outputs appear: a one-off run writes its tables and
+// _manifest.json as one new version of the output directory and publishes
+// it with one rename (publishTables, snapshot.go). Parsing lives in
+// package data, text analysis in vectorize, and clustering in cluster.
 //
 // With Config.State, runs are scheduled runs that grow one dataset:
 // runScheduled merges each run's articles with the live stories kept in
