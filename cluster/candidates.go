@@ -244,19 +244,13 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 // their products, in order. A term marked by another with the same id
 // modulo marksLen adds a product of zero, which leaves the sum as it is.
 //
-// One branch per term, taken for a fraction of the terms that no pattern
-// predicts, cost more: at 300,000 synthetic articles the exact cosines took
-// 11.5–14.4 s of CPU with it, 10.5–10.6 s without (two interleaved pairs,
-// same bytes). The passes were in search, where the compiler kept the
-// loop's counters on the stack, each iteration waiting for the last one's
-// store: 19.1 s of CPU at 1,000,000. In a function of its own, kept out of
-// search so that its variables stay in registers, and with a byte per
-// mark where a bit needed a shift by the term id (in one register only),
-// they took 2.1–3.4 s at 300,000, against 4.1 and 4.7 s in a function of
-// their own with bits; the search took 13.2 and 17.7 s of CPU against
-// 18.3 and 21.7 s with the passes in it (runs with one worker, each beside
-// the build before it; same bytes). BenchmarkCandidatesArticles10k ran at
-// 18.8–24.9k docs/s in five runs, against 16.5 and 17.5k in two.
+// There is no branch per term: one taken for a fraction of the terms that
+// no pattern predicts costs more than the passes. The function is kept out
+// of search (go:noinline) because there the compiler keeps the loop's
+// counters on the stack, each iteration waiting for the last one's store;
+// and a mark is a byte, where a bit would need a shift by the term id,
+// which only one register can hold. BenchmarkCandidatesArticles10k guards
+// all three.
 //
 //go:noinline
 func (sc *searcher) dot(v *vectorize.Vector, hits []int32) float64 {
@@ -277,9 +271,10 @@ func (sc *searcher) dot(v *vectorize.Vector, hits []int32) float64 {
 // preloadPostings reads, for each query term, the first and last postings
 // and the first that could be scanned, in a loop that does nothing else
 // (see preloadVectors): the search's loop reads them one query term after
-// another, between scans. With it, the search took 85.9 and 87.6 s of CPU
-// at 1,000,000 synthetic articles, against 94.4 and 94.7 s (runs with one
-// worker, each beside the build before it on the other core; same bytes).
+// another, between scans, and with the reads done ahead their misses
+// overlap (the cluster stage of make bench at a million articles, where
+// the postings outgrow the cache; BenchmarkCandidatesArticles10k is too
+// small to show it).
 func (sc *searcher) preloadPostings(x *index, v vectorize.Vector, maxPostings int) {
 	var sum int32
 	for _, k := range sc.qterms {
@@ -298,11 +293,7 @@ func (sc *searcher) preloadPostings(x *index, v vectorize.Vector, maxPostings in
 // cache. In the cosines' loop the core waited for one candidate's vector,
 // then the next: loading only the next candidate's ahead did not help.
 // In a loop of reads alone it has many lines on their way at once, and the
-// cosines find the vectors in the cache. Runs of the job with one worker,
-// each beside the build before it on the other core (so that both see the
-// same load on memory), gave the search 92.1 s of CPU at 1,000,000
-// synthetic articles against 112.5 s, and 22.4 and 24.8 s at 300,000
-// against 26.0 and 28.7 s (same bytes).
+// cosines find the vectors in the cache (the cluster stage of make bench).
 func (sc *searcher) preloadVectors(x *index, touched []int32) {
 	var sum int32
 	for _, j := range touched {
@@ -325,11 +316,9 @@ func (sc *searcher) preloadVectors(x *index, touched []int32) {
 // them up for every comparison spent a fifth of the search time waiting on
 // memory. That pass also counts the products by bucket (see bucketOf); only
 // those in the buckets that hold the k largest go through the heap of the
-// best so far. Taken in the order they were touched, the products replaced
-// the heap's worst often enough that sifting it took 6.3 of the search's
-// 71 s of CPU at 1,000,000 synthetic articles; at 300,000, best took 1.71
-// and 2.24 s of CPU with every product through the heap, 1.07 and 1.09 s
-// with the buckets (two interleaved pairs, same bytes).
+// best so far: taken in the order they were touched, the products would
+// replace the heap's worst often enough that sifting it would be a
+// noticeable part of the search (BenchmarkCandidatesArticles10k).
 func (sc *searcher) best(touched []int32, k int) []int32 {
 	acc := sc.acc
 	if k <= 0 {

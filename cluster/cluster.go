@@ -37,9 +37,8 @@ type Config struct {
 	// them to empty in the items given) once the candidates are found,
 	// and get them back for the summaries: it is called once, after the
 	// linkage, and returns the vectors in item order. The linkage needs
-	// only the edges, and it is the peak of a run's memory; the weights
-	// are a third of what a run holds there (0.6 GB at 1,000,000
-	// synthetic articles).
+	// only the edges, and it is the peak of a run's memory, of which the
+	// weights are about a third (make bench's peak RSS).
 	Reweigh func() ([]vectorize.Vector, error)
 }
 

@@ -37,11 +37,9 @@ import (
 // at the merged group only. An entry pushed before its owner was last
 // looked at is dropped; one whose other group has changed puts its owner's
 // next held pair into the heap, or, when there is none, has the owner
-// looked at again. At 1,000,000 synthetic articles (48.6M edges), with one
-// pair held, this looked at groups 3.6M times instead of 4.8M, resolving
-// 454M list entries instead of 522M, and no longer pushed a merged group's
-// pairs for its neighbours (4.1M pushes instead of 4.8M): 23.5–28.0 s of
-// linkage instead of 30.3–35.0 s in three interleaved pairs, same labels.
+// looked at again. Holding pairs back saves looks at groups and pushes of
+// a merged group's pairs for its neighbours (BenchmarkAverageLink50k); the
+// labels are those of the plain algorithm (TestAverageLinkMatchesReference).
 func AverageLink(langs []string, edges []Edge, threshold float64) []int {
 	labels, _ := averageLink(context.Background(), linkItems{langs: langs}, [][]Edge{edges}, threshold, 1)
 	return labels
@@ -181,15 +179,10 @@ func (l *linkage) apart(a, b int32) bool {
 // node is what the linkage reads of a group for each entry of a list it
 // resolves or ranks (union-find, the place in the list being built, the
 // size), and the version that tells a heap entry stale, in 16 bytes; group
-// is the rest. A neighbour's fields read together are in one block: as
-// separate slices each was its own cache miss (average linkage at
-// 1,000,000 articles took 36 s of CPU with six slices, 29 s with one
-// 32-byte block per group). Split out of that block, the nodes of
-// 1,000,000 groups take 16 MB, not 32: the lists' entries name groups all
-// over the corpus, and half as much of the cache holds as many of them.
-// The linkage alone, on the edges of 1,000,000 synthetic articles, took
-// 33.1–50.0 s with nodes against 39.0–48.2 s with the block, shorter in
-// four of five interleaved pairs on a slow machine (same labels).
+// is the rest. A neighbour's fields read together are in one block, one
+// cache miss rather than one per field, and the block is small because the
+// lists' entries name groups all over the corpus: the smaller it is, the
+// more of them the cache holds (BenchmarkAverageLink50k).
 type node struct {
 	parent  int32  // union-find; a root is a live group
 	size    int32  // the number of its items
@@ -334,10 +327,9 @@ func edgeRuns(blocks [][]Edge, workers int) []int {
 // item's list, counts and held pairs. So up to workers goroutines take the
 // items in runs, and the heap is made at once from the pairs they found.
 // A list is resolved as resolve would (see firstResolve) with scratch
-// space of the worker's own. On the edges of 1,000,000 synthetic articles,
-// making the lists and the first looks took 9.3 s on one core (4.2 and 5.1
-// s); on two, 6.2 s of CPU (3.9 and 2.4 s), about 3.1 s of the linkage's
-// time (one profile each, same labels).
+// space of the worker's own. This is the part of the linkage that runs on
+// every core; the merges after it run on one (the cluster stage of make
+// bench).
 func (l *linkage) lookAll(workers int) {
 	n := len(l.nd)
 	found := make([][]pair, max(workers, 1))
@@ -464,11 +456,7 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 // folding, the core waited for one node after another; in a loop of reads
 // alone it has many on their way at once, and resolve finds them in the
 // cache. The sum of what is read is kept only so that the reads are not
-// left out. On the edges of 1,000,000 synthetic articles, resolve took
-// 8.5–12.0 s of CPU with preload, against 13.7–19.2 s without, and the
-// linkage 17.2–23.8 s against 22.9–32.3 (three interleaved pairs, same
-// labels); run at the same time as the build before, each on one core,
-// it took 28.0–35.4 s against 32.2–43.4 s in three pairs.
+// left out (BenchmarkAverageLink50k).
 func (l *linkage) preload(lists [][]neighbour) {
 	var sum int32
 	for _, list := range lists {
@@ -694,10 +682,9 @@ func (p pair) before(q pair) bool {
 }
 
 // pairHeap is a binary heap of pairs, typed to avoid boxing each push. A
-// pair moves into the hole that sifting leaves, where swapping wrote it at
-// every level: BenchmarkPairHeap ran at 1.05–1.07M pops/s against
-// 0.93–0.96M (two interleaved pairs). With four children to a node it was
-// no faster than with two: 0.84–1.04 against 0.86–0.93M pops/s.
+// pair moves into the hole that sifting leaves rather than being swapped
+// at every level, and a node has two children: four were no faster
+// (BenchmarkPairHeap).
 type pairHeap struct{ s []pair }
 
 func (h *pairHeap) len() int { return len(h.s) }

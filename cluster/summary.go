@@ -54,10 +54,10 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 // Each member's similarity reads the centroid's weights of its own terms
 // from dense, where the centroid has just written them (a member's terms
 // are among the centroid's, so what earlier stories left in dense is never
-// read): merging each member with the centroid, whose terms are those of
-// every member, cost the size of the story per member (6.5 s of CPU at
-// 1,000,000 articles). The products are summed in the same order as the
-// merge summed them, so the similarities are the same bits.
+// read), so that a member costs its own terms rather than the story's, as
+// a merge of each member with the centroid would (BenchmarkCluster10k).
+// The products are summed in the order such a merge sums them, so the
+// similarities are the same bits.
 func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTerms int) {
 	for _, m := range st.Members {
 		acc.Add(items[m].Vec)

@@ -14,9 +14,9 @@ import (
 
 // fileResult is what reading one input produced.
 type fileResult struct {
-	// articles in chunks of articleChunk: a slice grown by copying moved
-	// every article about twice more, with the collector's write barriers
-	// (3 s of CPU at 1,000,000).
+	// articles in chunks of articleChunk: a slice grown by copying would
+	// move every article about twice more, under the collector's write
+	// barriers (the read stage of make bench).
 	articles [][]data.Article
 	rejects  []data.RejectRow
 	input    InputRecord

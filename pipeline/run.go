@@ -74,10 +74,10 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	sink, tables := tableSink()
 	buildTables(r, firstArticleIDs(r.ids, r.stories), m, sink)
 	// The tables hold all that is written from here on. What the run held
-	// to build them (the counts, sketches and articles: 1.4 GB at 1,000,000
-	// articles) goes before they are encoded, and a collection lets the
-	// encoders reuse it: without it, the encoding took the heap and RSS to
-	// their peak for the run.
+	// to build them (the counts, sketches and articles, more than a GB at
+	// a million articles) goes before they are encoded, and a collection
+	// lets the encoders reuse it, so that encoding is not the run's peak of
+	// memory (make bench's peak RSS).
 	r.articles, r.ids, r.vec, r.items, r.stories = nil, nil, nil, nil, nil
 	runtime.GC()
 	rejects := data.NewTable("rejects", data.RejectsSchema)
@@ -431,11 +431,10 @@ func shortHash(s string) string {
 func dedupe(articles []*data.Article, c *Counts) ([]data.Article, []string) {
 	seen := make(map[string]bool, len(articles))
 	ids := make([]string, len(articles))
-	// Keys are sorted, not the articles: moving whole articles took 1.9 s
-	// of one core at 1,000,000. The keys hold the publication time beside
-	// the index: sorting indexes compared through pointers to the articles
-	// took 0.35 s of one core at 300,000, the keys 0.08 s (one profile
-	// each). Ids are unique, so the order is total and the same whichever
+	// Keys are sorted, not the articles, which are large to move; the keys
+	// hold the publication time beside the index, so that comparing them
+	// does not chase pointers to the articles (the read stage of make
+	// bench). Ids are unique, so the order is total and the same whichever
 	// is sorted.
 	keys := make([]canonicalKey, 0, len(articles))
 	for i := range articles {
