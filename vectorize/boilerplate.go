@@ -15,8 +15,8 @@ const (
 
 // findBoilerplate returns, per outlet, the hashes of the lines that at
 // least boilerplateMinDocs of its articles share. Outlets are counted in
-// parallel, one at a time per goroutine (all on one goroutine, it took
-// 1.8 s at 1,000,000 articles).
+// parallel, one at a time per goroutine, so that no core waits for this
+// step (the vectorise stage of make bench).
 func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers int) (map[string]map[uint64]bool, error) {
 	byOutlet := map[string][]int32{}
 	var outlets []string
@@ -71,8 +71,8 @@ func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers
 
 // stripLines returns text without the lines whose hash is in drop. The
 // lines kept are copied only when they are not one piece of text: most
-// boilerplate opens or closes an article, and copying every text took 3%
-// of the vectorising CPU at 1,000,000 articles.
+// boilerplate opens or closes an article, and copying every text would
+// cost a few percent of the vectorise stage.
 func stripLines(text string, drop map[uint64]bool, seed maphash.Seed) string {
 	var b strings.Builder
 	var first string   // the first run of kept lines, while it is the only one

@@ -23,10 +23,9 @@ type chunkVocab struct {
 // add gives tok the chunk's next local id.
 func (cv *chunkVocab) add(tok []byte) int32 { return cv.terms.add(tok) }
 
-// termList holds terms numbered from 0, back to back in one buffer. Every
-// chunk adds each of its distinct words, and a string for each was an
-// allocation that took 2.7 s of the 61 s of vectorising CPU at 1,000,000
-// synthetic articles.
+// termList holds terms numbered from 0, back to back in one buffer: every
+// chunk adds each of its distinct words, and a string for each would be an
+// allocation per word (BenchmarkVectorizeArticles10k's allocs/op).
 type termList struct {
 	bytes []byte
 	ends  []int32 // ends[id] is where term id ends in bytes
@@ -64,15 +63,12 @@ type localMerge struct {
 // known returns the global id of each term of a chunk, by local id, or -1
 // for the terms the vocabulary does not hold yet. The terms are looked up
 // in the order of the slots where their searches start, so that the
-// lookups sweep the vocabulary's table from its start to its end. In the
-// chunk's order, each lookup went to a slot anywhere in the table, a
-// cache miss: the merge took 8.3 s of the 62 s of vectorising CPU at
-// 1,000,000 synthetic articles. At 300,000, side by side with the build
-// before, each on one core, the merge took 0.85 and 0.76 s of CPU against
-// 1.90 and 2.05 s, and the vectorise stage 12.9 and 11.7 s against 14.3
-// and 14.8 s; at 1,000,000, the merge 2.76 s against 5.38 s (same bytes).
-// The ids do not depend on the order: terms are only looked up here, and
-// those not found are added after, in the chunk's order.
+// lookups sweep the vocabulary's table from its start to its end; in the
+// chunk's order each lookup would go to a slot anywhere in the table, a
+// cache miss once the vocabulary outgrows the cache (the vectorise stage
+// of make bench at a million articles). The ids do not depend on the
+// order: terms are only looked up here, and those not found are added
+// after, in the chunk's order (TestCountsFollowTokens).
 func (lm *localMerge) known(vocab *wordTable, terms *termList) []int32 {
 	n := terms.len()
 	ids := make([]int32, n)
@@ -120,11 +116,8 @@ func (sc *chunkScratch) reset() {
 // each slot caches in aux whether its token is a stop word of the list
 // last asked about (the list's number, then the answer in the low bit):
 // in a chunk of one language each distinct token is looked up in the stop
-// list once, instead of every token at every occurrence. That lookup took
-// 2.4–2.6 s of the 19–23 s of vectorising CPU at 300,000 synthetic
-// articles; without it BenchmarkVectorizeArticles10k ran at 26.8–29.5
-// MB/s against 25.0–26.8 and BenchmarkVectorizeHeadlines50k at 12.7–15.1
-// against 11.6–12.6 (interleaved runs on a slow stretch of the machine).
+// list once, instead of every token at every occurrence
+// (BenchmarkVectorizeArticles10k, BenchmarkVectorizeHeadlines50k).
 //
 // Ids are given in order of first use as a term, as when stop words never
 // reached the chunk vocabulary, so the vectors are the same.
@@ -267,10 +260,8 @@ const radixMin = 64
 // radixSort sorts packed values by their high 32 bits, the term ids, a
 // byte at a time from the lowest, for as many bytes as top (the largest
 // id) has; tmp is as long as a. It returns a or tmp, whichever holds the
-// result. Sorted by comparison, the vectors took 5 s of CPU at 1,000,000
-// synthetic articles; BenchmarkSortByTerm (200 entries a vector) sorted
-// 116–127k vectors/s by comparison and 258–295k by radix, in three
-// interleaved pairs.
+// result. A radix sort of the term ids beats sorting by comparison for
+// vectors of articles' length (BenchmarkSortByTerm).
 func radixSort(a, tmp []uint64, top uint32) []uint64 {
 	for shift := 32; shift < 32+bits.Len32(top); shift += 8 {
 		var start [257]int

@@ -69,15 +69,10 @@ func (sc *sketchScratch) reset() { clear(sc.hashes) }
 // sketch hashes the 4-grams of a body given as term ids into terms, and
 // keeps the sketchSize smallest distinct hashes. Each word is hashed once
 // per chunk of documents (the hashes are cached by term id) and read from
-// that cache once per occurrence. Read once for each of the four 4-grams
-// it is in, with the smallest hashes kept in order as they came (a third
-// of the 4-grams of a 400-word article went in, each with a binary search
-// that mispredicted most of its steps), BenchmarkSketch ran at 69.7–77.4k
-// docs/s; with the words read once and the smallest picked by a cut (see
-// smallest), at 112.8–120.6k docs/s (three interleaved runs). At 300,000
-// synthetic articles, sketching took 1.01 and 2.04 s of CPU against 1.65
-// and 2.64 s (two runs with one worker, each beside the build before it;
-// same bytes).
+// that cache once per occurrence, not once per 4-gram it is in, and the
+// smallest are picked by a cut (see smallest) rather than kept in order as
+// they come, which took a binary search that mispredicted for a third of
+// the 4-grams (BenchmarkSketch).
 func sketch(terms *termList, body []int32, sc *sketchScratch) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {

@@ -138,11 +138,10 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	// let go once merged (all of them together were a peak of the memory).
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
 	// A chunk's scratch space goes to a later chunk once the chunk is
-	// analysed, and its term list once it is merged. Made new for every
-	// chunk, they were 43% of what BenchmarkVectorizeArticles10k allocated
-	// (210 MB an op; 119 MB with them reused), garbage that set the
-	// collector running, and it ran at 47–54 MB/s instead of 56–63 MB/s
-	// (three interleaved pairs).
+	// analysed, and its term list once it is merged: made new for every
+	// chunk, they would be nearly half of what the stage allocates, garbage
+	// that sets the collector running (BenchmarkVectorizeArticles10k's
+	// B/op).
 	scratch := sync.Pool{New: func() any { return &chunkScratch{ids: newWordTable(0)} }}
 	termLists := sync.Pool{New: func() any { return new(termList) }}
 	vocab := newWordTable(0)
@@ -278,20 +277,17 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 // term-by-document matrix and transforms a column of ones to read the
 // weights out; applying them to each document is then a scaling of its
 // sparse vector, much cheaper than nlp's general sparse product and
-// conversions over the whole matrix (they took 9 of the 12 vectorising
-// seconds on 100,000 articles).
+// conversions over the whole matrix, which would be most of the vectorise
+// stage (BenchmarkInverseDocumentFrequency).
 //
 // Of a CSR matrix, Fit reads only its size and how many non-zeros each row
 // holds (RowNNZ): the term's document frequency. So the matrix it is given
 // holds, in row t, ones in the first df[t] columns: the same counts as the
 // documents' own matrix, and the same weights, bit for bit
-// (TestInverseDocumentFrequencyMatchesFit). Building the documents' own
-// matrix meant scattering every entry of every vector into it, term by
-// term: at 300,000 synthetic articles 1.9 s of one core while the other
-// waited, against 0.17 s for these rows of ones (one profile each), and in
-// BenchmarkInverseDocumentFrequency 2.02 s against 0.17 s per fit. The
-// rows are fitted in blocks of at most idfBlock entries: all of them at
-// once (16 bytes per entry) would take some 2 GB at 1,000,000 articles.
+// (TestInverseDocumentFrequencyMatchesFit), without scattering every
+// entry of every vector into a matrix (BenchmarkInverseDocumentFrequency).
+// The rows are fitted in blocks of at most idfBlock entries, so that the
+// matrix (16 bytes per entry) stays small at any corpus size.
 func inverseDocumentFrequency(n int, df []int) ([]float64, error) {
 	return idfInBlocks(n, df, idfBlock)
 }
@@ -430,8 +426,8 @@ func sublinear(dst, counts []float32) {
 
 // sublinearOf holds 1 + ln(n) for the small whole counts that most terms
 // have (with a whole title weight), computed as sublinear computes it for
-// any other count: the logarithm took 2 s of CPU at 1,000,000 synthetic
-// articles, once in Vectorize and once in Reweigh.
+// any other count, so that Vectorize and Reweigh take no logarithm for
+// them (BenchmarkVectorizeArticles10k).
 var sublinearOf = func() (t [64]float32) {
 	for n := 1; n < len(t); n++ {
 		t[n] = float32(1 + math.Log(float64(n)))

@@ -11,13 +11,9 @@ import (
 // language's words, is held in its slot as two integers, so that looking it
 // up reads one slot of an open-addressing table; longer tokens go to a Go
 // map. In a Go map[string]int32 a lookup reads the table's control word,
-// then the slot, then the key's bytes elsewhere in memory: looking tokens up
-// took 44% of the vectorising CPU time at 300,000 synthetic articles, much
-// of it in cache misses. With this table the vectorising
-// took 27.0–27.2 s of CPU there instead of 31.1–31.9 s (two interleaved
-// pairs of runs, same bytes out), and BenchmarkVectorizeArticles10k ran at
-// 17.3–18.9 MB/s instead of 14.4–16.9 MB/s on a slow stretch of the machine
-// (six interleaved runs of each).
+// then the slot, then the key's bytes elsewhere in memory, three cache
+// misses where this table has one; token lookups are the largest part of
+// vectorising (BenchmarkVectorizeArticles10k, BenchmarkTokens).
 //
 // Tokens never contain a zero byte (they are letters and digits), so the
 // zero padding tells "ab" from "ab\x00", and an all-zero slot is empty.
@@ -62,9 +58,8 @@ func wordKey[T token](tok T) (k0, k1 uint64, ok bool) {
 
 // bufKey is wordKey for a token in a buffer with room for 16 bytes: it
 // reads the 16 bytes in place and clears those past the token, where
-// wordKey copies the token into a zeroed array. The copy, a call to
-// memmove for every token, took 3.3 s of the 61 s of vectorising CPU at
-// 1,000,000 synthetic articles.
+// wordKey copies the token into a zeroed array with a call to memmove for
+// every token (BenchmarkTokens).
 func bufKey(tok []byte) (k0, k1 uint64, ok bool) {
 	n := len(tok)
 	if n == 0 || n > 16 || cap(tok) < 16 {
