@@ -1,12 +1,15 @@
 """End-to-end benchmark: storyclust on synthetic corpora of several sizes,
 beside the scikit-learn recipe a user would try at scale, on one machine in
-one run. `make bench` runs it; see docs/PERFORMANCE.md.
+one run. `make bench` runs it and writes the table to docs/bench/results.md
+(with the machine, the commit and the date); see docs/PERFORMANCE.md.
 
-    python3 docs/bench/bench.py --bin bin/storyclust --sizes 100000 1000000 --sklearn 10000 20000 50000
+    python3 docs/bench/bench.py --bin bin/storyclust --sizes 100000 1000000 --sklearn 10000 20000 50000 --results docs/bench/results.md
 """
 import argparse
+import datetime
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -72,6 +75,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--vocab", default="../shared/data/dev", help="real text for the generator's word frequencies")
     ap.add_argument("--dir", default=None, help="where to keep the corpora (default: a temporary folder)")
+    ap.add_argument("--results", default=None, help="write the tables, with the machine, commit and date, to this Markdown file")
     args = ap.parse_args()
     work = args.dir or tempfile.mkdtemp(prefix="storyclust-bench-")
     os.makedirs(work, exist_ok=True)
@@ -82,9 +86,42 @@ def main():
             shutil.rmtree(work, ignore_errors=True)  # the corpora take gigabytes
 
 
+def machine():
+    """The CPU model, cores and memory of this machine, in a few words."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+        with open("/proc/meminfo") as f:
+            mem = int(f.readline().split()[1]) / 1024 / 1024
+        return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB"
+    except OSError:
+        return f"{model}, {os.cpu_count()} cores"
+
+
+def commit():
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True, check=True)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def bench(args, work):
     vocab = ["--vocab", args.vocab] if os.path.isdir(args.vocab) else []
-    print(f"machine: {os.cpu_count()} CPUs; corpora in {work}")
+    version = subprocess.run([args.bin, "version"], capture_output=True, text=True).stdout.strip()
+    head = [
+        f"Machine: {machine()}. Build: {version} (commit {commit()}). Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC.",
+        "",
+        "MB/s: the input file's bytes over the wall time; vec MB/s: the raw text (titles and bodies) over the vectorise stage; stage times in seconds.",
+        "",
+    ]
+    rows = ["| articles | wall s | articles/s | MB/s | peak MiB | read | vectorize | vec MB/s | cluster | write | B³ F1 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    print(f"machine: {machine()}; corpora in {work}")
     print("MB/s: the input file's bytes over the wall time; vec MB/s: the raw text (titles and bodies) over the vectorise stage")
     print(f"{'articles':>9} {'wall s':>7} {'art/s':>8} {'MB/s':>6} {'peak MiB':>8} {'read':>6} {'vector':>6} {'vec MB/s':>8} {'cluster':>7} {'write':>6} {'B3 F1':>6}")
     sizes = sorted(set(args.sizes + args.sklearn))
@@ -107,7 +144,12 @@ def bench(args, work):
         vec = text / secs["vectorize"]
         ours[n] = (wall, vec, text)
         print(f"{n:>9} {wall:>7.1f} {n / wall:>8.0f} {mb / wall:>6.1f} {rss:>8.0f} {secs['read']:>6.1f} {secs['vectorize']:>6.1f} {vec:>8.1f} {secs['cluster']:>7.1f} {secs['write']:>6.1f} {f1:>6.3f}")
+        rows.append(f"| {n:,} | {wall:.1f} | {n / wall:,.0f} | {mb / wall:.1f} | {rss:,.0f} | {secs['read']:.1f} | {secs['vectorize']:.1f} | {vec:.1f} | {secs['cluster']:.1f} | {secs['write']:.1f} | {f1:.3f} |")
+    skl = []
     if args.sklearn:
+        skl = ["", "scikit-learn (TfidfVectorizer + DBSCAN, cosine, sparse input) on the first N articles of the same corpora; the last two columns divide storyclust's wall time and vec MB/s by these:", "",
+               "| articles | wall s | vectorize s | vec MB/s | cluster s | peak MiB | B³ F1 | storyclust × faster | × vec MB/s |",
+               "|---|---|---|---|---|---|---|---|---|"]
         print()
         print("scikit-learn (TfidfVectorizer + DBSCAN, cosine, sparse) on the same corpora:")
         print("vec MB/s: the raw text over TfidfVectorizer's fit_transform; the last two columns divide storyclust's wall time and vec MB/s by these")
@@ -117,6 +159,12 @@ def bench(args, work):
             r = json.loads(out)
             vec = ours[n][2] / r["vectorize_s"]
             print(f"{n:>9} {wall:>7.1f} {r['vectorize_s']:>8.1f} {vec:>8.1f} {r['cluster_s']:>9.1f} {rss:>8.0f} {r['f1']:>6.3f} {wall / ours[n][0]:>8.1f} {ours[n][1] / vec:>10.1f}")
+            skl.append(f"| {n:,} | {wall:.1f} | {r['vectorize_s']:.1f} | {vec:.1f} | {r['cluster_s']:.1f} | {rss:,.0f} | {r['f1']:.3f} | {wall / ours[n][0]:.1f} | {ours[n][1] / vec:.1f} |")
+    if args.results:
+        with open(args.results, "w") as f:
+            f.write("# Benchmark results\n\nWritten by `make bench` (docs/bench/bench.py); do not edit by hand.\n\n")
+            f.write("\n".join(head + rows + skl) + "\n")
+        print(f"\nwrote {args.results}")
 
 
 if __name__ == "__main__":
