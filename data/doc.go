@@ -23,8 +23,8 @@
 // columns) or to Arrow IPC files with the same schemas. Files are written to a
 // temporary name and renamed into place.
 //
-// ReadOutput reads a run's tables back, and WriteReport renders them as one
-// self-contained HTML page.
+// ReadOutput reads a run's tables back; package data/report renders them as
+// one self-contained HTML page.
 //
 // Sample returns the small multi-outlet corpus embedded in the binary.
 package data

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/report"
 )
 
 type reportCommand struct {
@@ -17,7 +18,7 @@ type reportCommand struct {
 // Run writes the HTML report of a run's output.
 func (c *reportCommand) Run(ctx context.Context, args []string) error {
 	var out string
-	var opts data.ReportOptions
+	var opts report.Options
 	fs := flag.NewFlagSet("storyclust report", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&out, "o", "report.html", "output `file`")
@@ -49,7 +50,7 @@ Flags:
 		return err
 	}
 	var buf bytes.Buffer
-	if err := data.WriteReport(&buf, o, opts); err != nil {
+	if err := report.Write(&buf, o, opts); err != nil {
 		return err
 	}
 	if err := data.WriteFileAtomic(out, buf.Bytes()); err != nil {

@@ -1,4 +1,4 @@
-package data
+package report
 
 import (
 	_ "embed"
@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/storyclust/storyclust/data"
 )
 
 //go:embed report.html
@@ -15,8 +17,8 @@ var reportHTML string
 
 var reportTemplate = template.Must(template.New("report").Parse(reportHTML))
 
-// ReportOptions shapes the HTML report.
-type ReportOptions struct {
+// Options shapes the HTML report.
+type Options struct {
 	Title string
 	// MaxStories bounds how many stories the report shows, those with the
 	// most outlets first; zero means 200.
@@ -55,19 +57,19 @@ type reportMark struct {
 	Copy         bool
 }
 
-// WriteReport writes a self-contained HTML page (inline style and script, no
+// Write writes a self-contained HTML page (inline style and script, no
 // external assets) that lists the stories covered by more than one outlet,
 // sortable by outlets, articles and time, and shows for each story its
 // outlets side by side — headline, time and lag, distinctive terms, wire
 // copies — with a timeline of when each outlet published.
-func WriteReport(w io.Writer, out *Output, opts ReportOptions) error {
+func Write(w io.Writer, out *data.Output, opts Options) error {
 	if opts.MaxStories <= 0 {
 		opts.MaxStories = 200
 	}
 	if opts.Title == "" {
 		opts.Title = "Stories across outlets"
 	}
-	byStory := map[string][]StoryOutletRow{}
+	byStory := map[string][]data.StoryOutletRow{}
 	for _, r := range out.StoryOutlets {
 		byStory[r.StoryID] = append(byStory[r.StoryID], r)
 	}
@@ -76,14 +78,14 @@ func WriteReport(w io.Writer, out *Output, opts ReportOptions) error {
 		outlets[a.Outlet] = true
 	}
 	page := reportPage{Title: opts.Title, NArticles: len(out.Articles), NOutlets: len(outlets)}
-	var stories []StoryRow
+	var stories []data.StoryRow
 	for _, s := range out.Stories {
 		if s.NOutlets > 1 {
 			stories = append(stories, s)
 		}
 	}
 	page.NStories = len(stories)
-	slices.SortStableFunc(stories, func(a, b StoryRow) int {
+	slices.SortStableFunc(stories, func(a, b data.StoryRow) int {
 		if a.NOutlets != b.NOutlets {
 			return b.NOutlets - a.NOutlets
 		}
