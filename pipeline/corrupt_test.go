@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storyclust/storyclust/pipeline/snapshot"
 )
 
 // restorer keeps a copy of dirs (links as links) and puts it back.
@@ -37,7 +39,7 @@ func TestDamagedState(t *testing.T) {
 	files, out, state := scheduledDays(t, 600, 3)
 	next := dailyInputs(t, 300, 1)[0]
 	current := func(dir string) string {
-		target, err := os.Readlink(filepath.Join(dir, currentLink))
+		target, err := os.Readlink(filepath.Join(dir, snapshot.CurrentLink))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,7 +8,7 @@
 // cancellation (checked on every row read and before anything is
 // published), and how outputs appear: a one-off run writes its tables and
 // _manifest.json as one new version of the output directory and publishes
-// it with one rename (publishTables, snapshot.go). Parsing lives in
+// it with one rename (publishTables, package snapshot). Parsing lives in
 // package data, text analysis in vectorize, and clustering in cluster.
 //
 // With Config.State, runs are scheduled runs that grow one dataset:
@@ -16,7 +16,7 @@
 // the state (state.go), names stories so that they keep their ids
 // (lineage.go), writes the changed Hive partitions of a new version of the
 // output (scheduled.go), and publishes output and state as a whole
-// (snapshot.go).
+// (package snapshot).
 //
 // Memory: a run holds every article it clusters, as raw term counts and,
 // but for the linkage, a weighted vector (the texts are let go once

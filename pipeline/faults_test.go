@@ -24,7 +24,7 @@ func mountTmpfs(t *testing.T, opts string) string {
 	return dir
 }
 
-func snapshot(t *testing.T, dir string) map[string][]byte {
+func dirContents(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	entries, err := os.ReadDir(dir)
@@ -33,7 +33,7 @@ func snapshot(t *testing.T, dir string) map[string][]byte {
 	}
 	for _, e := range entries {
 		if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil && fi.IsDir() {
-			sub := snapshot(t, filepath.Join(dir, e.Name()))
+			sub := dirContents(t, filepath.Join(dir, e.Name()))
 			for name, b := range sub {
 				files[e.Name()+"/"+name] = b
 			}
@@ -73,12 +73,12 @@ func TestDiskFull(t *testing.T) {
 	if _, err := Run(context.Background(), Config{Inputs: []string{small}, Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	before := snapshot(t, out)
+	before := dirContents(t, out)
 	_, err := Run(context.Background(), Config{Out: out})
 	if !errors.Is(err, ErrWrite) || !errors.Is(err, ErrOutput) {
 		t.Fatalf("err = %v, want ErrWrite (found after the work: exit status 1)", err)
 	}
-	after := snapshot(t, out)
+	after := dirContents(t, out)
 	if len(after) != len(before) {
 		t.Errorf("files after the failed run: %d, before: %d (temporary files left?)", len(after), len(before))
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/pipeline/snapshot"
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -57,7 +58,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 		os.Remove(p)
 	}
 	if cfg.State != "" {
-		if isPublished(cfg.Out) && !isScheduledOutput(cfg.Out) {
+		if snapshot.Dir(cfg.Out).Published() && !isScheduledOutput(cfg.Out) {
 			return nil, fmt.Errorf("%w: %q holds the output of a one-off run: write scheduled runs to another directory", ErrOutput, cfg.Out)
 		}
 		return runScheduled(ctx, cfg, srcs, skipped)
@@ -92,20 +93,20 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 }
 
 // publishTables writes the tables and the manifest as one new version of
-// the output directory, published by one rename (see snapshots): a run
+// the output directory, published by one rename (see package snapshot): a run
 // that fails or is killed at any point leaves the previous output whole.
 // out/TABLE.parquet and out/_manifest.json are links through out/.current.
 func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Manifest, timer *stageTimer) (err error) {
-	snaps := snapshots{cfg.Out}
-	prev, err := snaps.current()
+	snaps := snapshot.Dir(cfg.Out)
+	prev, err := snaps.Current()
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	run, err := nextRun(prev)
+	run, err := snapshot.NextRun(prev)
 	if err != nil {
 		return fmt.Errorf("%w: %q: %w", ErrWrite, cfg.Out, err)
 	}
-	dir, err := snaps.create(run)
+	dir, err := snaps.Create(run)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
@@ -139,7 +140,7 @@ func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Man
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	names := append(slices.Clone(m.Outputs), manifestFile)
-	if err := checkLinks(cfg.Out, names); err != nil {
+	if err := snaps.CheckLinks(names); err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	// A stop asked for while the tables were written must not publish
@@ -148,14 +149,14 @@ func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Man
 		return err
 	}
 	crashPoint("written")
-	if err := snaps.publish(run); err != nil {
+	if err := snaps.Publish(run); err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	crashPoint("published")
-	if err := replaceLinks(cfg.Out, names); err != nil {
+	if err := snaps.Link(names); err != nil {
 		return fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	snaps.prune(run, prev)
+	snaps.Prune(run, prev)
 	return nil
 }
 

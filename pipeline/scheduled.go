@@ -16,6 +16,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/pipeline/snapshot"
 )
 
 // scheduledTables are the tables of scheduled runs' output, each a folder
@@ -30,7 +31,7 @@ var scheduledTables = []string{"articles", "stories", "story_outlets", "story_li
 // state. It is called with the output directory locked.
 //
 // The output directory holds the accumulated output of all runs as one
-// dataset. Each run writes a new version of it (see snapshots): the
+// dataset. Each run writes a new version of it (see package snapshot): the
 // partitions it changes are written anew, the others are hard links to the
 // previous version's files. Then it writes the new state, and its manifest
 // last; publishing the state is the commit, after which the output is
@@ -56,7 +57,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		return nil, err
 	}
 	defer unlock()
-	outSnaps, stateSnaps := snapshots{out}, snapshots{sdir}
+	outSnaps, stateSnaps := snapshot.Dir(out), snapshot.Dir(sdir)
 	loadStart := time.Now()
 	st, err := loadState(stateSnaps, outSnaps)
 	if err != nil {
@@ -70,7 +71,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if len(changed) > 0 && !cfg.ChangeParameters {
 		return nil, fmt.Errorf("%w: the state in %q was built with other parameters (%s): its live stories would be formed anew; pass --change-parameters to accept it, or run with the state's parameters", ErrConfig, sdir, strings.Join(changed, ", "))
 	}
-	run, err := nextRun(st.info.RunID)
+	run, err := snapshot.NextRun(st.info.RunID)
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
 	}
@@ -105,9 +106,9 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	meta["storyclust.run_id"] = run
 	prevDir := ""
 	if st.info.RunID != "" {
-		prevDir = outSnaps.path(st.info.RunID)
+		prevDir = outSnaps.Version(st.info.RunID)
 	}
-	outDir, err := outSnaps.create(run)
+	outDir, err := outSnaps.Create(run)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
@@ -116,7 +117,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	}
 	m.Outputs = scheduledTables
 	crashPoint("output-written")
-	stateDir, err := stateSnaps.create(run)
+	stateDir, err := stateSnaps.Create(run)
 	if err == nil {
 		err = next.save(stateDir, meta)
 	}
@@ -128,19 +129,19 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err := writeManifest(outDir, m); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	if err := stateSnaps.publish(run); err != nil {
+	if err := stateSnaps.Publish(run); err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrWrite, sdir, err)
 	}
 	crashPoint("state-published")
 	if err := linkTables(out); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	if err := outSnaps.publish(run); err != nil {
+	if err := outSnaps.Publish(run); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	crashPoint("output-published")
-	stateSnaps.prune(run, st.info.RunID)
-	outSnaps.prune(run, st.info.RunID)
+	stateSnaps.Prune(run, st.info.RunID)
+	outSnaps.Prune(run, st.info.RunID)
 	return m, nil
 }
 
@@ -268,7 +269,7 @@ func linkTables(out string) error {
 			}
 			continue
 		}
-		if err := os.Symlink(filepath.Join(currentLink, name), link); err != nil {
+		if err := os.Symlink(filepath.Join(snapshot.CurrentLink, name), link); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
+	"github.com/storyclust/storyclust/pipeline/snapshot"
 )
 
 // dailyInputs writes a synthetic labelled corpus of n articles over days
@@ -208,7 +209,7 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 		t.Errorf("rerun wrote lineage %v (err %v), want none", lineage, err)
 	}
 	// state.json describes the live articles it holds.
-	snap := snapshots{state}.path(m.RunID)
+	snap := snapshot.Dir(state).Version(m.RunID)
 	var info stateInfo
 	b, err := os.ReadFile(filepath.Join(snap, stateFile))
 	if err == nil {
@@ -254,11 +255,11 @@ func TestScheduledUpdatesChangedArticles(t *testing.T) {
 	}
 	old, live := read(files[0])[0], read(files[len(files)-1])
 	newest := live[len(live)-1]
-	run, err := snapshots{state}.current()
+	run, err := snapshot.Dir(state).Current()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := data.ReadLive(filepath.Join(snapshots{state}.path(run), "live.parquet"))
+	rows, err := data.ReadLive(filepath.Join(snapshot.Dir(state).Version(run), "live.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}

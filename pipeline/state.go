@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/pipeline/snapshot"
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -88,62 +89,62 @@ func (p *storyParams) changes(q *storyParams) []string {
 // belong to the output directory out (absolute). When the last run was
 // killed after it published its state but before it published its output,
 // the output is published now: output and state are always of one run.
-func loadState(stateDir, out snapshots) (*state, error) {
+func loadState(stateDir, out snapshot.Dir) (*state, error) {
 	st := &state{seen: map[string]data.SeenRow{}, docFreq: &vectorize.DocFreq{Terms: map[string]int{}}}
-	st.info.Output = out.dir
-	run, err := stateDir.current()
+	st.info.Output = string(out)
+	run, err := stateDir.Current()
 	if err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
-	outRun, err := out.current()
+	outRun, err := out.Current()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q: %w", ErrOutput, out.dir, err)
+		return nil, fmt.Errorf("%w: %q: %w", ErrOutput, string(out), err)
 	}
 	if run == "" {
 		if outRun != "" {
-			return nil, fmt.Errorf("%w: %q holds the output of scheduled runs with another state directory; pass that one, or write to another directory", ErrOutput, out.dir)
+			return nil, fmt.Errorf("%w: %q holds the output of scheduled runs with another state directory; pass that one, or write to another directory", ErrOutput, string(out))
 		}
-		if _, err := os.Stat(filepath.Join(out.dir, "articles.parquet")); err == nil {
-			return nil, fmt.Errorf("%w: %q holds the output of a one-off run; scheduled runs need a directory of their own", ErrOutput, out.dir)
+		if _, err := os.Stat(filepath.Join(string(out), "articles.parquet")); err == nil {
+			return nil, fmt.Errorf("%w: %q holds the output of a one-off run; scheduled runs need a directory of their own", ErrOutput, string(out))
 		}
-		stateDir.prune()
-		out.prune()
+		stateDir.Prune()
+		out.Prune()
 		return st, nil
 	}
-	dir := stateDir.path(run)
+	dir := stateDir.Version(run)
 	b, err := os.ReadFile(filepath.Join(dir, stateFile))
 	if err == nil {
 		err = json.Unmarshal(b, &st.info)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
-	if st.info.Output != out.dir {
-		return nil, fmt.Errorf("%w: state %q belongs to the output %q, not %q", ErrOutput, stateDir.dir, st.info.Output, out.dir)
+	if st.info.Output != string(out) {
+		return nil, fmt.Errorf("%w: state %q belongs to the output %q, not %q", ErrOutput, string(stateDir), st.info.Output, string(out))
 	}
 	if outRun != run {
-		if _, err := os.Stat(filepath.Join(out.path(run), manifestFile)); err != nil {
-			return nil, fmt.Errorf("%w: state %q is at run %s but its output in %q is missing", ErrOutput, stateDir.dir, run, out.dir)
+		if _, err := os.Stat(filepath.Join(out.Version(run), manifestFile)); err != nil {
+			return nil, fmt.Errorf("%w: state %q is at run %s but its output in %q is missing", ErrOutput, string(stateDir), run, string(out))
 		}
-		if err := out.publish(run); err != nil {
-			return nil, fmt.Errorf("%w: publish run %s in %q: %w", ErrOutput, run, out.dir, err)
+		if err := out.Publish(run); err != nil {
+			return nil, fmt.Errorf("%w: publish run %s in %q: %w", ErrOutput, run, string(out), err)
 		}
 	}
-	stateDir.prune(run, st.info.PreviousRunID)
-	out.prune(run, st.info.PreviousRunID)
+	stateDir.Prune(run, st.info.PreviousRunID)
+	out.Prune(run, st.info.PreviousRunID)
 
 	if st.live, err = data.ReadLive(filepath.Join(dir, "live.parquet")); err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	seen, err := data.ReadSeen(filepath.Join(dir, "seen.parquet"))
 	if err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	for _, s := range seen {
 		st.seen[s.ArticleID] = s
 	}
 	if st.docFreq.Terms, err = data.ReadDocFreq(filepath.Join(dir, "docfreq.parquet")); err != nil {
-		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, stateDir.dir, err)
+		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	st.docFreq.Docs = st.info.Documents
 	return st, nil
