@@ -527,6 +527,40 @@ func TestInverseDocumentFrequencyMatchesFit(t *testing.T) {
 	}
 }
 
+// TestPriorIDFMatchesFit holds the idf of scheduled runs, a formula over
+// counts kept from earlier runs, to nlp's transformer fitted on the same
+// documents, bit for bit: the two paths weigh terms alike.
+func TestPriorIDFMatchesFit(t *testing.T) {
+	const docs = 40
+	terms := []string{"lava", "bank", "rates", "volcano", "never"}
+	m := sparse.NewDOK(len(terms), docs)
+	df := &DocFreq{Docs: docs, Terms: map[string]int{}}
+	for j := range docs {
+		for k, term := range terms[:4] {
+			if (j*7+k*3)%5 < 2+k%2 {
+				m.Set(k, j, 1)
+				df.Terms[term]++
+			}
+		}
+	}
+	tfidf := nlp.NewTfidfTransformer()
+	tfidf.Fit(m.ToCSR())
+	ones := sparse.NewDOK(len(terms), 1)
+	for k := range terms {
+		ones.Set(k, 0, 1)
+	}
+	w, err := tfidf.Transform(ones.ToCSR())
+	if err != nil {
+		t.Fatal(err)
+	}
+	idf := priorIDF(df, terms)
+	for k, term := range terms {
+		if want := w.At(k, 0); idf[k] != want {
+			t.Errorf("idf of %q (df %d) = %v, nlp %v", term, df.Terms[term], idf[k], want)
+		}
+	}
+}
+
 // stripLines drops exactly the boilerplate lines, wherever they are, and
 // keeps the rest as written.
 func TestStripLines(t *testing.T) {
