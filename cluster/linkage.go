@@ -79,23 +79,23 @@ func averageLink(ctx context.Context, items linkItems, edges [][]Edge, threshold
 		return nil, err
 	}
 	l.lookAll(workers)
-	for pops := 0; l.h.len() > 0; pops++ {
+	for pops := 0; l.heap.len() > 0; pops++ {
 		if pops%cancelCheck == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		p := l.h.pop()
-		if l.nd[p.owner].parent != p.owner {
+		p := l.heap.pop()
+		if l.nodes[p.owner].parent != p.owner {
 			continue // the owner has merged into another group
 		}
-		if l.g[p.owner].looked != p.looked {
+		if l.groups[p.owner].looked != p.looked {
 			// The owner has been looked at since (and has merged, if it
 			// has): what the heap holds for it from then on bounds its
 			// best neighbour.
 			continue
 		}
-		if l.nd[p.other].parent != p.other || l.nd[p.other].version != p.vt {
+		if l.nodes[p.other].parent != p.other || l.nodes[p.other].version != p.otherVersion {
 			// Stale: the owner's next held pair whose neighbour has not
 			// changed since goes into the heap; when there is none, the
 			// owner's list is read again for its best, unless no pair of
@@ -140,14 +140,14 @@ type neighbour struct {
 }
 
 type linkage struct {
-	nd        []node  // by item; a group is known by its lowest item
-	g         []group // by item, beside nd
+	nodes     []node  // by item; a group is known by its lowest item
+	groups    []group // by item, beside nodes
 	adj       [][]neighbour
 	scratch   []neighbour
 	free      [][][]neighbour // lists set free, by class (see spare)
 	looks     []look          // by group
 	threshold float64
-	h         pairHeap
+	heap      pairHeap
 	preloaded int32  // see preload
 	spans     []span // by group: the times of its dated items; nil when no item is dated
 	window    int64
@@ -231,7 +231,7 @@ func (r rank) below(avg float64, id int32) bool {
 // had then; id is -1 for none.
 type held struct {
 	rank
-	vt uint32
+	version uint32
 }
 
 // mixed is the language of a group whose items are not all of one.
@@ -240,7 +240,7 @@ const mixed = -1
 func newLinkage(langs []string, edges [][]Edge, threshold float64, workers int) *linkage {
 	n := len(langs)
 	l := &linkage{
-		nd: make([]node, n), g: make([]group, n), adj: make([][]neighbour, n), looks: make([]look, n),
+		nodes: make([]node, n), groups: make([]group, n), adj: make([][]neighbour, n), looks: make([]look, n),
 		threshold: threshold,
 	}
 	ids := map[string]int32{}
@@ -250,7 +250,7 @@ func newLinkage(langs []string, edges [][]Edge, threshold float64, workers int) 
 			id = int32(len(ids))
 			ids[lang] = id
 		}
-		l.g[i].lang = id
+		l.groups[i].lang = id
 	}
 	// The blocks are cut into up to workers runs of about as many edges,
 	// one to a worker. Each worker counts the entries its run gives each
@@ -279,7 +279,7 @@ func newLinkage(langs []string, edges [][]Edge, threshold float64, workers int) 
 			for w := range at {
 				deg, at[w][i] = deg+at[w][i], deg
 			}
-			l.nd[i] = node{parent: int32(i), size: 1, pos: -1}
+			l.nodes[i] = node{parent: int32(i), size: 1, pos: -1}
 			l.adj[i] = make([]neighbour, deg)
 		}
 	})
@@ -331,7 +331,7 @@ func edgeRuns(blocks [][]Edge, workers int) []int {
 // every core; the merges after it run on one (the cluster stage of make
 // bench).
 func (l *linkage) lookAll(workers int) {
-	n := len(l.nd)
+	n := len(l.nodes)
 	found := make([][]pair, max(workers, 1))
 	pos := make([][]int32, len(found))
 	inRuns(context.Background(), n, workers, lookRun, func(w, from, to int) {
@@ -348,8 +348,8 @@ func (l *linkage) lookAll(workers int) {
 			}
 		}
 	})
-	l.h.s = slices.Concat(found...)
-	l.h.init()
+	l.heap.s = slices.Concat(found...)
+	l.heap.init()
 }
 
 // lookRun is how many items a worker takes at a time as the lists are
@@ -366,7 +366,7 @@ func (l *linkage) firstResolve(a int32, pos []int32) {
 	m := 0
 	for _, e := range list {
 		if e.id == a {
-			l.g[a].inner += float64(e.capped)
+			l.groups[a].inner += float64(e.capped)
 			continue
 		}
 		if p := pos[e.id]; p >= 0 {
@@ -385,9 +385,9 @@ func (l *linkage) firstResolve(a int32, pos []int32) {
 }
 
 func (l *linkage) find(x int32) int32 {
-	for l.nd[x].parent != x {
-		l.nd[x].parent = l.nd[l.nd[x].parent].parent
-		x = l.nd[x].parent
+	for l.nodes[x].parent != x {
+		l.nodes[x].parent = l.nodes[l.nodes[x].parent].parent
+		x = l.nodes[x].parent
 	}
 	return x
 }
@@ -407,22 +407,22 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 			k := l.find(e.id)
 			if k == a {
 				if n == 0 {
-					l.g[a].inner += float64(e.capped)
+					l.groups[a].inner += float64(e.capped)
 				}
 				continue
 			}
-			if p := l.nd[k].pos; p >= 0 {
+			if p := l.nodes[k].pos; p >= 0 {
 				merged[p].sum += e.sum
 				merged[p].capped += e.capped
 				continue
 			}
-			l.nd[k].pos = int32(len(merged))
+			l.nodes[k].pos = int32(len(merged))
 			merged = append(merged, e)
 			merged[len(merged)-1].id = k
 		}
 	}
 	for _, e := range merged {
-		l.nd[e.id].pos = -1
+		l.nodes[e.id].pos = -1
 	}
 	l.scratch = merged
 	// The merged list goes into the roomiest of the lists given (after a
@@ -461,7 +461,7 @@ func (l *linkage) preload(lists [][]neighbour) {
 	var sum int32
 	for _, list := range lists {
 		for _, e := range list {
-			sum += l.nd[e.id].parent
+			sum += l.nodes[e.id].parent
 		}
 	}
 	l.preloaded += sum
@@ -493,7 +493,7 @@ func (l *linkage) release(list []neighbour) {
 }
 
 func (l *linkage) mean(a int32, e neighbour) float64 {
-	return float64(e.sum) / (float64(l.nd[a].size) * float64(l.nd[e.id].size))
+	return float64(e.sum) / (float64(l.nodes[a].size) * float64(l.nodes[e.id].size))
 }
 
 // pushBest pushes group a's best neighbour, if its mean reaches the
@@ -506,7 +506,7 @@ func (l *linkage) pushBest(a int32) {
 // pushResolved is pushBest for a group whose list is resolved.
 func (l *linkage) pushResolved(a int32) {
 	if p, ok := l.lookAt(a); ok {
-		l.h.push(p)
+		l.heap.push(p)
 	}
 }
 
@@ -542,7 +542,7 @@ func (l *linkage) lookAt(a int32) (p pair, ok bool) {
 		}
 		top[k] = rank{avg, e.id}
 	}
-	l.g[a].looked++
+	l.groups[a].looked++
 	lk := &l.looks[a]
 	lk.next = 0
 	lk.rest = rest
@@ -555,9 +555,9 @@ func (l *linkage) lookAt(a int32) (p pair, ok bool) {
 		case t.avg < l.threshold:
 			lk.rest = max(lk.rest, t.avg)
 		case k == 0:
-			p, ok = l.pair(a, t.id, t.avg), true
+			p, ok = l.newPair(a, t.id, t.avg), true
 		default:
-			lk.held[k-1] = held{t, l.nd[t.id].version}
+			lk.held[k-1] = held{t, l.nodes[t.id].version}
 		}
 	}
 	return p, ok
@@ -573,8 +573,8 @@ func (l *linkage) pushHeld(o int32) bool {
 		if h.id < 0 {
 			break
 		}
-		if l.nd[h.id].parent == h.id && l.nd[h.id].version == h.vt {
-			l.h.push(l.pair(o, h.id, h.avg))
+		if l.nodes[h.id].parent == h.id && l.nodes[h.id].version == h.version {
+			l.heap.push(l.newPair(o, h.id, h.avg))
 			return true
 		}
 	}
@@ -583,16 +583,16 @@ func (l *linkage) pushHeld(o int32) bool {
 }
 
 // pair is the heap entry for owner's pair with other at mean avg.
-func (l *linkage) pair(owner, other int32, avg float64) pair {
-	return pair{owner: owner, other: other, avg: avg, looked: l.g[owner].looked, vt: l.nd[other].version}
+func (l *linkage) newPair(owner, other int32, avg float64) pair {
+	return pair{owner: owner, other: other, avg: avg, looked: l.groups[owner].looked, otherVersion: l.nodes[other].version}
 }
 
 // merge joins groups a and b (roots, a < b) into a: the lower index stays
 // root so that labels do not depend on merge order.
 func (l *linkage) merge(a, b int32) {
-	l.g[a].inner += l.g[b].inner
-	if l.g[a].lang != l.g[b].lang {
-		l.g[a].lang = mixed
+	l.groups[a].inner += l.groups[b].inner
+	if l.groups[a].lang != l.groups[b].lang {
+		l.groups[a].lang = mixed
 	}
 	if l.spans != nil {
 		x, y := &l.spans[a], l.spans[b]
@@ -603,9 +603,9 @@ func (l *linkage) merge(a, b int32) {
 			x.first, x.last = min(x.first, y.first), max(x.last, y.last)
 		}
 	}
-	l.nd[b].parent = a
-	l.nd[a].size += l.nd[b].size
-	l.nd[a].version++
+	l.nodes[b].parent = a
+	l.nodes[a].size += l.nodes[b].size
+	l.nodes[a].version++
 	// The entries of a's list that name a now are the pairs between a and
 	// b: resolve adds them to the new group's inner sum.
 	l.resolve(a, l.adj[a], l.adj[b])
@@ -639,16 +639,16 @@ func (l *linkage) merge(a, b int32) {
 // UCI headlines 0.891 → 0.885.
 func (l *linkage) separated(a int32, e neighbour) bool {
 	b := e.id
-	if l.nd[a].size < 2 || l.nd[b].size < 2 || l.g[a].lang != l.g[b].lang || l.g[a].lang == mixed {
+	if l.nodes[a].size < 2 || l.nodes[b].size < 2 || l.groups[a].lang != l.groups[b].lang || l.groups[a].lang == mixed {
 		return false
 	}
 	loose := min(l.cohesion(a), l.cohesion(b))
-	return float64(e.capped) < minSeparation*loose*float64(l.nd[a].size)*float64(l.nd[b].size)
+	return float64(e.capped) < minSeparation*loose*float64(l.nodes[a].size)*float64(l.nodes[b].size)
 }
 
 func (l *linkage) cohesion(a int32) float64 {
-	n := float64(l.nd[a].size)
-	return l.g[a].inner / (n * (n - 1) / 2)
+	n := float64(l.nodes[a].size)
+	return l.groups[a].inner / (n * (n - 1) / 2)
 }
 
 const (
@@ -661,7 +661,7 @@ type pair struct {
 	owner, other int32
 	avg          float64
 	looked       uint32 // how many times the owner had been looked at when pushed
-	vt           uint32 // the version of other when pushed
+	otherVersion uint32 // the version of other when pushed
 }
 
 // before orders the heap: highest mean first; ties go to the lowest
