@@ -194,6 +194,30 @@ type processed struct {
 // state (a scheduled run), the articles read are merged with the state's
 // live articles before they are vectorised, and their texts are kept.
 func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*processed, error) {
+	r := newProcessed(cfg)
+	articles, err := r.read(ctx, cfg, srcs)
+	if err != nil {
+		return nil, err
+	}
+	// Only r.articles holds the texts from here on: the files' chunks that
+	// articles points into are garbage once dedupe has copied them.
+	r.articles, r.ids = dedupe(articles, &r.manifest.Counts)
+	countDates(r.articles, r.manifest)
+	if st != nil {
+		r.carried = st.merge(r)
+	}
+	if err := r.vectorize(ctx, cfg, st); err != nil {
+		return nil, err
+	}
+	if err := r.cluster(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newProcessed starts a run's record: its manifest, with the parameters
+// of cfg, and its stage timer.
+func newProcessed(cfg Config) *processed {
 	fields, _ := data.ParseFieldMap(cfg.Fields)
 	m := &Manifest{
 		Version:   cfg.Version,
@@ -205,15 +229,20 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
 		},
 	}
-	r := &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers}
+	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers}
+}
 
-	// Read.
+// read reads every source and records, in the manifest and r.rejects,
+// what each gave. The articles returned point into the files' chunks.
+func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([]*data.Article, error) {
+	m := r.manifest
 	var total int64
 	for _, s := range srcs {
 		total += max(s.Size, 0)
 	}
 	var readBytes atomic.Int64
 	bar := startProgress(cfg.Progress, "read", total, "bytes", &readBytes)
+	fields, _ := data.ParseFieldMap(cfg.Fields)
 	order, _ := data.ParseDateOrder(cfg.DateOrder)
 	comma, _ := delimiter(cfg.Delimiter)
 	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
@@ -245,20 +274,19 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		}
 	}
 	r.timer.lap("read")
+	return articles, nil
+}
 
-	r.articles, r.ids = dedupe(articles, &m.Counts)
-	files, articles = nil, nil // only r.articles holds the texts from here on
-	countDates(r.articles, m)
-	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true}
+// vectorize computes the articles' vectors. No output needs the article
+// text afterwards (the state keeps it for the next scheduled run), so in a
+// one-off run only the documents hold it, and Vectorize lets each go once
+// analysed: the texts are most of the memory the articles hold.
+func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error {
+	m := r.manifest
+	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: st == nil}
 	if st != nil {
-		r.carried = st.merge(r)
 		vcfg.Prior = st.docFreq
 	}
-
-	// Vectorize. No output needs the article text afterwards (the state
-	// keeps it for the next scheduled run), so in a one-off run only docs
-	// holds it, and Vectorize lets each go once analysed: the texts are
-	// most of the memory the articles hold.
 	docs := make([]vectorize.Doc, len(r.articles))
 	for i, a := range r.articles {
 		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
@@ -268,51 +296,52 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 			r.articles[i].Text = ""
 		}
 	}
-	vcfg.ReleaseText = st == nil
 	var done atomic.Int64
 	vcfg.Done = &done
-	bar = startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
-	r.vec, err = vectorize.Vectorize(ctx, docs, vcfg)
+	bar := startProgress(cfg.Progress, "vectorize", int64(len(docs)), "articles", &done)
+	vec, err := vectorize.Vectorize(ctx, docs, vcfg)
 	bar.finish()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	m.Counts.EmptyVectors = r.vec.Empty
-	m.Counts.LanguageGiven, m.Counts.LanguageDetected, m.Counts.LanguageUnknown = r.vec.Given, r.vec.Detected, r.vec.Unknown
-	docs = nil
+	r.vec = vec
+	m.Counts.EmptyVectors = vec.Empty
+	m.Counts.LanguageGiven, m.Counts.LanguageDetected, m.Counts.LanguageUnknown = vec.Given, vec.Detected, vec.Unknown
 	r.timer.lap("vectorize")
+	return nil
+}
 
-	// Cluster.
+// cluster groups the articles into stories. Only the items hold the
+// weighted vectors while it runs: the clusterer lets them go during the
+// linkage and has them computed again from the counts for the summaries,
+// and after it only the raw counts (for framing) and the sketches (for
+// wire copies) are read.
+func (r *processed) cluster(ctx context.Context, cfg Config) error {
 	r.items = make([]cluster.Item, len(r.articles))
 	for i, a := range r.articles {
 		r.items[i] = cluster.Item{Vec: r.vec.Vectors[i], Time: a.Published, Lang: r.vec.Languages[i]}
 	}
-	items := r.items
-	// Only the items hold the weighted vectors from here on: the clusterer
-	// lets them go during the linkage and has them computed again from the
-	// counts for the summaries.
 	r.vec.Vectors = nil
 	reweigh := func() ([]vectorize.Vector, error) {
-		// The linkage's neighbour lists are garbage now. Collected first,
-		// they make room for the weights; otherwise the weights came on
-		// top of them, and that was the peak of the run's memory.
+		// The linkage's neighbour lists are garbage now: collected first,
+		// they make room for the weights, which would otherwise come on
+		// top of them, at the run's peak of memory.
 		runtime.GC()
 		return r.vec.Reweigh(ctx, cfg.Workers)
 	}
 	var searched atomic.Int64
-	bar = startProgress(cfg.Progress, "cluster", int64(len(items)), "articles", &searched)
-	r.stories, err = cluster.Cluster(ctx, items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched, Reweigh: reweigh})
+	bar := startProgress(cfg.Progress, "cluster", int64(len(r.items)), "articles", &searched)
+	stories, err := cluster.Cluster(ctx, r.items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched, Reweigh: reweigh})
 	bar.finish()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	// From here on only the raw counts (for framing) and the sketches (for
-	// wire copies) are read: the weighted vectors go.
+	r.stories = stories
 	for i := range r.items {
 		r.items[i].Vec = vectorize.Vector{}
 	}
 	r.timer.lap("cluster")
-	return r, nil
+	return nil
 }
 
 // countDates fills the date counts and notes of m.
