@@ -98,17 +98,38 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	}
 	an := NewAnalyzer()
 	res := &Result{Languages: make([]string, len(docs))}
+	if err := res.detectLanguages(ctx, an, docs, cfg.Workers); err != nil {
+		return nil, err
+	}
+	chunks, err := res.count(ctx, an, docs, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.renumber(ctx, chunks, cfg); err != nil {
+		return nil, err
+	}
+	if err := res.weighAll(ctx, docs, cfg); err != nil {
+		return nil, err
+	}
+	for _, v := range res.Vectors {
+		if v.Len() == 0 {
+			res.Empty++
+		}
+	}
+	return res, nil
+}
 
-	// Languages: given, else detected, else the most common language of the
-	// outlet, else of the collection.
-	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(i int) {
+// detectLanguages fills res.Languages: given, else detected, else the most
+// common language of the outlet, else of the collection (Inferred).
+func (res *Result) detectLanguages(ctx context.Context, an *Analyzer, docs []Doc, workers int) error {
+	if err := parallel(ctx, len(docs), workers, docGrain, func(i int) {
 		if l := baseLang(docs[i].Language); l != "" {
 			res.Languages[i] = l
 			return
 		}
 		res.Languages[i] = an.DetectLanguage(docs[i].Title + "\n" + docs[i].Text)
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	res.Inferred = make([]bool, len(docs))
 	for i, l := range res.Languages {
@@ -123,19 +144,23 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		}
 	}
 	inferLanguages(docs, res.Languages)
+	return nil
+}
 
+// count analyses the documents in chunks, in parallel, each chunk with its
+// own vocabulary of local term ids in order of first occurrence, into
+// res.Vectors (term counts by local id), res.Sketches and res.Terms. Only
+// the chunk vocabularies, not the tokens, are merged, in chunk order as the
+// chunks finish, so global term ids are the order of first occurrence in
+// the collection, whatever the scheduling; a chunk's vocabulary is let go
+// once merged (all of them together were a peak of the memory). It
+// returns the chunks, whose global ids renumber the vectors.
+func (res *Result) count(ctx context.Context, an *Analyzer, docs []Doc, cfg Config) ([]chunkVocab, error) {
 	seed := maphash.MakeSeed()
 	boiler, err := findBoilerplate(ctx, docs, seed, cfg.Workers)
 	if err != nil {
 		return nil, err
 	}
-
-	// Analyse in chunks of documents, in parallel, each chunk with its own
-	// vocabulary of local term ids in order of first occurrence. Only the
-	// chunk vocabularies, not the tokens, are merged, in chunk order as the
-	// chunks finish, so global term ids are the order of first occurrence
-	// in the collection, whatever the scheduling; a chunk's vocabulary is
-	// let go once merged (all of them together were a peak of the memory).
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
 	// A chunk's scratch space goes to a later chunk once the chunk is
 	// analysed, and its term list once it is merged: made new for every
@@ -211,12 +236,17 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	vocab = nil
-	// Renumber each vector to global ids, sorted, with sublinear tf.
+	return chunks, nil
+}
+
+// renumber gives each vector its global term ids, sorted, keeps its counts
+// when cfg.KeepCounts, and takes its sublinear term frequencies.
+func (res *Result) renumber(ctx context.Context, chunks []chunkVocab, cfg Config) error {
+	n := len(res.Vectors)
 	if cfg.KeepCounts {
-		res.Counts = make([]Vector, len(docs))
+		res.Counts = make([]Vector, n)
 	}
-	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(i int) {
+	return parallel(ctx, n, cfg.Workers, docGrain, func(i int) {
 		v := res.Vectors[i]
 		global := chunks[i/chunkDocs].global
 		for k, t := range v.Terms {
@@ -229,9 +259,12 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 			res.Counts[i] = Vector{Terms: v.Terms, Weights: slices.Clone(v.Weights)}
 		}
 		sublinear(v.Weights, v.Weights)
-	}); err != nil {
-		return nil, err
-	}
+	})
+}
+
+// weighAll counts the terms' document frequencies (added to cfg.Prior's
+// when given), takes their idf, and weighs and normalises every vector.
+func (res *Result) weighAll(ctx context.Context, docs []Doc, cfg Config) error {
 	df := make([]int, len(res.Terms))
 	for i, v := range res.Vectors {
 		if cfg.Prior != nil && docs[i].Counted {
@@ -245,30 +278,21 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 		res.DocFreq = addDocFreq(cfg.Prior, docs, res.Terms, df)
 	}
 	if len(res.Terms) == 0 {
-		res.Empty = len(docs)
-		return res, nil
+		return nil // every vector is empty
 	}
 	var idf []float64
 	if cfg.Prior != nil {
 		idf = priorIDF(res.DocFreq, res.Terms)
 	} else {
-		idf, err = inverseDocumentFrequency(len(res.Vectors), df)
-	}
-	if err != nil {
-		return nil, err
-	}
-	res.idf = idf
-	if err := parallel(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
-		res.Vectors[j] = weigh(res.Vectors[j], idf)
-	}); err != nil {
-		return nil, err
-	}
-	for _, v := range res.Vectors {
-		if v.Len() == 0 {
-			res.Empty++
+		var err error
+		if idf, err = inverseDocumentFrequency(len(res.Vectors), df); err != nil {
+			return err
 		}
 	}
-	return res, nil
+	res.idf = idf
+	return parallel(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
+		res.Vectors[j] = weigh(res.Vectors[j], idf)
+	})
 }
 
 // inverseDocumentFrequency returns the weight of each term, given its
