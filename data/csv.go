@@ -18,7 +18,7 @@ import (
 // file: the reader rejects the line it started on and reads on from the
 // next line.
 type CSVReader struct {
-	Options
+	opts Options // as given to the constructor
 	File string
 
 	comma    rune // the field separator in use
@@ -46,14 +46,14 @@ func NewCSVReader(r io.Reader, file string, comma rune, opts Options) *CSVReader
 		head, _ := br.Peek(64 << 10)
 		comma, r = sniffDelimiter(head), br
 	}
-	c := &CSVReader{Options: opts, File: file, comma: comma, src: r}
+	c := &CSVReader{opts: opts, File: file, comma: comma, src: r}
 	c.restart(r)
 	return c
 }
 
 // restart reads on from src with a new csv.Reader.
 func (r *CSVReader) restart(src io.Reader) {
-	r.rec = &recorder{r: src, limit: r.maxBytes()}
+	r.rec = &recorder{r: src, limit: r.opts.maxBytes()}
 	r.cr = csv.NewReader(r.rec)
 	r.cr.Comma = r.comma
 	r.cr.FieldsPerRecord = -1 // ragged rows are checked here, to reject them with a reason
@@ -117,7 +117,7 @@ func (r *CSVReader) Read() (Article, error) {
 			case errors.As(err, &pe):
 				return Article{}, newParseError(r.File, r.lineBase+pe.StartLine, r.raw(), "bad CSV: %v", pe.Err)
 			case errors.Is(err, errRowTooLong):
-				return Article{}, r.resync(r.lastLine+1, fmt.Sprintf("row exceeds %d bytes", r.maxBytes()))
+				return Article{}, r.resync(r.lastLine+1, fmt.Sprintf("row exceeds %d bytes", r.opts.maxBytes()))
 			}
 			return Article{}, fileError(r.File, r.lineBase+r.lastLine+1, err)
 		}
@@ -137,10 +137,10 @@ func (r *CSVReader) Read() (Article, error) {
 				v[f] = rec[i]
 			}
 		}
-		if size > int64(r.maxBytes()) {
-			return Article{}, newParseError(r.File, line, raw, "row exceeds %d bytes", r.maxBytes())
+		if size > int64(r.opts.maxBytes()) {
+			return Article{}, newParseError(r.File, line, raw, "row exceeds %d bytes", r.opts.maxBytes())
 		}
-		a, perr := buildArticle(&v, r.File, line, raw, &r.Options)
+		a, perr := buildArticle(&v, r.File, line, raw, &r.opts)
 		if perr != nil {
 			return Article{}, perr
 		}
@@ -198,9 +198,9 @@ func (r *CSVReader) readHeader() error {
 	if len(r.header) > 0 {
 		r.header[0] = strings.TrimPrefix(r.header[0], "\ufeff")
 	}
-	r.idx = r.Fields.resolve(r.header)
+	r.idx = r.opts.Fields.resolve(r.header)
 	cols := clip(strings.Join(r.header, ", "), 300)
-	if missing := r.Fields.Missing(r.header); len(missing) > 0 {
+	if missing := r.opts.Fields.Missing(r.header); len(missing) > 0 {
 		return &ParseError{File: r.File, Line: 1, Err: fmt.Errorf("no column for --field %s; the columns are %s", strings.Join(missing, ", "), cols)}
 	}
 	if r.idx[FieldTitle] < 0 && r.idx[FieldText] < 0 {

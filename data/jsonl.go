@@ -30,8 +30,8 @@ import (
 // and a column that is an object stands for its member named "name",
 // "$date", "$oid" and the like (see memberNames).
 type JSONLReader struct {
-	Options
-	File string // name used in errors and in Article.SourceFile
+	opts Options // as given to the constructor
+	File string  // name used in errors and in Article.SourceFile
 
 	br     *bufio.Reader
 	line   int
@@ -77,7 +77,7 @@ func (r *JSONLReader) noteMapping(idx [numFields]int, keys []string) {
 
 // NewJSONLReader returns a reader of r.
 func NewJSONLReader(r io.Reader, file string, opts Options) *JSONLReader {
-	return &JSONLReader{Options: opts, File: file, br: bufio.NewReaderSize(r, sniffBytes)}
+	return &JSONLReader{opts: opts, File: file, br: bufio.NewReaderSize(r, sniffBytes)}
 }
 
 // Read returns the next article. Bad rows come back as *ParseError.
@@ -85,11 +85,11 @@ func (r *JSONLReader) Read() (Article, error) {
 	if !r.began {
 		r.began = true
 		if r.oneObjectPerLine() {
-			if r.Workers > 1 {
+			if r.opts.Workers > 1 {
 				r.par = r.startParallel()
 			}
 		} else {
-			r.stream = newJSONStream(r.br, r.maxBytes())
+			r.stream = newJSONStream(r.br, r.opts.maxBytes())
 		}
 	}
 	if r.stream != nil {
@@ -182,9 +182,9 @@ type rowResult struct {
 const batchRows = 256
 
 func (r *JSONLReader) startParallel() *parallelRows {
-	p := &parallelRows{order: make(chan *rowBatch, 2*r.Workers), quit: make(chan struct{}), free: make(chan []byte, 2*r.Workers+2)}
-	work := make(chan *rowBatch, 2*r.Workers)
-	for range r.Workers {
+	p := &parallelRows{order: make(chan *rowBatch, 2*r.opts.Workers), quit: make(chan struct{}), free: make(chan []byte, 2*r.opts.Workers+2)}
+	work := make(chan *rowBatch, 2*r.opts.Workers)
+	for range r.opts.Workers {
 		go func() {
 			for b := range work {
 				start := 0
@@ -280,7 +280,7 @@ func (p *parallelRows) stop() {
 func (r *JSONLReader) readLine() ([]byte, error) {
 	r.buf = r.buf[:0]
 	r.line++
-	max := r.maxBytes()
+	max := r.opts.maxBytes()
 	tooLong := false
 	for {
 		chunk, err := r.br.ReadSlice('\n')
@@ -376,7 +376,7 @@ func flattenRaw(obj map[string]json.RawMessage, prefix string, depth int, keys *
 }
 
 func (r *JSONLReader) article(keys []string, vals []json.RawMessage, raw []byte, n int) (Article, error) {
-	idx := r.Fields.resolve(keys)
+	idx := r.opts.Fields.resolve(keys)
 	r.noteMapping(idx, keys)
 	if perr := r.unmapped(idx, keys, raw, n); perr != nil {
 		return Article{}, perr
@@ -392,7 +392,7 @@ func (r *JSONLReader) article(keys []string, vals []json.RawMessage, raw []byte,
 		}
 		v[f] = s
 	}
-	a, perr := buildArticle(&v, r.File, n, raw, &r.Options)
+	a, perr := buildArticle(&v, r.File, n, raw, &r.opts)
 	if perr != nil {
 		return Article{}, perr
 	}
@@ -463,7 +463,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 	if perr != nil {
 		return Article{}, false, nil
 	}
-	same := rp.keys != nil && rp.fields == r.Fields
+	same := rp.keys != nil && rp.fields == r.opts.Fields
 	rp.vals = rp.vals[:0]
 	rp.path = visitFlat(obj, rp.path[:0], 0, func(k []byte, v *fastjson.Value) {
 		same = same && len(rp.vals) < len(rp.keys) && string(k) == rp.keys[len(rp.vals)]
@@ -472,7 +472,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 	if !same || len(rp.vals) != len(rp.keys) {
 		rp.keys = rp.keys[:0]
 		rp.path = visitFlat(obj, rp.path[:0], 0, func(k []byte, _ *fastjson.Value) { rp.keys = append(rp.keys, string(k)) })
-		rp.idx, rp.fields = r.Fields.resolveLast(rp.keys), r.Fields
+		rp.idx, rp.fields = r.opts.Fields.resolveLast(rp.keys), r.opts.Fields
 		r.noteMapping(rp.idx, rp.keys)
 	}
 	if perr := r.unmapped(rp.idx, rp.keys, line, n); perr != nil {
@@ -490,7 +490,7 @@ func (r *JSONLReader) articleFast(rp *rowParser, line []byte, n int) (a Article,
 		}
 		fv[f] = s
 	}
-	a, berr := buildArticle(&fv, r.File, n, line, &r.Options)
+	a, berr := buildArticle(&fv, r.File, n, line, &r.opts)
 	if berr != nil {
 		return Article{}, true, berr
 	}

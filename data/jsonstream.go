@@ -193,7 +193,7 @@ func (r *JSONLReader) wrapped(v *fastjson.Value) (path []string, ok bool) {
 	}
 	var keys []string
 	visitFlat(obj, nil, 0, func(k []byte, _ *fastjson.Value) { keys = append(keys, string(k)) })
-	idx := r.Fields.resolveLast(keys)
+	idx := r.opts.Fields.resolveLast(keys)
 	if idx[FieldTitle] >= 0 || idx[FieldText] >= 0 {
 		return nil, false
 	}

@@ -21,7 +21,7 @@ import (
 // dataset with title, text, domain, date, url) through pqarrow, one record
 // batch at a time. Article.SourceLine is the 1-based row number.
 type ParquetReader struct {
-	Options
+	opts Options // as given to the constructor
 	File string
 
 	pf   *file.Reader
@@ -102,7 +102,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	for i, f := range schema.Fields() {
 		names, refs = appendColumns(names, refs, f, f.Name, columnRef{top: i})
 	}
-	p = &ParquetReader{Options: opts, File: file, pf: pf}
+	p = &ParquetReader{opts: opts, File: file, pf: pf}
 	idx := opts.Fields.resolve(names)
 	p.mapping = mapping(idx, names)
 	if missing := opts.Fields.Missing(names); len(missing) > 0 {
@@ -305,13 +305,13 @@ func (p *ParquetReader) Read() (a Article, err error) {
 		}
 	}
 	p.i++
-	if len(v[FieldText])+len(v[FieldTitle]) > p.maxBytes() {
-		return Article{}, newParseError(p.File, p.row, rowRaw(&v), "row exceeds %d bytes", p.maxBytes())
+	if len(v[FieldText])+len(v[FieldTitle]) > p.opts.maxBytes() {
+		return Article{}, newParseError(p.File, p.row, rowRaw(&v), "row exceeds %d bytes", p.opts.maxBytes())
 	}
 	// The row is rendered for the rejects table only when rejected:
 	// rendering every row took a third of the read.
 	given := v
-	a, perr := buildArticle(&v, p.File, p.row, nil, &p.Options)
+	a, perr := buildArticle(&v, p.File, p.row, nil, &p.opts)
 	if perr != nil {
 		perr.Raw = rowRaw(&given)
 		return Article{}, perr

@@ -16,7 +16,7 @@ import (
 // in). A dateline date without a year takes it from a YYYY-MM-DD date in the
 // file name, else Options.Year, else ModTime.
 type TextReader struct {
-	Options
+	opts    Options // as given to the constructor
 	File    string
 	Outlet  string
 	ModTime time.Time
@@ -27,7 +27,7 @@ type TextReader struct {
 
 // NewTextReader returns a reader of the one article in r.
 func NewTextReader(r io.Reader, file, outlet string, modTime time.Time, opts Options) *TextReader {
-	return &TextReader{Options: opts, File: file, Outlet: outlet, ModTime: modTime, r: r}
+	return &TextReader{opts: opts, File: file, Outlet: outlet, ModTime: modTime, r: r}
 }
 
 // chromeLines are navigation lines that sites put above a headline.
@@ -51,7 +51,7 @@ func (t *TextReader) Read() (Article, error) {
 		return Article{}, io.EOF
 	}
 	t.done = true
-	max := t.maxBytes()
+	max := t.opts.maxBytes()
 	b, err := io.ReadAll(io.LimitReader(t.r, int64(max)+1))
 	if err != nil {
 		return Article{}, fileError(t.File, 0, err)
@@ -84,7 +84,7 @@ func (t *TextReader) Read() (Article, error) {
 		SourceLine: titleLine,
 	}
 	paras := paragraphs(lines[i+1:])
-	fileTime, opts := t.ModTime, t.Options
+	fileTime, opts := t.ModTime, t.opts
 	var nameDate time.Time
 	if d := fileNameDate.FindString(filepath.Base(t.File)); d != "" {
 		if tm, err := time.Parse("2006-01-02", d); err == nil {
