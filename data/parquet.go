@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/storyclust/storyclust/data/parquetcheck"
 )
 
 // ParquetReader reads articles from a Parquet file (e.g. a Hugging Face news
@@ -67,7 +69,7 @@ func appendColumns(names []string, refs []columnRef, f arrow.Field, name string,
 // The Arrow Parquet reader can panic on corrupt metadata; such a panic is
 // turned into a *ParseError for the file (found by FuzzParquet). It can also
 // loop forever on a corrupt column chunk, which no recover catches, so the
-// page headers of every chunk are checked first (checkPages).
+// page headers of every chunk are checked first (parquetcheck.Pages).
 func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *ParquetReader, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -83,7 +85,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	if err != nil {
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
-	if err := checkPages(pf, r, size); err != nil {
+	if err := parquetcheck.Pages(pf, r, size); err != nil {
 		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}

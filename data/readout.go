@@ -15,6 +15,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+
+	"github.com/storyclust/storyclust/data/parquetcheck"
 )
 
 // Output is a run's tables read back from its output directory.
@@ -295,7 +297,7 @@ func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err erro
 		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
 	}
 	defer pf.Close()
-	if err := checkPages(pf, f, info.Size()); err != nil {
+	if err := parquetcheck.Pages(pf, f, info.Size()); err != nil {
 		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, mem)

@@ -1,4 +1,4 @@
-package data
+package parquetcheck
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ const (
 	oldDictPadding = 100
 )
 
-// checkPages walks the page headers of every column chunk in the file and
+// Pages walks the page headers of every column chunk in the file and
 // returns an error for the first chunk that the Arrow Parquet reader
 // (v15.0.2) cannot be trusted with:
 //
@@ -52,7 +52,7 @@ const (
 // forever, with memory growing on each turn (found by FuzzParquet). The
 // walk reads at most 16 KiB at each page header, not the pages, a small
 // part of reading the file.
-func checkPages(pf *file.Reader, r io.ReaderAt, size int64) error {
+func Pages(pf *file.Reader, r io.ReaderAt, size int64) error {
 	md := pf.MetaData()
 	old := md.WriterVersion().LessThan(metadata.Parquet816FixedVersion)
 	for g := 0; g < pf.NumRowGroups(); g++ {
