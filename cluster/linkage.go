@@ -208,9 +208,9 @@ type look struct {
 	rest float64
 }
 
-// heldPairs is how many pairs a look holds back. At 1,000,000 synthetic
-// articles, holding three instead of one looked at groups 2.9M times
-// instead of 3.6M (405M list entries resolved instead of 454M).
+// heldPairs is how many pairs a look holds back: a few save looks at
+// groups and list entries resolved; more cost 24 bytes an article each
+// and save no time (BenchmarkAverageLink50k).
 const heldPairs = 3
 
 // rank is a group's pair with neighbour id at mean avg; id is -1 for none.
@@ -496,10 +496,9 @@ func (l *linkage) merge(a, b int32) {
 // reports would always look far tighter than its tie to the English ones
 // on the same event.
 //
-// On synthetic corpora this kept B³ F1 from falling with density (0.911 →
-// 0.936 at 100k articles, 0.890 → 0.930 at 300k, where 10k gives 0.930);
-// on the development sets it raised AllSides from 0.961 to 0.989 and cost
-// UCI headlines 0.891 → 0.885.
+// It keeps B³ F1 from falling as the window gets denser on synthetic
+// corpora, and keeps distinct events of one kind apart on the development
+// sets (make eval, make bench; docs/QUALITY.md).
 func (l *linkage) separated(a int32, e neighbour) bool {
 	b := e.id
 	if l.nodes[a].size < 2 || l.nodes[b].size < 2 || l.groups[a].lang != l.groups[b].lang || l.groups[a].lang == mixed {

@@ -61,10 +61,10 @@ func calibrateWith(cos, f float64, a, b *Item, window time.Duration) float64 {
 
 // timePower returns x^timeExponent for x in [0, 1]. For an exponent
 // between 0 and 0.5, math.Pow computes exactly exp(timeExponent × log x),
-// after special cases and with steps that leave the result as it is; done
-// directly it took 29 instead of 64 ns a call in a microbenchmark, and the
-// candidate search calibrates some 60 pairs per article (60M calls at
-// 1,000,000 articles). TestTimePower holds it to math.Pow.
+// after special cases and with steps that leave the result as it is, so
+// done directly it gives the same bits for less, and the candidate search
+// calibrates tens of pairs per article (BenchmarkCandidatesArticles10k).
+// TestTimePower holds it to math.Pow.
 func timePower(x float64) float64 {
 	if x == 0 {
 		return 0

@@ -54,8 +54,9 @@ type Options struct {
 const DefaultMaxArticleBytes = 16 << 20
 
 // Bounds on what one input may hold when Options.MaxInputBytes and
-// MaxRows are zero: a gzip of 5 MB can expand to 93 million rows, more
-// than memory holds, and a run of a million articles takes minutes.
+// MaxRows are zero: a small gzip can expand to more rows than memory
+// holds, and these are far above what one run can cluster
+// (TestInputBounds).
 const (
 	DefaultMaxInputBytes = 64 << 30
 	DefaultMaxRows       = 10_000_000

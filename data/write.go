@@ -32,8 +32,8 @@ func (f OutputFormat) Ext() string { return "." + string(f) }
 // rowGroupRows is the number of rows per Parquet row group. Each row group
 // is written as one batch (see Stage). Arrow v15 builds a new ZSTD encoder
 // for every page it compresses, and a column chunk of a smaller row group
-// is mostly a single small page: 64Ki rows wrote story_outlets 14% faster
-// than 16Ki, with a third less allocation (BenchmarkStageStoryOutlets).
+// is mostly a single small page: larger groups build fewer encoders and
+// allocate less (BenchmarkStageStoryOutlets).
 var rowGroupRows = 64 << 10
 
 // Table is a named Arrow schema with rows appended through its builder. Rows
@@ -44,9 +44,8 @@ type Table struct {
 	Schema *arrow.Schema
 	// Snappy compresses Parquet pages with Snappy instead of ZSTD. Arrow
 	// v15 builds a new ZSTD encoder for every page it compresses, which
-	// costs more than the compression of a small file: a scheduled run
-	// that writes a hundred daily partitions spent 4 of its 4.6 seconds
-	// there (go tool pprof on --cpuprofile).
+	// costs more than the compression of a small file, and a scheduled
+	// run writes many small partitions (make agreement's daily runs).
 	Snappy bool
 	b      *array.RecordBuilder
 	n      int // rows in b

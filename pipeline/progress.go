@@ -41,9 +41,8 @@ func startProgress(w io.Writer, stage string, total int64, unit string, counter 
 				opts = append(opts, progressbar.OptionShowBytes(true))
 			}
 			bar = progressbar.NewOptions64(total, opts...)
-			// The bar's clock starts now, not at its first drawing: a rate
-			// taken over the time since a first drawing 200 ms later showed
-			// hundreds of GB/s.
+			// The bar's clock starts now, not at its first drawing a tick
+			// later: a rate taken over that tick alone would be absurd.
 			bar.StartWithoutRender()
 		}
 		tick := time.NewTicker(200 * time.Millisecond)

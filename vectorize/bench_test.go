@@ -2,8 +2,10 @@ package vectorize
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 )
@@ -154,4 +156,40 @@ func BenchmarkSketch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}
+
+// BenchmarkDetectLanguage detects the language of the sentences of
+// testdata/languages.json: English news by the quick rules ("quick"), and
+// the 18 languages, most of which go to whatlanggo ("mixed").
+func BenchmarkDetectLanguage(b *testing.B) {
+	raw, err := os.ReadFile("testdata/languages.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var samples []struct{ Lang, Text string }
+	if err := json.Unmarshal(raw, &samples); err != nil {
+		b.Fatal(err)
+	}
+	var english []string
+	var all []string
+	for _, s := range samples {
+		all = append(all, s.Text)
+		if s.Lang == "en" {
+			english = append(english, s.Text)
+		}
+	}
+	an := NewAnalyzer()
+	for _, c := range []struct {
+		name  string
+		texts []string
+	}{{"quick", english}, {"mixed", all}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, t := range c.texts {
+					an.DetectLanguage(t)
+				}
+			}
+			b.ReportMetric(float64(len(c.texts))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+		})
+	}
 }

@@ -25,11 +25,11 @@ var scripts = []struct {
 // tell. A script that belongs to one language tells it; Latin-script text
 // in which one stop word list clearly leads is in that list's language;
 // the rest goes to whatlanggo's trigram profiles (84 languages), whose
-// answer counts only when it deems it reliable. whatlanggo alone costs some
-// 250 µs per document, so it is asked only where the quick rules cannot
-// tell: in TestDetectLanguageSamples it is right where the stop words took Polish
-// for English and Ukrainian for Russian. Only the first few KiB of text are
-// read, and whatlanggo's first detectPrefix bytes.
+// answer counts only when it deems it reliable. whatlanggo costs far more
+// per document than the quick rules (BenchmarkDetectLanguage), so it is
+// asked only where they cannot tell; TestDetectLanguageSamples holds the
+// whole to no wrong answer. Only the first few KiB of text are read, and
+// whatlanggo's first detectPrefix bytes.
 func (a *Analyzer) DetectLanguage(text string) string {
 	if len(text) > 4096 {
 		text = text[:4096]

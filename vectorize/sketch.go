@@ -22,8 +22,8 @@ const minShingles = 20
 // (see Resemblance). The zero Sketch belongs to a body too short to compare.
 //
 // One hash per 4-gram, most of them rejected with a single comparison,
-// replaces the sketchSize hash functions per 4-gram of classic MinHash,
-// which took a quarter of the vectorising time.
+// replaces the sketchSize hash functions per 4-gram of classic MinHash
+// (BenchmarkSketch).
 type Sketch struct {
 	Min   [sketchSize]uint32 // ascending; the high 32 bits of each hash
 	N     uint8              // entries of Min in use: fewer when the body has fewer distinct 4-grams
