@@ -344,51 +344,35 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// countDates fills the date counts and notes of m.
+// countDates fills the date and outlet counts and notes of m, counting
+// the articles' dates as the inputs' are counted (DateCounts).
 func countDates(articles []data.Article, m *Manifest) {
-	m.Counts.Clustered = len(articles)
-	for _, a := range articles {
-		switch a.DateNote {
-		case data.DateUnparsable:
-			m.Counts.DatesUnparsable++
-		case data.DateAssumedUTC:
-			m.Counts.DatesAssumedUTC++
-		case data.DateYearInferred:
-			m.Counts.DatesYearInferred++
-		case data.DateAmbiguous:
-			m.Counts.DatesAmbiguous++
-		case data.DateImplausible:
-			m.Counts.DatesImplausible++
-		case data.DateFromFileName:
-			m.Counts.DatesFromFileName++
-		}
-		if a.Published.IsZero() {
-			m.Counts.Undated++
-		}
-		if a.OutletFromURL {
-			m.Counts.OutletsFromURL++
+	var d DateCounts
+	c := &m.Counts
+	c.Clustered = len(articles)
+	for i := range articles {
+		d.add(&articles[i])
+		if articles[i].OutletFromURL {
+			c.OutletsFromURL++
 		}
 	}
-	if m.Counts.DatesFromFileName > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d text files had no dated dateline; their date was taken from their file name", m.Counts.DatesFromFileName))
-	}
-	if m.Counts.OutletsFromURL > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d articles had no outlet; it was taken from the domain of their URL", m.Counts.OutletsFromURL))
-	}
-	if m.Counts.DatesYearInferred > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d dateline dates had no year; it was taken from --year, the file name or the file's modification time", m.Counts.DatesYearInferred))
-	}
-	if m.Counts.DatesAssumedUTC > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d dates had no time zone and were taken as UTC", m.Counts.DatesAssumedUTC))
-	}
-	if m.Counts.DatesUnparsable > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d dates could not be parsed; those articles are kept without a date", m.Counts.DatesUnparsable))
-	}
-	if m.Counts.DatesAmbiguous > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d slash dates could be day/month or month/day; those articles are kept without a date (give --date-order dmy or mdy)", m.Counts.DatesAmbiguous))
-	}
-	if m.Counts.DatesImplausible > 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("%d dates were before 1900 or more than a day after the run; those articles are kept without a date", m.Counts.DatesImplausible))
+	c.Undated, c.DatesAssumedUTC, c.DatesYearInferred, c.DatesFromFileName = d.Undated, d.AssumedUTC, d.YearInferred, d.FromFileName
+	c.DatesUnparsable, c.DatesAmbiguous, c.DatesImplausible = d.Unparsable, d.Ambiguous, d.Implausible
+	for _, n := range []struct {
+		count int
+		note  string
+	}{
+		{c.DatesFromFileName, "text files had no dated dateline; their date was taken from their file name"},
+		{c.OutletsFromURL, "articles had no outlet; it was taken from the domain of their URL"},
+		{c.DatesYearInferred, "dateline dates had no year; it was taken from --year, the file name or the file's modification time"},
+		{c.DatesAssumedUTC, "dates had no time zone and were taken as UTC"},
+		{c.DatesUnparsable, "dates could not be parsed; those articles are kept without a date"},
+		{c.DatesAmbiguous, "slash dates could be day/month or month/day; those articles are kept without a date (give --date-order dmy or mdy)"},
+		{c.DatesImplausible, "dates were before 1900 or more than a day after the run; those articles are kept without a date"},
+	} {
+		if n.count > 0 {
+			m.Notes = append(m.Notes, fmt.Sprintf("%d %s", n.count, n.note))
+		}
 	}
 }
 
