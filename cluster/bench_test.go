@@ -47,12 +47,23 @@ func syntheticItems(n, terms int, seed uint64) []Item {
 	return items
 }
 
+// syntheticEdges returns n synthetic items and their candidate edges as
+// Cluster finds them with the default Config, on two workers.
+func syntheticEdges(tb testing.TB, n, terms int, seed uint64) ([]Item, []Edge) {
+	items := syntheticItems(n, terms, seed)
+	edges, err := Candidates(context.Background(), items, Config{Workers: 2}.WithDefaults().search())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return items, edges
+}
+
 func benchmarkCandidates(b *testing.B, n, terms int) {
 	items := syntheticItems(n, terms, 1)
-	cfg := Config{}.WithDefaults()
+	search := Config{Workers: 2}.WithDefaults().search()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2}); err != nil {
+		if _, err := Candidates(context.Background(), items, search); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -78,12 +89,8 @@ func BenchmarkCluster10k(b *testing.B) {
 // does: all dated, and with a tenth undated, where the linkage checks that
 // undated articles do not join groups far apart in time.
 func BenchmarkAverageLink50k(b *testing.B) {
-	items := syntheticItems(50_000, 30, 3)
+	items, edges := syntheticEdges(b, 50_000, 30, 3)
 	cfg := Config{}.WithDefaults()
-	edges, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2})
-	if err != nil {
-		b.Fatal(err)
-	}
 	langs := make([]string, len(items))
 	window := int64(bridgeWindows * cfg.Window / time.Second)
 	for _, undated := range []int{0, 10} {

@@ -73,14 +73,19 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
+// search is the candidate search of c (with its defaults set).
+func (c Config) search() Search {
+	return Search{
+		Window: c.Window, MinSim: c.Threshold * edgeFraction,
+		MaxPostings: c.MaxPostings, MaxCandidates: c.MaxCandidates,
+		Workers: c.Workers, Done: c.Done,
+	}
+}
+
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 	cfg = cfg.WithDefaults()
-	edges, err := candidateBlocks(ctx, items, Search{
-		Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction,
-		MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates,
-		Workers: cfg.Workers, Done: cfg.Done,
-	})
+	edges, err := candidateBlocks(ctx, items, cfg.search())
 	if err != nil {
 		return nil, err
 	}

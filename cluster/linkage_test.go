@@ -239,12 +239,8 @@ func TestUndatedBridge(t *testing.T) {
 // TestAverageLinkCanceled: a linkage whose context is done stops with its
 // error instead of finishing.
 func TestAverageLinkCanceled(t *testing.T) {
-	items := syntheticItems(5_000, 30, 3)
+	items, edges := syntheticEdges(t, 5_000, 30, 3)
 	cfg := Config{}.WithDefaults()
-	edges, err := Candidates(context.Background(), items, Search{Window: cfg.Window, MinSim: cfg.Threshold * edgeFraction, MaxPostings: cfg.MaxPostings, MaxCandidates: cfg.MaxCandidates, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	labels, err := averageLink(ctx, linkItems{langs: make([]string, len(items))}, [][]Edge{edges}, cfg.Threshold, 2)
