@@ -20,6 +20,10 @@ type jsonStream struct {
 	inArray bool        // inside a top-level array read element by element
 	began   bool        // the first token has been looked at
 	pending []streamRow // rows of a value read whole, not yet returned
+	// rows is set once a top-level object turned out to be an article, not
+	// a wrapper of articles: the file's others are taken to be articles
+	// too, and parsed once, as rows, not first looked at as wrappers.
+	rows bool
 }
 
 // streamRow is one row of a value read whole, with the line it starts on.
@@ -127,6 +131,9 @@ func (r *JSONLReader) splitValue(raw []byte, line int) ([]streamRow, error) {
 	switch raw[0] {
 	case '[':
 	case '{':
+		if r.stream.rows {
+			return []streamRow{{raw, line}}, nil
+		}
 		var p fastjson.Parser
 		v, err := p.ParseBytes(raw)
 		if err != nil {
@@ -134,6 +141,7 @@ func (r *JSONLReader) splitValue(raw []byte, line int) ([]streamRow, error) {
 		}
 		var wraps bool
 		if path, wraps = r.wrapped(v); !wraps {
+			r.stream.rows = true
 			return []streamRow{{raw, line}}, nil
 		}
 	default:
