@@ -234,7 +234,7 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 		return nil, &ReadError{File: src.Name, Err: err}
 	}
 	f := &File{src: src, closers: []io.Closer{rc}, hash: sha256.New()}
-	f.counter = &countingReader{r: io.TeeReader(rc, f.hash), progress: opts.Progress, ctx: ctx}
+	f.counter = &countingReader{r: io.TeeReader(rc, f.hash), progress: opts.Progress}
 	var r io.Reader = f.counter
 	if src.Gzip {
 		zr, err := gzip.NewReader(r)
@@ -247,9 +247,9 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 		}
 		r = zr
 	}
-	// What a file expands to is bounded, and stays cancelable between the
-	// reads of the compressed bytes.
-	r = &boundedReader{r: r, ctx: ctx, left: opts.maxInputBytes(), file: src.Name}
+	// What a file expands to is bounded, and every read the format reader
+	// makes, of decompressed bytes or not, stops once ctx is done.
+	r = &boundedReader{r: r, ctx: ctx, left: opts.maxInputBytes()}
 	br := bufio.NewReaderSize(r, sniffBytes)
 	head, err := br.Peek(4)
 	if len(head) == 0 {
@@ -350,15 +350,9 @@ type countingReader struct {
 	r        io.Reader
 	n        int64
 	progress *atomic.Int64 // shared by the files read at once; may be nil
-	ctx      context.Context
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
-	if c.ctx != nil {
-		if err := c.ctx.Err(); err != nil {
-			return 0, err
-		}
-	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.progress != nil {
@@ -373,7 +367,6 @@ type boundedReader struct {
 	r    io.Reader
 	ctx  context.Context
 	left int64
-	file string
 }
 
 // ErrInputTooLarge ends a file that expands beyond Options.MaxInputBytes.
