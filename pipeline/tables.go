@@ -296,11 +296,15 @@ func reportedLanguage(vec *vectorize.Result, i int) string {
 func sameContent(articles []data.Article, storyOf []int) []int {
 	same := make([]int, len(articles))
 	seed := maphash.MakeSeed()
-	groups := make(map[uint64][]int32, len(articles))
+	// The first article of each hash, and the rare others of one hash
+	// that differ from it: a slice per hash would be an allocation per
+	// article.
+	first := make(map[uint64]int32, len(articles))
+	others := map[uint64][]int32{}
+	var h maphash.Hash
 	for i := range articles {
 		same[i] = -1
 		a := &articles[i]
-		var h maphash.Hash
 		h.SetSeed(seed)
 		h.WriteString(a.Outlet)
 		h.WriteByte(0)
@@ -309,7 +313,12 @@ func sameContent(articles []data.Article, storyOf []int) []int {
 			h.WriteByte(' ')
 		}
 		k := h.Sum64()
-		for _, j := range groups[k] {
+		j, seen := first[k]
+		if !seen {
+			first[k] = int32(i)
+			continue
+		}
+		for _, j := range append([]int32{j}, others[k]...) {
 			b := &articles[j]
 			if storyOf[j] == storyOf[i] && a.Outlet == b.Outlet && sameWords(a.Title, b.Title) && sameWords(a.Text, b.Text) {
 				same[i] = int(j)
@@ -317,7 +326,7 @@ func sameContent(articles []data.Article, storyOf []int) []int {
 			}
 		}
 		if same[i] < 0 {
-			groups[k] = append(groups[k], int32(i))
+			others[k] = append(others[k], int32(i))
 		}
 	}
 	return same
