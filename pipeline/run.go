@@ -75,10 +75,9 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	sink, tables := tableSink()
 	buildTables(r, firstArticleIDs(r.ids, r.stories), m, sink)
 	// The tables hold all that is written from here on. What the run held
-	// to build them (the counts, sketches and articles, more than a GB at
-	// a million articles) goes before they are encoded, and a collection
-	// lets the encoders reuse it, so that encoding is not the run's peak of
-	// memory (make bench's peak RSS).
+	// to build them (the counts, sketches and articles) goes before they
+	// are encoded, and a collection lets the encoders reuse it, so that
+	// encoding is not the run's peak of memory (make bench's peak RSS).
 	r.articles, r.ids, r.vec, r.items, r.stories = nil, nil, nil, nil, nil
 	runtime.GC()
 	rejects := data.NewTable("rejects", data.RejectsSchema)

@@ -71,8 +71,7 @@ func (sc *sketchScratch) reset() { clear(sc.hashes) }
 // per chunk of documents (the hashes are cached by term id) and read from
 // that cache once per occurrence, not once per 4-gram it is in, and the
 // smallest are picked by a cut (see smallest) rather than kept in order as
-// they come, which took a binary search that mispredicted for a third of
-// the 4-grams (BenchmarkSketch).
+// they come, which takes a binary search that mispredicts (BenchmarkSketch).
 func sketch(terms *termList, body []int32, sc *sketchScratch) Sketch {
 	var s Sketch
 	if len(body)-shingle+1 < minShingles {
