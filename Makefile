@@ -61,7 +61,7 @@ fuzz:
 BENCH_SIZES   ?= 100000 1000000
 SKLEARN_SIZES ?= 10000 20000 50000
 bench: build $(PYTHON)
-	$(GO) test ./data ./cluster ./vectorize -run '^$$' -bench . -benchtime 3x
+	$(GO) test ./data/... ./cluster ./vectorize/... -run '^$$' -bench . -benchtime 3x
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
 	$(PYTHON) docs/bench/bench.py --bin $(BIN) --sizes $(BENCH_SIZES) --sklearn $(SKLEARN_SIZES) --results docs/bench/results.md
 

@@ -51,7 +51,7 @@ func syntheticItems(n, terms int, seed uint64) []Item {
 // Cluster finds them with the default Config, on two workers.
 func syntheticEdges(tb testing.TB, n, terms int, seed uint64) ([]Item, []Edge) {
 	items := syntheticItems(n, terms, seed)
-	edges, err := Candidates(context.Background(), items, Config{Workers: 2}.WithDefaults().search())
+	edges, err := Candidates(context.Background(), items, (&Config{Workers: 2}).EnsureDefaults().search())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func syntheticEdges(tb testing.TB, n, terms int, seed uint64) ([]Item, []Edge) {
 
 func benchmarkCandidates(b *testing.B, n, terms int) {
 	items := syntheticItems(n, terms, 1)
-	search := Config{Workers: 2}.WithDefaults().search()
+	search := (&Config{Workers: 2}).EnsureDefaults().search()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Candidates(context.Background(), items, search); err != nil {
@@ -90,7 +90,7 @@ func BenchmarkCluster10k(b *testing.B) {
 // undated articles do not join groups far apart in time.
 func BenchmarkAverageLink50k(b *testing.B) {
 	items, edges := syntheticEdges(b, 50_000, 30, 3)
-	cfg := Config{}.WithDefaults()
+	cfg := *(&Config{}).EnsureDefaults()
 	langs := make([]string, len(items))
 	window := int64(bridgeWindows * cfg.Window / time.Second)
 	for _, undated := range []int{0, 10} {

@@ -7,9 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/storyclust/storyclust/vectorize"
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // Item is one article as the clusterer sees it.
@@ -98,7 +97,7 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		// cost (query terms with long postings, undated items), and a block
 		// split in equal halves left one core idle while the other
 		// finished.
-		err := inRuns(ctx, hi-lo, workers, searchRun, func(w, from, to int) {
+		err := parallel.Runs(ctx, hi-lo, workers, searchRun, func(w, from, to int) {
 			for i := lo + from; i < lo+to; i++ {
 				found[i-lo] = scratch[w].search(idx, i, s, found[i-lo][:0])
 			}
@@ -120,30 +119,6 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		}
 	}
 	return blocks, nil
-}
-
-// inRuns calls fn(w, from, to) for the runs [from, to) of run items that
-// make up [0, n), on up to workers goroutines that take runs in turn; w
-// numbers the goroutine, for its scratch space. It stops taking runs once
-// ctx is done, and returns ctx's error then.
-func inRuns(ctx context.Context, n, workers, run int, fn func(w, from, to int)) error {
-	g, gctx := errgroup.WithContext(ctx)
-	var next atomic.Int64
-	for w := range min(max(workers, 1), (n+run-1)/run) {
-		g.Go(func() error {
-			for {
-				from := int(next.Add(int64(run))) - run
-				if from >= n {
-					return nil
-				}
-				if err := gctx.Err(); err != nil {
-					return err
-				}
-				fn(w, from, min(from+run, n))
-			}
-		})
-	}
-	return g.Wait()
 }
 
 // vocabSize returns one more than the largest term id of the items

@@ -24,7 +24,8 @@ type Config struct {
 	// with exactly: those sharing the most weight with it. Zero means
 	// DefaultMaxCandidates.
 	MaxCandidates int
-	// TopTerms is how many terms summarise a story. Zero means 10.
+	// TopTerms is how many terms summarise a story. Zero means
+	// DefaultTopTerms.
 	TopTerms int
 	// Workers is the number of goroutines that search candidates and
 	// start the linkage (see averageLink); zero means one. The result does
@@ -47,14 +48,16 @@ const (
 	DefaultWindow        = 72 * time.Hour
 	DefaultMaxPostings   = 1000
 	DefaultMaxCandidates = 60
+	DefaultTopTerms      = 10
 )
 
 // edgeFraction sets the smallest similarity kept as an edge, as a fraction
 // of the threshold: pairs below it count as zero in the group means.
 const edgeFraction = 0.6
 
-// WithDefaults returns c with zero fields set to their defaults.
-func (c Config) WithDefaults() Config {
+// EnsureDefaults sets c's zero fields to their defaults and returns c;
+// Cluster applies it to the configuration it is given.
+func (c *Config) EnsureDefaults() *Config {
 	if c.Threshold == 0 {
 		c.Threshold = DefaultThreshold
 	}
@@ -68,7 +71,7 @@ func (c Config) WithDefaults() Config {
 		c.MaxCandidates = DefaultMaxCandidates
 	}
 	if c.TopTerms == 0 {
-		c.TopTerms = 10
+		c.TopTerms = DefaultTopTerms
 	}
 	return c
 }
@@ -84,7 +87,7 @@ func (c Config) search() Search {
 
 // Cluster groups items (in canonical order) into stories.
 func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
-	cfg = cfg.WithDefaults()
+	cfg.EnsureDefaults()
 	edges, err := candidateBlocks(ctx, items, cfg.search())
 	if err != nil {
 		return nil, err

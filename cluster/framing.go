@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/storyclust/storyclust/vectorize"
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // copyMinResemblance is the estimated Jaccard similarity of two bodies'
@@ -28,7 +29,7 @@ func WireCopies(items []Item, outlets []string, sketches []vectorize.Sketch, sto
 		copyOf[i] = -1
 	}
 	order := make([][]int, max(workers, 1)) // per worker, scratch space
-	inRuns(context.Background(), len(stories), workers, copyRun, func(w, from, to int) {
+	parallel.Runs(context.Background(), len(stories), workers, copyRun, func(w, from, to int) {
 		for _, st := range stories[from:to] {
 			order[w] = storyCopies(items, outlets, sketches, st.Members, copyOf, order[w])
 		}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"sync"
+
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // AverageLink groups items, given their languages and the candidate edges:
@@ -272,7 +274,7 @@ func newLinkage(langs []string, edges [][]Edge, threshold float64, workers int) 
 		})
 	}
 	wg.Wait()
-	inRuns(context.Background(), n, workers, lookRun, func(_, from, to int) {
+	parallel.Runs(context.Background(), n, workers, lookRun, func(_, from, to int) {
 		for i := from; i < to; i++ {
 			deg := int32(0)
 			for w := range at {
@@ -333,7 +335,7 @@ func (l *linkage) lookAll(workers int) {
 	n := len(l.nodes)
 	found := make([][]pair, max(workers, 1))
 	pos := make([][]int32, len(found))
-	inRuns(context.Background(), n, workers, lookRun, func(w, from, to int) {
+	parallel.Runs(context.Background(), n, workers, lookRun, func(w, from, to int) {
 		if pos[w] == nil {
 			pos[w] = make([]int32, n)
 			for i := range pos[w] {

@@ -240,7 +240,7 @@ func TestUndatedBridge(t *testing.T) {
 // error instead of finishing.
 func TestAverageLinkCanceled(t *testing.T) {
 	items, edges := syntheticEdges(t, 5_000, 30, 3)
-	cfg := Config{}.WithDefaults()
+	cfg := *(&Config{}).EnsureDefaults()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	labels, err := averageLink(ctx, linkItems{langs: make([]string, len(items))}, [][]Edge{edges}, cfg.Threshold, 2)

@@ -46,14 +46,14 @@ func NewCSVReader(r io.Reader, file string, comma rune, opts Options) *CSVReader
 		head, _ := br.Peek(64 << 10)
 		comma, r = sniffDelimiter(head), br
 	}
-	c := &CSVReader{opts: opts, File: file, comma: comma, src: r}
+	c := &CSVReader{opts: *opts.EnsureDefaults(), File: file, comma: comma, src: r}
 	c.restart(r)
 	return c
 }
 
 // restart reads on from src with a new csv.Reader.
 func (r *CSVReader) restart(src io.Reader) {
-	r.rec = &recorder{r: src, limit: r.opts.maxBytes()}
+	r.rec = &recorder{r: src, limit: r.opts.MaxArticleBytes}
 	r.cr = csv.NewReader(r.rec)
 	r.cr.Comma = r.comma
 	r.cr.FieldsPerRecord = -1 // ragged rows are checked here, to reject them with a reason
@@ -117,7 +117,7 @@ func (r *CSVReader) Read() (Article, error) {
 			case errors.As(err, &pe):
 				return Article{}, newParseError(r.File, r.lineBase+pe.StartLine, r.raw(), "bad CSV: %v", pe.Err)
 			case errors.Is(err, errRowTooLong):
-				return Article{}, r.resync(r.lastLine+1, fmt.Sprintf("row exceeds %d bytes", r.opts.maxBytes()))
+				return Article{}, r.resync(r.lastLine+1, fmt.Sprintf("row exceeds %d bytes", r.opts.MaxArticleBytes))
 			}
 			return Article{}, fileError(r.File, r.lineBase+r.lastLine+1, err)
 		}
@@ -137,8 +137,8 @@ func (r *CSVReader) Read() (Article, error) {
 				v[f] = rec[i]
 			}
 		}
-		if size > int64(r.opts.maxBytes()) {
-			return Article{}, newParseError(r.File, line, raw, "row exceeds %d bytes", r.opts.maxBytes())
+		if size > int64(r.opts.MaxArticleBytes) {
+			return Article{}, newParseError(r.File, line, raw, "row exceeds %d bytes", r.opts.MaxArticleBytes)
 		}
 		a, perr := buildArticle(&v, r.File, line, raw, &r.opts)
 		if perr != nil {

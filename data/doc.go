@@ -1,5 +1,4 @@
-// Package data reads news articles from the files researchers already have and
-// writes the job's output tables.
+// Package data reads news articles from the files researchers already have.
 //
 // Readers exist for JSON (JSONL, news-please's pretty-printed objects,
 // arrays, NewsAPI's wrapped articles), CSV/TSV (All-the-News and similar;
@@ -17,14 +16,6 @@
 // ParseDate from the formats news data actually uses, digit strings told
 // apart by their length; outlets given as host names become their
 // registered domains (OutletFromHost).
-//
-// The output side writes flat Arrow tables to Parquet (ZSTD, Arrow schema
-// stored, timestamps as timestamp[us, UTC], outlet and language as dictionary
-// columns) or to Arrow IPC files with the same schemas. Files are written to a
-// temporary name and renamed into place.
-//
-// ReadOutput reads a run's tables back; package data/report renders them as
-// one self-contained HTML page.
 //
 // Sample returns the small multi-outlet corpus embedded in the binary.
 package data

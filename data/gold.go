@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-
-	"github.com/apache/arrow/go/v15/arrow"
 )
 
 // ReadGold reads the gold story label of every row of a labelled JSONL file
@@ -46,25 +44,4 @@ func ReadGold(path, label string, fields FieldMap) (ids, labels []string, err er
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return ids, labels, nil
-}
-
-// assignmentsSchema is the part of ArticlesSchema that ReadAssignments reads.
-var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:2], nil)
-
-// ReadAssignments reads the article_id and story_id columns of the
-// articles table in dir.
-func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
-	type pair struct{ article, story string }
-	pairs, err := readTable(dir, "articles", func(path string) ([]pair, error) {
-		var ps []pair
-		err := readRows(path, assignmentsSchema, func(c cols, i int) {
-			ps = append(ps, pair{c.str("article_id", i), c.str("story_id", i)})
-		})
-		return ps, err
-	})
-	for _, p := range pairs {
-		articleIDs = append(articleIDs, p.article)
-		storyIDs = append(storyIDs, p.story)
-	}
-	return articleIDs, storyIDs, err
 }

@@ -77,7 +77,7 @@ func (r *JSONLReader) noteMapping(idx [numFields]int, keys []string) {
 
 // NewJSONLReader returns a reader of r.
 func NewJSONLReader(r io.Reader, file string, opts Options) *JSONLReader {
-	return &JSONLReader{opts: opts, File: file, br: bufio.NewReaderSize(r, sniffBytes)}
+	return &JSONLReader{opts: *opts.EnsureDefaults(), File: file, br: bufio.NewReaderSize(r, sniffBytes)}
 }
 
 // Read returns the next article. Bad rows come back as *ParseError.
@@ -89,7 +89,7 @@ func (r *JSONLReader) Read() (Article, error) {
 				r.par = r.startParallel()
 			}
 		} else {
-			r.stream = newJSONStream(r.br, r.opts.maxBytes())
+			r.stream = newJSONStream(r.br, r.opts.MaxArticleBytes)
 		}
 	}
 	if r.stream != nil {
@@ -280,7 +280,7 @@ func (p *parallelRows) stop() {
 func (r *JSONLReader) readLine() ([]byte, error) {
 	r.buf = r.buf[:0]
 	r.line++
-	max := r.opts.maxBytes()
+	max := r.opts.MaxArticleBytes
 	tooLong := false
 	for {
 		chunk, err := r.br.ReadSlice('\n')

@@ -11,7 +11,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
@@ -80,13 +79,8 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	if err != nil {
 		return nil, &ParseError{File: file, Err: err}
 	}
-	mem := boundedAllocator{memory.DefaultAllocator, max(minAllocBound, allocBoundFactor*size)}
-	pf, err := openParquet(r, mem)
+	pf, mem, err := parquetcheck.Open(r, size)
 	if err != nil {
-		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
-	}
-	if err := parquetcheck.Pages(pf, r, size); err != nil {
-		pf.Close()
 		return nil, &ParseError{File: file, Err: fmt.Errorf("bad Parquet: %w", err)}
 	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: recordRows}, mem)
@@ -104,7 +98,7 @@ func NewParquetReader(r parquet.ReaderAtSeeker, file string, opts Options) (p *P
 	for i, f := range schema.Fields() {
 		names, refs = appendColumns(names, refs, f, f.Name, columnRef{top: i})
 	}
-	p = &ParquetReader{opts: opts, File: file, pf: pf}
+	p = &ParquetReader{opts: *opts.EnsureDefaults(), File: file, pf: pf}
 	idx := opts.Fields.resolve(names)
 	p.mapping = mapping(idx, names)
 	if missing := opts.Fields.Missing(names); len(missing) > 0 {
@@ -213,44 +207,6 @@ func (p *ParquetReader) nextGroup() (bool, error) {
 	return err == nil, err
 }
 
-func openParquet(r parquet.ReaderAtSeeker, mem memory.Allocator) (*file.Reader, error) {
-	return file.NewParquetReader(r, file.WithReadProps(parquet.NewReaderProperties(mem)))
-}
-
-// boundedAllocator is Arrow's allocator with a bound on one allocation.
-// Arrow's decoders size some buffers by counts read from the data (a
-// corrupt DELTA_BINARY_PACKED page asked for 3.4 TB, found by FuzzParquet),
-// and an allocation larger than memory ends the process, beyond recover. A
-// larger one panics here instead, and the file is rejected.
-type boundedAllocator struct {
-	memory.Allocator
-	max int64
-}
-
-const (
-	// A file's allocations may reach allocBoundFactor times its size (text
-	// compresses some tenfold, and a growing buffer doubles), and no fewer
-	// than minAllocBound bytes.
-	allocBoundFactor = 32
-	minAllocBound    = 512 << 20
-)
-
-func (a boundedAllocator) check(size int) {
-	if int64(size) > a.max {
-		panic(fmt.Sprintf("an allocation of %d bytes, over the bound of %d for this file", size, a.max))
-	}
-}
-
-func (a boundedAllocator) Allocate(size int) []byte {
-	a.check(size)
-	return a.Allocator.Allocate(size)
-}
-
-func (a boundedAllocator) Reallocate(size int, b []byte) []byte {
-	a.check(size)
-	return a.Allocator.Reallocate(size, b)
-}
-
 // Close releases the file.
 func (p *ParquetReader) Close() error {
 	if p.rr != nil {
@@ -307,8 +263,8 @@ func (p *ParquetReader) Read() (a Article, err error) {
 		}
 	}
 	p.i++
-	if len(v[FieldText])+len(v[FieldTitle]) > p.opts.maxBytes() {
-		return Article{}, newParseError(p.File, p.row, rowRaw(&v), "row exceeds %d bytes", p.opts.maxBytes())
+	if len(v[FieldText])+len(v[FieldTitle]) > p.opts.MaxArticleBytes {
+		return Article{}, newParseError(p.File, p.row, rowRaw(&v), "row exceeds %d bytes", p.opts.MaxArticleBytes)
 	}
 	// The row is rendered for the rejects table only when rejected:
 	// rendering every row would cost about what reading it does.

@@ -62,26 +62,19 @@ const (
 	DefaultMaxRows       = 10_000_000
 )
 
-func (o Options) maxInputBytes() int64 {
-	if o.MaxInputBytes > 0 {
-		return o.MaxInputBytes
+// EnsureDefaults sets o's zero bounds to their defaults and returns o. The
+// readers and Open apply it to the options they are given.
+func (o *Options) EnsureDefaults() *Options {
+	if o.MaxArticleBytes <= 0 {
+		o.MaxArticleBytes = DefaultMaxArticleBytes
 	}
-	return DefaultMaxInputBytes
-}
-
-// MaxRowsOrDefault returns the most rows read from one input.
-func (o Options) MaxRowsOrDefault() int {
-	if o.MaxRows > 0 {
-		return o.MaxRows
+	if o.MaxInputBytes <= 0 {
+		o.MaxInputBytes = DefaultMaxInputBytes
 	}
-	return DefaultMaxRows
-}
-
-func (o Options) maxBytes() int {
-	if o.MaxArticleBytes > 0 {
-		return o.MaxArticleBytes
+	if o.MaxRows <= 0 {
+		o.MaxRows = DefaultMaxRows
 	}
-	return DefaultMaxArticleBytes
+	return o
 }
 
 // maxInvalidUTF8 is the largest share of bytes in a row that may be invalid

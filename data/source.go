@@ -229,6 +229,7 @@ func Open(src Source, opts Options) (*File, error) {
 // file fails with its error, however the format reader loops (over blank
 // lines, say).
 func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
+	opts.EnsureDefaults()
 	rc, err := src.open()
 	if err != nil {
 		return nil, &ReadError{File: src.Name, Err: err}
@@ -249,7 +250,7 @@ func OpenContext(ctx context.Context, src Source, opts Options) (*File, error) {
 	}
 	// What a file expands to is bounded, and every read the format reader
 	// makes, of decompressed bytes or not, stops once ctx is done.
-	r = &boundedReader{r: r, ctx: ctx, left: opts.maxInputBytes()}
+	r = &boundedReader{r: r, ctx: ctx, left: opts.MaxInputBytes}
 	br := bufio.NewReaderSize(r, sniffBytes)
 	head, err := br.Peek(4)
 	if len(head) == 0 {

@@ -27,7 +27,7 @@ type TextReader struct {
 
 // NewTextReader returns a reader of the one article in r.
 func NewTextReader(r io.Reader, file, outlet string, modTime time.Time, opts Options) *TextReader {
-	return &TextReader{opts: opts, File: file, Outlet: outlet, ModTime: modTime, r: r}
+	return &TextReader{opts: *opts.EnsureDefaults(), File: file, Outlet: outlet, ModTime: modTime, r: r}
 }
 
 // chromeLines are navigation lines that sites put above a headline.
@@ -51,7 +51,7 @@ func (t *TextReader) Read() (Article, error) {
 		return Article{}, io.EOF
 	}
 	t.done = true
-	max := t.opts.maxBytes()
+	max := t.opts.MaxArticleBytes
 	b, err := io.ReadAll(io.LimitReader(t.r, int64(max)+1))
 	if err != nil {
 		return Article{}, fileError(t.File, 0, err)

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // TestInputBounds: an input that expands beyond the bounds on rows or
@@ -167,7 +167,7 @@ func TestSameArticleTwice(t *testing.T) {
 	if c := m.Counts; c.Read != 3 || c.Clustered != 3 || c.ContentDuplicates != 1 || c.WireCopies != 1 || c.Stories != 1 {
 		t.Errorf("counts %+v; want 3 read and clustered in one story, 1 duplicate of content, 1 wire copy", c)
 	}
-	o, err := data.ReadOutput(out)
+	o, err := table.Read(out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -21,7 +22,7 @@ type Config struct {
 	// Out is the output directory; empty means "out".
 	Out string
 	// Format of the output tables; empty means Parquet.
-	Format data.OutputFormat
+	Format table.Format
 
 	// Threshold is the mean calibrated similarity at which groups of articles
 	// merge into one story; zero means cluster.DefaultThreshold. Calibrated
@@ -76,28 +77,26 @@ type Config struct {
 	Version string
 }
 
-func (c Config) withDefaults() Config {
+// EnsureDefaults sets c's zero fields to their defaults and returns c:
+// those of the story parameters and the article bound as the packages
+// that use them (cluster, vectorize, data) set them. Run and Eval apply it
+// to the configuration they are given.
+func (c *Config) EnsureDefaults() *Config {
 	if c.Out == "" {
 		c.Out = "out"
 	}
 	if c.Format == "" {
-		c.Format = data.OutputParquet
-	}
-	if c.Threshold == 0 {
-		c.Threshold = cluster.DefaultThreshold
-	}
-	if c.Window == 0 {
-		c.Window = cluster.DefaultWindow
-	}
-	if c.TitleWeight == 0 {
-		c.TitleWeight = vectorize.DefaultTitleWeight
-	}
-	if c.MaxArticleBytes == 0 {
-		c.MaxArticleBytes = data.DefaultMaxArticleBytes
+		c.Format = table.Parquet
 	}
 	if c.Workers == 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
+	cc := (&cluster.Config{Threshold: c.Threshold, Window: c.Window}).EnsureDefaults()
+	c.Threshold, c.Window = cc.Threshold, cc.Window
+	if c.TitleWeight == 0 {
+		c.TitleWeight = (&vectorize.Config{}).EnsureDefaults().TitleWeight
+	}
+	c.MaxArticleBytes = (&data.Options{MaxArticleBytes: c.MaxArticleBytes}).EnsureDefaults().MaxArticleBytes
 	return c
 }
 
@@ -120,7 +119,7 @@ var ErrConfig = errors.New("invalid configuration")
 // Validate reports every problem with c at once.
 func (c Config) Validate() error {
 	var errs []error
-	if c.Format != "" && c.Format != data.OutputParquet && c.Format != data.OutputArrow {
+	if c.Format != "" && c.Format != table.Parquet && c.Format != table.Arrow {
 		errs = append(errs, fmt.Errorf("format %q: want parquet or arrow", c.Format))
 	}
 	if c.Threshold < 0 {
@@ -141,7 +140,7 @@ func (c Config) Validate() error {
 	if c.Workers < 0 {
 		errs = append(errs, fmt.Errorf("workers %d: want a positive number", c.Workers))
 	}
-	if c.State != "" && c.Format == data.OutputArrow {
+	if c.State != "" && c.Format == table.Arrow {
 		errs = append(errs, errors.New("format arrow: scheduled runs (a state directory) write Parquet only"))
 	}
 	if c.Year < 0 || c.Year > 9999 {

@@ -9,11 +9,12 @@
 // published), and how outputs appear: a one-off run writes its tables and
 // _manifest.json as one new version of the output directory and publishes
 // it with one rename (publishTables, package snapshot). Parsing lives in
-// package data, text analysis in vectorize, and clustering in cluster.
+// package data, the output tables in data/table, text analysis in
+// vectorize, and clustering in cluster.
 //
 // With Config.State, runs are scheduled runs that grow one dataset:
 // runScheduled merges each run's articles with the live stories kept in
-// the state (state.go), names stories so that they keep their ids
+// the state (state.go, its tables in statetables.go), names stories so that they keep their ids
 // (lineage.go), writes the changed Hive partitions of a new version of the
 // output (scheduled.go), and publishes output and state as a whole
 // (package snapshot).

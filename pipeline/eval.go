@@ -6,6 +6,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // EvalResult scores the stories of one labelled file against its gold labels.
@@ -23,7 +24,7 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg.EnsureDefaults()
 	fields, _ := data.ParseFieldMap(cfg.Fields)
 	goldIDs, goldLabels, err := data.ReadGold(file, label, fields)
 	if err != nil {
@@ -35,7 +36,7 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 	storyOf := map[string]string{}
 	res := &EvalResult{File: file}
 	if predDir != "" {
-		ids, stories, err := data.ReadAssignments(predDir)
+		ids, stories, err := table.ReadAssignments(predDir)
 		if err != nil {
 			return nil, err
 		}
@@ -86,11 +87,11 @@ type Agreement struct {
 // in reference as if they were gold labels: B-cubed F1 is 1 when the two
 // group the articles alike, whatever the story ids.
 func Compare(reference, other string) (*Agreement, error) {
-	refIDs, refStories, err := data.ReadAssignments(reference)
+	refIDs, refStories, err := table.ReadAssignments(reference)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", reference, err)
 	}
-	ids, stories, err := data.ReadAssignments(other)
+	ids, stories, err := table.ReadAssignments(other)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", other, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/storyclust/storyclust/cluster"
-	"github.com/storyclust/storyclust/data"
 )
 
 // Relations of a story to a story of the run before, in story_lineage.
@@ -33,7 +32,7 @@ const (
 // The lineage has a row per pair of story and previous story that share
 // articles, and a "new" row per story without previous articles; a story
 // whose articles are exactly those of one previous story has no rows.
-func nameStories(run string, ids []string, stories []cluster.Story, previous []string) ([]string, []data.LineageRow) {
+func nameStories(run string, ids []string, stories []cluster.Story, previous []string) ([]string, []lineageRow) {
 	shares := make([][]storyShare, len(stories))
 	size := map[string]int{}
 	for _, p := range previous {
@@ -66,7 +65,7 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 		used[p] = true
 	}
 	sids := make([]string, len(stories))
-	var lineage []data.LineageRow
+	var lineage []lineageRow
 	for s, story := range stories {
 		heir, heirN := "", 0
 		for _, sh := range shares[s] {
@@ -96,7 +95,7 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 			continue // unchanged
 		}
 		if len(shares[s]) == 0 {
-			lineage = append(lineage, data.LineageRow{RunID: run, StoryID: sids[s], Relation: relNew, NArticles: n})
+			lineage = append(lineage, lineageRow{RunID: run, StoryID: sids[s], Relation: relNew, NArticles: n})
 			continue
 		}
 		for _, sh := range shares[s] {
@@ -107,7 +106,7 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 			case successor[sh.prev].story == s:
 				rel = relMerge
 			}
-			lineage = append(lineage, data.LineageRow{
+			lineage = append(lineage, lineageRow{
 				RunID: run, StoryID: sids[s], PreviousStoryID: sh.prev, Relation: rel,
 				Overlap: float32(sh.n) / float32(size[sh.prev]), SharedArticles: sh.n, NArticles: n,
 			})

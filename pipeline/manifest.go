@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // Manifest describes one run: what was read, with which parameters, what came
@@ -198,7 +199,7 @@ func writeManifest(dir string, m *Manifest) error {
 	if err != nil {
 		return err
 	}
-	if err := data.WriteFileAtomic(filepath.Join(dir, manifestFile), append(b, '\n')); err != nil {
+	if err := table.WriteFileAtomic(filepath.Join(dir, manifestFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // fileResult is what reading one input produced.
@@ -18,7 +19,7 @@ type fileResult struct {
 	// move every article about twice more, under the collector's write
 	// barriers (the read stage of make bench).
 	articles [][]data.Article
-	rejects  []data.RejectRow
+	rejects  []table.RejectRow
 	input    InputRecord
 	read     int   // rows read: articles + rejects
 	counted  int64 // bytes counted in the progress as they were read
@@ -31,6 +32,7 @@ func readAll(ctx context.Context, srcs []data.Source, opts data.Options, workers
 	results := make([]fileResult, len(srcs))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(workers)
+	opts.EnsureDefaults()
 	opts.Progress = done // bytes count as they are read: one big file does not sit at 0
 	if len(srcs) < workers {
 		// Fewer files than workers: the workers left parse the rows of
@@ -53,7 +55,7 @@ func readAll(ctx context.Context, srcs []data.Source, opts data.Options, workers
 func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResult, error) {
 	res := fileResult{input: InputRecord{Path: src.Name, Format: string(src.Format)}}
 	reject := func(line int, reason string, raw []byte) {
-		res.rejects = append(res.rejects, data.RejectRow{SourceFile: src.Name, SourceLine: line, Reason: reason, Raw: raw})
+		res.rejects = append(res.rejects, table.RejectRow{SourceFile: src.Name, SourceLine: line, Reason: reason, Raw: raw})
 		res.read++
 	}
 	f, err := data.OpenContext(ctx, src, opts)
@@ -66,13 +68,12 @@ func readFile(ctx context.Context, src data.Source, opts data.Options) (fileResu
 		return res, nil
 	}
 	defer f.Close()
-	maxRows := opts.MaxRowsOrDefault()
 	for {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if res.read >= maxRows {
-			res.input.Error = fmt.Sprintf("more than %d rows (--max-rows); the rest is not read", maxRows)
+		if res.read >= opts.MaxRows {
+			res.input.Error = fmt.Sprintf("more than %d rows (--max-rows); the rest is not read", opts.MaxRows)
 			reject(0, res.input.Error, nil) // a reject of the file, as one that ends early
 			break
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline/snapshot"
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -39,7 +40,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	cfg = cfg.withDefaults()
+	cfg.EnsureDefaults()
 	srcs, skipped, err := sources(cfg.Inputs)
 	if err != nil {
 		return nil, err
@@ -53,7 +54,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	}
 	defer unlock()
 	// Only the run that holds the lock may remove what a killed run left.
-	stale, _ := filepath.Glob(filepath.Join(cfg.Out, data.TempPattern))
+	stale, _ := filepath.Glob(filepath.Join(cfg.Out, table.TempPattern))
 	for _, p := range stale {
 		os.Remove(p)
 	}
@@ -80,7 +81,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	// encoding is not the run's peak of memory (make bench's peak RSS).
 	r.articles, r.ids, r.vec, r.items, r.stories = nil, nil, nil, nil, nil
 	runtime.GC()
-	rejects := data.NewTable("rejects", data.RejectsSchema)
+	rejects := table.New("rejects", table.RejectsSchema)
 	for _, rj := range r.rejects {
 		rejects.AppendReject(rj)
 	}
@@ -95,7 +96,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 // the output directory, published by one rename (see package snapshot): a run
 // that fails or is killed at any point leaves the previous output whole.
 // out/TABLE.parquet and out/_manifest.json are links through out/.current.
-func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Manifest, timer *stageTimer) (err error) {
+func publishTables(ctx context.Context, cfg Config, tables []*table.Table, m *Manifest, timer *stageTimer) (err error) {
 	snaps := snapshot.Dir(cfg.Out)
 	prev, err := snaps.Current()
 	if err != nil {
@@ -116,7 +117,7 @@ func publishTables(ctx context.Context, cfg Config, tables []*data.Table, m *Man
 	}()
 	meta := tableMeta(cfg)
 	// The tables are written side by side.
-	staged := make([]data.Staged, len(tables))
+	staged := make([]table.Staged, len(tables))
 	var g errgroup.Group
 	g.SetLimit(cfg.Workers)
 	for k, t := range tables {
@@ -182,7 +183,7 @@ type processed struct {
 	vec      *vectorize.Result
 	items    []cluster.Item
 	stories  []cluster.Story
-	rejects  []data.RejectRow
+	rejects  []table.RejectRow
 	workers  int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline/snapshot"
 )
 
@@ -167,9 +168,9 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 	}
 	for id, u := range c.frozen {
 		w.articles.touch[st.seen[id].Partition] = true
-		st.seen[id] = data.SeenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
+		st.seen[id] = seenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
 	}
-	w.articles.patch = func(a data.ArticleRow, part string) (data.ArticleRow, string) {
+	w.articles.patch = func(a table.ArticleRow, part string) (table.ArticleRow, string) {
 		u, ok := c.frozen[a.ArticleID]
 		if !ok {
 			return a, part
@@ -212,7 +213,7 @@ func nextState(st *state, r *processed, run string, sids []string, window time.D
 		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
 			next.info.Horizon = a.Published
 		}
-		next.seen[r.ids[i]] = data.SeenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
+		next.seen[r.ids[i]] = seenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
 	}
 	cutoff := next.info.Horizon.Add(-window)
 	next.info.LiveStories = 0
@@ -228,7 +229,7 @@ func nextState(st *state, r *processed, run string, sids []string, window time.D
 		}
 		next.info.LiveStories++
 		for _, i := range story.Members {
-			next.live = append(next.live, data.LiveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
+			next.live = append(next.live, liveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
 		}
 	}
 	next.info.Documents = next.docFreq.Docs
@@ -289,39 +290,39 @@ func crashPoint(point string) {
 // partitionWriter collects the rows of a scheduled run by table and
 // partition.
 type partitionWriter struct {
-	articles *partitions[data.ArticleRow]
-	stories  *partitions[data.StoryRow]
-	outlets  *partitions[data.StoryOutletRow]
-	lineage  *partitions[data.LineageRow]
-	rejects  *partitions[data.RejectRow]
+	articles *partitions[table.ArticleRow]
+	stories  *partitions[table.StoryRow]
+	outlets  *partitions[table.StoryOutletRow]
+	lineage  *partitions[lineageRow]
+	rejects  *partitions[table.RejectRow]
 	storyAt  map[string]string // story id -> partition, for its outlet rows
 	keep     map[string]bool   // stories whose rows are not written again
 }
 
 func newPartitionWriter(keep map[string]bool) *partitionWriter {
 	return &partitionWriter{
-		articles: newPartitions(partitions[data.ArticleRow]{
-			name: "articles", schema: data.ArticlesSchema, append: (*data.Table).AppendArticle, read: data.ReadArticles,
-			key: func(a data.ArticleRow) string { return a.ArticleID },
-			less: func(a, b data.ArticleRow) int {
+		articles: newPartitions(partitions[table.ArticleRow]{
+			name: "articles", schema: table.ArticlesSchema, append: (*table.Table).AppendArticle, read: table.ReadArticles,
+			key: func(a table.ArticleRow) string { return a.ArticleID },
+			less: func(a, b table.ArticleRow) int {
 				return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.ArticleID, b.ArticleID))
 			},
 		}),
-		stories: newPartitions(partitions[data.StoryRow]{
-			name: "stories", schema: data.StoriesSchema, append: (*data.Table).AppendStory, read: data.ReadStories,
-			key: func(s data.StoryRow) string { return s.StoryID },
-			less: func(a, b data.StoryRow) int {
+		stories: newPartitions(partitions[table.StoryRow]{
+			name: "stories", schema: table.StoriesSchema, append: (*table.Table).AppendStory, read: table.ReadStories,
+			key: func(s table.StoryRow) string { return s.StoryID },
+			less: func(a, b table.StoryRow) int {
 				return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.StoryID, b.StoryID))
 			},
 		}),
-		outlets: newPartitions(partitions[data.StoryOutletRow]{
-			name: "story_outlets", schema: data.StoryOutletsSchema, append: (*data.Table).AppendStoryOutlet, read: data.ReadStoryOutlets,
-			key:  func(o data.StoryOutletRow) string { return o.StoryID },
-			less: func(a, b data.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
+		outlets: newPartitions(partitions[table.StoryOutletRow]{
+			name: "story_outlets", schema: table.StoryOutletsSchema, append: (*table.Table).AppendStoryOutlet, read: table.ReadStoryOutlets,
+			key:  func(o table.StoryOutletRow) string { return o.StoryID },
+			less: func(a, b table.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
 		}),
 		// Lineage and rejects only gain a partition per run.
-		lineage: newPartitions(partitions[data.LineageRow]{name: "story_lineage", schema: data.LineageSchema, append: (*data.Table).AppendLineage}),
-		rejects: newPartitions(partitions[data.RejectRow]{name: "rejects", schema: data.RejectsSchema, append: (*data.Table).AppendReject}),
+		lineage: newPartitions(partitions[lineageRow]{name: "story_lineage", schema: lineageSchema, append: appendLineage}),
+		rejects: newPartitions(partitions[table.RejectRow]{name: "rejects", schema: table.RejectsSchema, append: (*table.Table).AppendReject}),
 		storyAt: map[string]string{},
 		keep:    keep,
 	}
@@ -329,18 +330,18 @@ func newPartitionWriter(keep map[string]bool) *partitionWriter {
 
 func (w *partitionWriter) sink() rowSink {
 	return rowSink{
-		article: func(a data.ArticleRow) {
+		article: func(a table.ArticleRow) {
 			if !w.keep[a.StoryID] {
 				w.articles.add(dateKey(a.Published), a)
 			}
 		},
-		story: func(s data.StoryRow) {
+		story: func(s table.StoryRow) {
 			if !w.keep[s.StoryID] {
 				w.storyAt[s.StoryID] = dateKey(s.First)
 				w.stories.add(dateKey(s.First), s)
 			}
 		},
-		storyOutlet: func(o data.StoryOutletRow) {
+		storyOutlet: func(o table.StoryOutletRow) {
 			if !w.keep[o.StoryID] {
 				w.outlets.add(w.storyAt[o.StoryID], o)
 			}
@@ -371,7 +372,7 @@ func (w *partitionWriter) write(prev, next string, meta map[string]string) error
 type partitions[R any] struct {
 	name   string
 	schema *arrow.Schema
-	append func(*data.Table, R)
+	append func(*table.Table, R)
 	read   func(string) ([]R, error)
 	key    func(R) string   // the row's id
 	less   func(a, b R) int // the order of rows in a partition file
@@ -471,7 +472,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 		if p.less != nil {
 			slices.SortStableFunc(rs, p.less)
 		}
-		t := data.NewTable("part-0", p.schema)
+		t := table.New("part-0", p.schema)
 		t.Snappy = true
 		for _, r := range rs {
 			p.append(t, r)
@@ -480,7 +481,7 @@ func (p *partitions[R]) write(prev, next string, meta map[string]string) error {
 		if err := os.MkdirAll(pdir, 0o755); err != nil {
 			return err
 		}
-		if err := t.Write(pdir, data.OutputParquet, meta); err != nil {
+		if err := t.Write(pdir, table.Parquet, meta); err != nil {
 			return err
 		}
 	}

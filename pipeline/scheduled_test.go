@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline/snapshot"
 )
 
@@ -59,9 +59,9 @@ func scheduled(t *testing.T, state, out string, inputs ...string) *Manifest {
 // checkCurrentView checks that the accumulated output is one consistent
 // dataset: each article once, each story once, and every story's counts
 // those of its articles.
-func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
+func checkCurrentView(t *testing.T, out string, wantArticles int) *table.Output {
 	t.Helper()
-	o, err := data.ReadOutput(out)
+	o, err := table.Read(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *data.Output {
 
 func assignments(t *testing.T, out string) map[string]string {
 	t.Helper()
-	ids, stories, err := data.ReadAssignments(out)
+	ids, stories, err := table.ReadAssignments(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 		m := scheduled(t, state, out, f)
 		total += m.Counts.Clustered
 		after := assignments(t, out)
-		lineage, err := data.ReadLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
+		lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 			}
 		}
 	}
-	lineage, err := data.ReadLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
+	lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
 	if err != nil || len(lineage) != 0 {
 		t.Errorf("rerun wrote lineage %v (err %v), want none", lineage, err)
 	}
@@ -218,7 +218,7 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, err := data.ReadLive(filepath.Join(snap, "live.parquet"))
+	live, err := readLive(filepath.Join(snap, "live.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestScheduledUpdatesChangedArticles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := data.ReadLive(filepath.Join(snapshot.Dir(state).Version(run), "live.parquet"))
+	rows, err := readLive(filepath.Join(snapshot.Dir(state).Version(run), "live.parquet"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // TestResearcherShapes runs the job over a folder of files in the shapes
@@ -57,11 +57,11 @@ func TestResearcherShapes(t *testing.T) {
 	if c := m.Counts; c.Read != 6 || c.Rejected != 0 || c.Clustered != 6 {
 		t.Fatalf("counts %+v, rejects %v", c, m.FirstRejects)
 	}
-	o, err := data.ReadOutput(out)
+	o, err := table.Read(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]data.ArticleRow{}
+	got := map[string]table.ArticleRow{}
 	for _, a := range o.Articles {
 		got[a.Title] = a
 	}
@@ -89,7 +89,7 @@ func TestResearcherShapes(t *testing.T) {
 	}
 	// The text file: the outlet is its folder, the date its name's (the
 	// parenthesised date is not a dateline).
-	var txt *data.ArticleRow
+	var txt *table.ArticleRow
 	for i := range o.Articles {
 		if strings.HasSuffix(o.Articles[i].SourceFile, ".txt") {
 			txt = &o.Articles[i]

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline/snapshot"
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -34,8 +35,8 @@ import (
 //     idf weighs terms over everything seen, not only over one run.
 type state struct {
 	info    stateInfo
-	live    []data.LiveRow
-	seen    map[string]data.SeenRow
+	live    []liveRow
+	seen    map[string]seenRow
 	docFreq *vectorize.DocFreq
 }
 
@@ -90,7 +91,7 @@ func (p *storyParams) changes(q *storyParams) []string {
 // killed after it published its state but before it published its output,
 // the output is published now: output and state are always of one run.
 func loadState(stateDir, out snapshot.Dir) (*state, error) {
-	st := &state{seen: map[string]data.SeenRow{}, docFreq: &vectorize.DocFreq{Terms: map[string]int{}}}
+	st := &state{seen: map[string]seenRow{}, docFreq: &vectorize.DocFreq{Terms: map[string]int{}}}
 	st.info.Output = string(out)
 	run, err := stateDir.Current()
 	if err != nil {
@@ -133,17 +134,17 @@ func loadState(stateDir, out snapshot.Dir) (*state, error) {
 	stateDir.Prune(run, st.info.PreviousRunID)
 	out.Prune(run, st.info.PreviousRunID)
 
-	if st.live, err = data.ReadLive(filepath.Join(dir, "live.parquet")); err != nil {
+	if st.live, err = readLive(filepath.Join(dir, "live.parquet")); err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
-	seen, err := data.ReadSeen(filepath.Join(dir, "seen.parquet"))
+	seen, err := readSeen(filepath.Join(dir, "seen.parquet"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	for _, s := range seen {
 		st.seen[s.ArticleID] = s
 	}
-	if st.docFreq.Terms, err = data.ReadDocFreq(filepath.Join(dir, "docfreq.parquet")); err != nil {
+	if st.docFreq.Terms, err = readDocFreq(filepath.Join(dir, "docfreq.parquet")); err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	st.docFreq.Docs = st.info.Documents
@@ -254,33 +255,33 @@ func (st *state) save(dir string, meta map[string]string) error {
 	if err != nil {
 		return err
 	}
-	if err := data.WriteFileAtomic(filepath.Join(dir, stateFile), append(b, '\n')); err != nil {
+	if err := table.WriteFileAtomic(filepath.Join(dir, stateFile), append(b, '\n')); err != nil {
 		return err
 	}
-	live := data.NewTable("live", data.LiveSchema)
+	live := table.New("live", liveSchema)
 	for _, l := range st.live {
-		live.AppendLive(l)
+		appendLive(live, l)
 	}
-	seen := data.NewTable("seen", data.SeenSchema)
+	seen := table.New("seen", seenSchema)
 	ids := make([]string, 0, len(st.seen))
 	for id := range st.seen {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		seen.AppendSeen(st.seen[id])
+		appendSeen(seen, st.seen[id])
 	}
-	df := data.NewTable("docfreq", data.DocFreqSchema)
+	df := table.New("docfreq", docFreqSchema)
 	terms := make([]string, 0, len(st.docFreq.Terms))
 	for t := range st.docFreq.Terms {
 		terms = append(terms, t)
 	}
 	slices.Sort(terms)
 	for _, t := range terms {
-		df.AppendDocFreq(t, st.docFreq.Terms[t])
+		appendDocFreq(df, t, st.docFreq.Terms[t])
 	}
-	for _, t := range []*data.Table{live, seen, df} {
-		if err := t.Write(dir, data.OutputParquet, meta); err != nil {
+	for _, t := range []*table.Table{live, seen, df} {
+		if err := t.Write(dir, table.Parquet, meta); err != nil {
 			return err
 		}
 	}

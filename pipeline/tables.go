@@ -12,6 +12,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -25,17 +26,17 @@ const distinctiveTerms = 10
 // rowSink receives the rows of a run's tables. article is called on a
 // goroutine of its own, beside story and storyOutlet.
 type rowSink struct {
-	article     func(data.ArticleRow)
-	story       func(data.StoryRow)
-	storyOutlet func(data.StoryOutletRow)
+	article     func(table.ArticleRow)
+	story       func(table.StoryRow)
+	storyOutlet func(table.StoryOutletRow)
 }
 
 // tableSink appends rows to the articles, stories and story_outlets tables.
-func tableSink() (rowSink, []*data.Table) {
-	at := data.NewTable("articles", data.ArticlesSchema)
-	st := data.NewTable("stories", data.StoriesSchema)
-	so := data.NewTable("story_outlets", data.StoryOutletsSchema)
-	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet}, []*data.Table{at, st, so}
+func tableSink() (rowSink, []*table.Table) {
+	at := table.New("articles", table.ArticlesSchema)
+	st := table.New("stories", table.StoriesSchema)
+	so := table.New("story_outlets", table.StoryOutletsSchema)
+	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet}, []*table.Table{at, st, so}
 }
 
 // firstArticleIDs names each story by its earliest article.
@@ -75,7 +76,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	wireCopies, contentCopies := 0, 0
 	articleRows.Go(func() {
 		for i, a := range articles {
-			row := data.ArticleRow{
+			row := table.ArticleRow{
 				ArticleID: ids[i], StoryID: sids[storyOf[i]], Outlet: a.Outlet, Published: a.Published,
 				Title: a.Title, URL: a.URL, Language: reportedLanguage(vec, i), Similarity: sim[i],
 				SourceFile: a.SourceFile, SourceLine: a.SourceLine,
@@ -146,7 +147,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 				}
 			}
 			rep := story.Representative
-			out.story(data.StoryRow{
+			out.story(table.StoryRow{
 				StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
 				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
@@ -184,7 +185,7 @@ const (
 
 // storyOutlets is one story's outlet rows and its first and last dates.
 type storyOutlets struct {
-	rows        []data.StoryOutletRow
+	rows        []table.StoryOutletRow
 	first, last time.Time
 }
 
@@ -216,7 +217,7 @@ func summariseOutlets(r *processed, s int, sid string, copyOf []int, bg *cluster
 // earliest headline, the terms it stressed against the other outlets, and
 // its wire copies. Rows come in order of first report (undated last), ties
 // by outlet name.
-func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) []data.StoryOutletRow {
+func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) []table.StoryOutletRow {
 	names := make([]string, 0, len(byOutlet))
 	for o := range byOutlet {
 		names = append(names, o)
@@ -231,10 +232,10 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 		}
 		defer story.Reset()
 	}
-	var rows []data.StoryOutletRow
+	var rows []table.StoryOutletRow
 	for _, o := range names {
 		members := byOutlet[o]
-		row := data.StoryOutletRow{StoryID: sid, Outlet: o, NArticles: len(members)}
+		row := table.StoryOutletRow{StoryID: sid, Outlet: o, NArticles: len(members)}
 		earliest := members[0]
 		for _, i := range members {
 			if t := r.articles[i].Published; !t.IsZero() && (row.First.IsZero() || t.Before(row.First)) {
@@ -266,7 +267,7 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 		}
 		rows = append(rows, row)
 	}
-	slices.SortFunc(rows, func(a, b data.StoryOutletRow) int {
+	slices.SortFunc(rows, func(a, b table.StoryOutletRow) int {
 		if az, bz := a.First.IsZero(), b.First.IsZero(); az != bz {
 			if az {
 				return 1

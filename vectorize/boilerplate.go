@@ -4,6 +4,8 @@ import (
 	"context"
 	"hash/maphash"
 	"strings"
+
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // boilerplateMinDocs is how many articles of one outlet must share a line
@@ -30,7 +32,7 @@ func findBoilerplate(ctx context.Context, docs []Doc, seed maphash.Seed, workers
 		byOutlet[d.Outlet] = append(byOutlet[d.Outlet], int32(i))
 	}
 	found := make([]map[uint64]bool, len(outlets))
-	err := parallel(ctx, len(outlets), workers, 1, func(o int) {
+	err := parallel.For(ctx, len(outlets), workers, 1, func(o int) {
 		counts := map[uint64]int{}
 		seen := map[uint64]bool{}
 		for _, i := range byOutlet[outlets[o]] {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/james-bowman/nlp"
 	"github.com/james-bowman/sparse"
+	"github.com/storyclust/storyclust/vectorize/parallel"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -87,15 +88,22 @@ type Result struct {
 	idf []float64 // by term id; nil when there are no terms
 }
 
+// EnsureDefaults sets c's zero fields to their defaults and returns c;
+// Vectorize applies it to the configuration it is given.
+func (c *Config) EnsureDefaults() *Config {
+	if c.TitleWeight <= 0 {
+		c.TitleWeight = DefaultTitleWeight
+	}
+	if c.MaxTextBytes <= 0 {
+		c.MaxTextBytes = DefaultMaxTextBytes
+	}
+	return c
+}
+
 // Vectorize analyses docs and returns their TF-IDF vectors. It holds every
 // document's tokens until the vectors are built.
 func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
-	if cfg.TitleWeight <= 0 {
-		cfg.TitleWeight = DefaultTitleWeight
-	}
-	if cfg.MaxTextBytes <= 0 {
-		cfg.MaxTextBytes = DefaultMaxTextBytes
-	}
+	cfg.EnsureDefaults()
 	an := NewAnalyzer()
 	res := &Result{Languages: make([]string, len(docs))}
 	if err := res.detectLanguages(ctx, an, docs, cfg.Workers); err != nil {
@@ -122,7 +130,7 @@ func Vectorize(ctx context.Context, docs []Doc, cfg Config) (*Result, error) {
 // detectLanguages fills res.Languages: given, else detected, else the most
 // common language of the outlet, else of the collection (Inferred).
 func (res *Result) detectLanguages(ctx context.Context, an *Analyzer, docs []Doc, workers int) error {
-	if err := parallel(ctx, len(docs), workers, docGrain, func(i int) {
+	if err := parallel.For(ctx, len(docs), workers, docGrain, func(i int) {
 		if l := baseLang(docs[i].Language); l != "" {
 			res.Languages[i] = l
 			return
@@ -246,7 +254,7 @@ func (res *Result) renumber(ctx context.Context, chunks []chunkVocab, cfg Config
 	if cfg.KeepCounts {
 		res.Counts = make([]Vector, n)
 	}
-	return parallel(ctx, n, cfg.Workers, docGrain, func(i int) {
+	return parallel.For(ctx, n, cfg.Workers, docGrain, func(i int) {
 		v := res.Vectors[i]
 		global := chunks[i/chunkDocs].global
 		for k, t := range v.Terms {
@@ -290,7 +298,7 @@ func (res *Result) weighAll(ctx context.Context, docs []Doc, cfg Config) error {
 		}
 	}
 	res.idf = idf
-	return parallel(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
+	return parallel.For(ctx, len(docs), cfg.Workers, docGrain, func(j int) {
 		res.Vectors[j] = weigh(res.Vectors[j], idf)
 	})
 }
@@ -424,7 +432,7 @@ func (r *Result) Reweigh(ctx context.Context, workers int) ([]Vector, error) {
 		return nil, nil
 	}
 	vecs := make([]Vector, len(r.Counts))
-	err := parallel(ctx, len(vecs), workers, docGrain, func(i int) {
+	err := parallel.For(ctx, len(vecs), workers, docGrain, func(i int) {
 		c := r.Counts[i]
 		w := make([]float32, len(c.Weights))
 		sublinear(w, c.Weights)
@@ -512,28 +520,5 @@ func normalise(v Vector) Vector {
 	return v
 }
 
-// parallel calls fn for every index in [0, n) on up to workers goroutines,
-// which take the indexes grain at a time: many for cheap calls (one per
-// document), one for calls that each do much. Each index is handled once;
-// fn writes its result by index.
-func parallel(ctx context.Context, n, workers, grain int, fn func(i int)) error {
-	workers = max(workers, 1)
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(workers)
-	for lo := 0; lo < n; lo += grain {
-		hi := min(lo+grain, n)
-		g.Go(func() error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			for i := lo; i < hi; i++ {
-				fn(i)
-			}
-			return nil
-		})
-	}
-	return g.Wait()
-}
-
-// docGrain is how many documents a goroutine of parallel takes at a time.
+// docGrain is how many documents a goroutine takes at a time.
 const docGrain = 256

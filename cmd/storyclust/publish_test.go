@@ -13,14 +13,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // oneOff reads a one-off run's output and checks that its manifest speaks
 // of the tables beside it: the articles read add up to those written.
-func oneOff(t *testing.T, out string) (*data.Output, int) {
+func oneOff(t *testing.T, out string) (*table.Output, int) {
 	t.Helper()
-	o, err := data.ReadOutput(out)
+	o, err := table.Read(out)
 	if err != nil {
 		t.Fatalf("output: %v", err)
 	}

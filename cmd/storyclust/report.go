@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/report"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 type reportCommand struct {
@@ -45,7 +45,7 @@ Flags:
 		fs.Usage()
 		return fmt.Errorf("%w: report needs one output directory", errUsage)
 	}
-	o, err := data.ReadOutput(dirs[0])
+	o, err := table.Read(dirs[0])
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ Flags:
 	if err := report.Write(&buf, o, opts); err != nil {
 		return err
 	}
-	if err := data.WriteFileAtomic(out, buf.Bytes()); err != nil {
+	if err := table.WriteFileAtomic(out, buf.Bytes()); err != nil {
 		return fmt.Errorf("%w: -o %s: %w", errUsage, out, err)
 	}
 	fmt.Fprintf(c.stdout, "wrote %s\n", out)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline"
 	"github.com/storyclust/storyclust/vectorize"
 )
@@ -76,7 +77,7 @@ Flags:
 		return err
 	}
 	cfg.Inputs = inputs
-	cfg.Format = data.OutputFormat(format)
+	cfg.Format = table.Format(format)
 	cfg.Fields = fields
 	cfg.Version = version()
 	if !quiet {

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // days writes a synthetic corpus as one JSONL file per publication day.
@@ -31,9 +31,9 @@ func days(t *testing.T, n, span int) []string {
 // readable checks that the output published in out is whole: every table
 // reads, every article and story appears once, and the manifest parses.
 // It returns the tables and the manifest's run id.
-func readable(t *testing.T, out string) (*data.Output, string) {
+func readable(t *testing.T, out string) (*table.Output, string) {
 	t.Helper()
-	o, err := data.ReadOutput(out)
+	o, err := table.Read(out)
 	if err != nil {
 		t.Fatalf("output after a killed run: %v", err)
 	}
@@ -84,7 +84,7 @@ func TestScheduledRunKilled(t *testing.T) {
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state")
 	rng := rand.New(rand.NewPCG(1, 2))
 	kills := 0
-	var before *data.Output
+	var before *table.Output
 	for k, f := range files {
 		args := []string{"run", "--quiet", "--state", state, "--out", out, f}
 		// At each step of the commit...

@@ -1,4 +1,4 @@
-// Package report renders a run's tables, as data.ReadOutput reads them back,
+// Package report renders a run's tables, as table.Read reads them back,
 // as one self-contained HTML page: no external assets, so that it opens
 // offline and can be mailed as it is. Write reads its Output and does not
 // keep it.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 //go:embed report.html
@@ -62,14 +62,14 @@ type reportMark struct {
 // sortable by outlets, articles and time, and shows for each story its
 // outlets side by side — headline, time and lag, distinctive terms, wire
 // copies — with a timeline of when each outlet published.
-func Write(w io.Writer, out *data.Output, opts Options) error {
+func Write(w io.Writer, out *table.Output, opts Options) error {
 	if opts.MaxStories <= 0 {
 		opts.MaxStories = 200
 	}
 	if opts.Title == "" {
 		opts.Title = "Stories across outlets"
 	}
-	byStory := map[string][]data.StoryOutletRow{}
+	byStory := map[string][]table.StoryOutletRow{}
 	for _, r := range out.StoryOutlets {
 		byStory[r.StoryID] = append(byStory[r.StoryID], r)
 	}
@@ -78,14 +78,14 @@ func Write(w io.Writer, out *data.Output, opts Options) error {
 		outlets[a.Outlet] = true
 	}
 	page := reportPage{Title: opts.Title, NArticles: len(out.Articles), NOutlets: len(outlets)}
-	var stories []data.StoryRow
+	var stories []table.StoryRow
 	for _, s := range out.Stories {
 		if s.NOutlets > 1 {
 			stories = append(stories, s)
 		}
 	}
 	page.NStories = len(stories)
-	slices.SortStableFunc(stories, func(a, b data.StoryRow) int {
+	slices.SortStableFunc(stories, func(a, b table.StoryRow) int {
 		if a.NOutlets != b.NOutlets {
 			return b.NOutlets - a.NOutlets
 		}

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 // WriteJSONL writes the articles of g as JSONL in the layout of the
@@ -100,20 +100,20 @@ func row(a Article) *jsonRow {
 }
 
 // WriteParquet writes the articles of g to dir/name.parquet (through a
-// temporary file) with data.LabelledSchema.
+// temporary file) with table.LabelledSchema.
 func WriteParquet(dir, name string, g *Generator) (int, error) {
-	t := data.NewTable(name, data.LabelledSchema)
+	t := table.New(name, table.LabelledSchema)
 	n := 0
 	for {
 		a, ok := g.Next()
 		if !ok {
 			break
 		}
-		t.AppendLabelled(data.LabelledRow{
+		t.AppendLabelled(table.LabelledRow{
 			ID: a.ID, Outlet: a.Outlet, Published: a.Published, Title: a.Title, Text: a.Text,
 			URL: a.URL, Language: a.Language, Event: a.Event,
 		})
 		n++
 	}
-	return n, t.Write(dir, data.OutputParquet, map[string]string{"storyclust.synth": "1"})
+	return n, t.Write(dir, table.Parquet, map[string]string{"storyclust.synth": "1"})
 }

@@ -1,4 +1,4 @@
-package data
+package table
 
 import (
 	"bytes"
@@ -47,11 +47,11 @@ func TestStageSameBytes(t *testing.T) {
 	errs := make([]error, len(files))
 	for f := range files {
 		wg.Go(func() {
-			tb := NewTable(fmt.Sprint("story_outlets", f), StoryOutletsSchema)
+			tb := New(fmt.Sprint("story_outlets", f), StoryOutletsSchema)
 			for _, r := range rows {
 				tb.AppendStoryOutlet(r)
 			}
-			st, err := tb.Stage(dir, OutputParquet, nil)
+			st, err := tb.Stage(dir, Parquet, nil)
 			if err != nil {
 				errs[f] = err
 				return

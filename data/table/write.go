@@ -1,4 +1,4 @@
-package data
+package table
 
 import (
 	"fmt"
@@ -16,18 +16,19 @@ import (
 	"github.com/apache/arrow/go/v15/parquet"
 	"github.com/apache/arrow/go/v15/parquet/compress"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/storyclust/storyclust/data"
 )
 
-// OutputFormat is the file format of the output tables.
-type OutputFormat string
+// Format is the file format of the output tables.
+type Format string
 
 const (
-	OutputParquet OutputFormat = "parquet"
-	OutputArrow   OutputFormat = "arrow" // Arrow IPC file format
+	Parquet Format = "parquet"
+	Arrow   Format = "arrow" // Arrow IPC file format
 )
 
 // Ext returns the file name extension of the format, with the dot.
-func (f OutputFormat) Ext() string { return "." + string(f) }
+func (f Format) Ext() string { return "." + string(f) }
 
 // rowGroupRows is the number of rows per Parquet row group. Each row group
 // is written as one batch (see Stage). Arrow v15 builds a new ZSTD encoder
@@ -52,12 +53,14 @@ type Table struct {
 	recs   []arrow.Record
 }
 
-// row is called before each row is appended.
-func (t *Table) row() {
+// Row starts a new row and returns the builders of its columns, in schema
+// order; the caller appends one value to each.
+func (t *Table) Row() []array.Builder {
 	if t.n == rowGroupRows {
 		t.flush()
 	}
 	t.n++
+	return t.b.Fields()
 }
 
 func (t *Table) flush() {
@@ -68,9 +71,9 @@ func (t *Table) flush() {
 }
 
 var (
-	tsUTC   = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
-	dictStr = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
-	strList = arrow.ListOf(arrow.BinaryTypes.String)
+	TimestampUTC = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	dictStr      = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	strList      = arrow.ListOf(arrow.BinaryTypes.String)
 )
 
 // ArticlesSchema is the schema of articles.parquet.
@@ -78,7 +81,7 @@ var ArticlesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "article_id", Type: arrow.BinaryTypes.String},
 	{Name: "story_id", Type: arrow.BinaryTypes.String},
 	{Name: "outlet", Type: dictStr, Nullable: true},
-	{Name: "published_at", Type: tsUTC, Nullable: true},
+	{Name: "published_at", Type: TimestampUTC, Nullable: true},
 	{Name: "title", Type: arrow.BinaryTypes.String},
 	{Name: "url", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "language", Type: dictStr, Nullable: true},
@@ -97,8 +100,8 @@ var StoriesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "n_outlets", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "outlets", Type: strList},
-	{Name: "first_published", Type: tsUTC, Nullable: true},
-	{Name: "last_published", Type: tsUTC, Nullable: true},
+	{Name: "first_published", Type: TimestampUTC, Nullable: true},
+	{Name: "last_published", Type: TimestampUTC, Nullable: true},
 	{Name: "representative_article_id", Type: arrow.BinaryTypes.String},
 	{Name: "cohesion", Type: arrow.PrimitiveTypes.Float32},
 	{Name: "n_independent", Type: arrow.PrimitiveTypes.Int32},
@@ -110,7 +113,7 @@ var StoryOutletsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "story_id", Type: arrow.BinaryTypes.String},
 	{Name: "outlet", Type: dictStr},
 	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
-	{Name: "first_published", Type: tsUTC, Nullable: true},
+	{Name: "first_published", Type: TimestampUTC, Nullable: true},
 	{Name: "lag_seconds", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "headline", Type: arrow.BinaryTypes.String},
 	{Name: "distinctive_terms", Type: strList},
@@ -132,7 +135,7 @@ var RejectsSchema = arrow.NewSchema([]arrow.Field{
 var LabelledSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "id", Type: arrow.BinaryTypes.String},
 	{Name: "outlet", Type: dictStr},
-	{Name: "published", Type: tsUTC, Nullable: true},
+	{Name: "published", Type: TimestampUTC, Nullable: true},
 	{Name: "title", Type: arrow.BinaryTypes.String},
 	{Name: "text", Type: arrow.BinaryTypes.String},
 	{Name: "url", Type: arrow.BinaryTypes.String},
@@ -150,16 +153,15 @@ type LabelledRow struct {
 
 // AppendLabelled adds one row to a table with LabelledSchema.
 func (t *Table) AppendLabelled(r LabelledRow) {
-	t.row()
-	f := t.b.Fields()
-	appendString(f[0], r.ID, false)
-	appendString(f[1], r.Outlet, false)
-	appendTime(f[2], r.Published)
-	appendString(f[3], r.Title, false)
-	appendString(f[4], r.Text, false)
-	appendString(f[5], r.URL, false)
-	appendString(f[6], r.Language, false)
-	appendString(f[7], r.Event, false)
+	f := t.Row()
+	AppendString(f[0], r.ID, false)
+	AppendString(f[1], r.Outlet, false)
+	AppendTime(f[2], r.Published)
+	AppendString(f[3], r.Title, false)
+	AppendString(f[4], r.Text, false)
+	AppendString(f[5], r.URL, false)
+	AppendString(f[6], r.Language, false)
+	AppendString(f[7], r.Event, false)
 }
 
 // ArticleRow is one row of articles.parquet.
@@ -208,12 +210,12 @@ type RejectRow struct {
 	Raw        []byte
 }
 
-// NewTable returns an empty table with the given schema.
-func NewTable(name string, schema *arrow.Schema) *Table {
+// New returns an empty table with the given schema.
+func New(name string, schema *arrow.Schema) *Table {
 	return &Table{Name: name, Schema: schema, b: array.NewRecordBuilder(memory.DefaultAllocator, schema)}
 }
 
-func appendString(b array.Builder, s string, nullIfEmpty bool) {
+func AppendString(b array.Builder, s string, nullIfEmpty bool) {
 	switch bb := b.(type) {
 	case *array.StringBuilder:
 		if nullIfEmpty && s == "" {
@@ -230,7 +232,7 @@ func appendString(b array.Builder, s string, nullIfEmpty bool) {
 	}
 }
 
-func appendTime(b array.Builder, t time.Time) {
+func AppendTime(b array.Builder, t time.Time) {
 	bb := b.(*array.TimestampBuilder)
 	if t.IsZero() {
 		bb.AppendNull()
@@ -250,35 +252,33 @@ func appendStrings(b array.Builder, ss []string) {
 
 // AppendArticle adds one row to a table with ArticlesSchema.
 func (t *Table) AppendArticle(r ArticleRow) {
-	t.row()
-	f := t.b.Fields()
-	appendString(f[0], r.ArticleID, false)
-	appendString(f[1], r.StoryID, false)
-	appendString(f[2], r.Outlet, true)
-	appendTime(f[3], r.Published)
-	appendString(f[4], r.Title, false)
-	appendString(f[5], r.URL, true)
-	appendString(f[6], r.Language, true)
+	f := t.Row()
+	AppendString(f[0], r.ArticleID, false)
+	AppendString(f[1], r.StoryID, false)
+	AppendString(f[2], r.Outlet, true)
+	AppendTime(f[3], r.Published)
+	AppendString(f[4], r.Title, false)
+	AppendString(f[5], r.URL, true)
+	AppendString(f[6], r.Language, true)
 	f[7].(*array.Float32Builder).Append(r.Similarity)
-	appendString(f[8], r.SourceFile, false)
+	AppendString(f[8], r.SourceFile, false)
 	f[9].(*array.Int64Builder).Append(int64(r.SourceLine))
-	appendString(f[10], r.DuplicateOf, true)
+	AppendString(f[10], r.DuplicateOf, true)
 	f[11].(*array.BooleanBuilder).Append(r.WireCopy)
 }
 
 // AppendStory adds one row to a table with StoriesSchema.
 func (t *Table) AppendStory(r StoryRow) {
-	t.row()
-	f := t.b.Fields()
-	appendString(f[0], r.StoryID, false)
-	appendString(f[1], r.Label, false)
+	f := t.Row()
+	AppendString(f[0], r.StoryID, false)
+	AppendString(f[1], r.Label, false)
 	appendStrings(f[2], r.TopTerms)
 	f[3].(*array.Int32Builder).Append(int32(r.NArticles))
 	f[4].(*array.Int32Builder).Append(int32(r.NOutlets))
 	appendStrings(f[5], r.Outlets)
-	appendTime(f[6], r.First)
-	appendTime(f[7], r.Last)
-	appendString(f[8], r.RepresentativeArticleID, false)
+	AppendTime(f[6], r.First)
+	AppendTime(f[7], r.Last)
+	AppendString(f[8], r.RepresentativeArticleID, false)
 	f[9].(*array.Float32Builder).Append(r.Cohesion)
 	f[10].(*array.Int32Builder).Append(int32(r.NIndependent))
 	f[11].(*array.Int32Builder).Append(int32(r.NUndated))
@@ -286,18 +286,17 @@ func (t *Table) AppendStory(r StoryRow) {
 
 // AppendStoryOutlet adds one row to a table with StoryOutletsSchema.
 func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
-	t.row()
-	f := t.b.Fields()
-	appendString(f[0], r.StoryID, false)
-	appendString(f[1], r.Outlet, false)
+	f := t.Row()
+	AppendString(f[0], r.StoryID, false)
+	AppendString(f[1], r.Outlet, false)
 	f[2].(*array.Int32Builder).Append(int32(r.NArticles))
-	appendTime(f[3], r.First)
+	AppendTime(f[3], r.First)
 	if r.HasLag {
 		f[4].(*array.Float64Builder).Append(r.LagSeconds)
 	} else {
 		f[4].AppendNull()
 	}
-	appendString(f[5], r.Headline, false)
+	AppendString(f[5], r.Headline, false)
 	appendStrings(f[6], r.DistinctiveTerms)
 	lb := f[7].(*array.ListBuilder)
 	lb.Append(true)
@@ -311,16 +310,15 @@ func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
 // AppendReject adds one row to a table with RejectsSchema. Raw is stored as
 // text, with invalid UTF-8 replaced.
 func (t *Table) AppendReject(r RejectRow) {
-	t.row()
-	f := t.b.Fields()
-	appendString(f[0], r.SourceFile, false)
+	f := t.Row()
+	AppendString(f[0], r.SourceFile, false)
 	f[1].(*array.Int64Builder).Append(int64(r.SourceLine))
-	appendString(f[2], r.Reason, false)
+	AppendString(f[2], r.Reason, false)
 	raw := r.Raw
-	if len(raw) > MaxRaw {
-		raw = raw[:MaxRaw]
+	if len(raw) > data.MaxRaw {
+		raw = raw[:data.MaxRaw]
 	}
-	appendString(f[3], strings.ToValidUTF8(string(raw), "\uFFFD"), false)
+	AppendString(f[3], strings.ToValidUTF8(string(raw), "\uFFFD"), false)
 }
 
 // WriteFileAtomic writes b to path through a temporary file in the same
@@ -372,7 +370,7 @@ const TempPattern = ".*.tmp"
 //
 // The Parquet writer panics when its output fails at some points (a full
 // disk while it writes the magic number); that panic is returned as an error.
-func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (st Staged, err error) {
+func (t *Table) Stage(dir string, format Format, meta map[string]string) (st Staged, err error) {
 	t.flush()
 	defer func() {
 		for _, r := range t.recs {
@@ -400,7 +398,7 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 	keys, vals := sortedMeta(meta)
 	md := arrow.NewMetadata(keys, vals)
 	switch format {
-	case OutputArrow:
+	case Arrow:
 		schema := arrow.NewSchema(t.Schema.Fields(), &md)
 		w, err := ipc.NewFileWriter(tmp, ipc.WithSchema(schema), ipc.WithZstd())
 		if err != nil {
@@ -467,7 +465,7 @@ func (t *Table) Stage(dir string, format OutputFormat, meta map[string]string) (
 
 // Write writes the table as Stage does and renames it into place at once,
 // for a file no reader looks at until its folder is published.
-func (t *Table) Write(dir string, format OutputFormat, meta map[string]string) error {
+func (t *Table) Write(dir string, format Format, meta map[string]string) error {
 	st, err := t.Stage(dir, format, meta)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package data
+package table
 
 import "testing"
 
@@ -11,11 +11,11 @@ func BenchmarkStageStoryOutlets(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		t := NewTable("story_outlets", StoryOutletsSchema)
+		t := New("story_outlets", StoryOutletsSchema)
 		for _, r := range in {
 			t.AppendStoryOutlet(r)
 		}
-		st, err := t.Stage(dir, OutputParquet, nil)
+		st, err := t.Stage(dir, Parquet, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package data
+package table
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ func TestRowGroupsRoundTrip(t *testing.T) {
 	defer func(n int) { rowGroupRows = n }(rowGroupRows)
 	rowGroupRows = 100
 	dir := t.TempDir()
-	at := NewTable("articles", ArticlesSchema)
+	at := New("articles", ArticlesSchema)
 	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 250 {
 		at.AppendArticle(ArticleRow{
@@ -20,10 +20,10 @@ func TestRowGroupsRoundTrip(t *testing.T) {
 			Published: day.Add(time.Duration(i) * time.Minute), Title: "t", Language: "en", WireCopy: i%5 == 0,
 		})
 	}
-	st := NewTable("stories", StoriesSchema)
-	so := NewTable("story_outlets", StoryOutletsSchema)
+	st := New("stories", StoriesSchema)
+	so := New("story_outlets", StoryOutletsSchema)
 	for _, tb := range []*Table{at, st, so} {
-		staged, err := tb.Stage(dir, OutputParquet, nil)
+		staged, err := tb.Stage(dir, Parquet, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func TestRowGroupsRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	out, err := ReadOutput(dir)
+	out, err := Read(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package data
+package table
 
 import (
 	"context"
@@ -13,9 +13,9 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
 
+	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/parquetcheck"
 )
 
@@ -26,10 +26,10 @@ type Output struct {
 	StoryOutlets []StoryOutletRow
 }
 
-// ReadOutput reads the articles, stories and story_outlets tables written
+// Read reads the articles, stories and story_outlets tables written
 // to dir by a run: one Parquet file per table, or, from scheduled runs, a
 // folder of Hive partitions per table.
-func ReadOutput(dir string) (*Output, error) {
+func Read(dir string) (*Output, error) {
 	var out Output
 	var err error
 	if out.Articles, err = readTable(dir, "articles", ReadArticles); err != nil {
@@ -56,7 +56,7 @@ func readTable[R any](dir, name string, read func(string) ([]R, error)) ([]R, er
 		return nil, err
 	}
 	if len(parts) == 0 {
-		return nil, fmt.Errorf("%w: no %s table in %s", ErrInput, name, dir)
+		return nil, fmt.Errorf("%w: no %s table in %s", data.ErrInput, name, dir)
 	}
 	var rows []R
 	for _, p := range parts {
@@ -104,13 +104,13 @@ func PartitionFiles(dir string) ([]string, error) {
 // ReadArticles reads a Parquet file written with ArticlesSchema.
 func ReadArticles(path string) ([]ArticleRow, error) {
 	var rows []ArticleRow
-	err := readRows(path, ArticlesSchema, func(c cols, i int) {
+	err := ReadRows(path, ArticlesSchema, func(c Cols, i int) {
 		rows = append(rows, ArticleRow{
-			ArticleID: c.str("article_id", i), StoryID: c.str("story_id", i), Outlet: c.str("outlet", i),
-			Published: c.time("published_at", i), Title: c.str("title", i), URL: c.str("url", i),
-			Language: c.str("language", i), Similarity: c.float("similarity", i),
-			SourceFile: c.str("source_file", i), SourceLine: c.int("source_line", i),
-			DuplicateOf: c.str("duplicate_of", i), WireCopy: c.bool("is_wire_copy", i),
+			ArticleID: c.Str("article_id", i), StoryID: c.Str("story_id", i), Outlet: c.Str("outlet", i),
+			Published: c.Time("published_at", i), Title: c.Str("title", i), URL: c.Str("url", i),
+			Language: c.Str("language", i), Similarity: c.Float("similarity", i),
+			SourceFile: c.Str("source_file", i), SourceLine: c.Int("source_line", i),
+			DuplicateOf: c.Str("duplicate_of", i), WireCopy: c.Bool("is_wire_copy", i),
 		})
 	})
 	return rows, err
@@ -119,13 +119,13 @@ func ReadArticles(path string) ([]ArticleRow, error) {
 // ReadStories reads a Parquet file written with StoriesSchema.
 func ReadStories(path string) ([]StoryRow, error) {
 	var rows []StoryRow
-	err := readRows(path, StoriesSchema, func(c cols, i int) {
+	err := ReadRows(path, StoriesSchema, func(c Cols, i int) {
 		rows = append(rows, StoryRow{
-			StoryID: c.str("story_id", i), Label: c.str("label", i), TopTerms: c.strs("top_terms", i),
-			NArticles: c.int("n_articles", i), NOutlets: c.int("n_outlets", i), Outlets: c.strs("outlets", i),
-			First: c.time("first_published", i), Last: c.time("last_published", i),
-			RepresentativeArticleID: c.str("representative_article_id", i), Cohesion: c.float("cohesion", i),
-			NIndependent: c.int("n_independent", i), NUndated: c.int("n_undated", i),
+			StoryID: c.Str("story_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
+			NArticles: c.Int("n_articles", i), NOutlets: c.Int("n_outlets", i), Outlets: c.Strs("outlets", i),
+			First: c.Time("first_published", i), Last: c.Time("last_published", i),
+			RepresentativeArticleID: c.Str("representative_article_id", i), Cohesion: c.Float("cohesion", i),
+			NIndependent: c.Int("n_independent", i), NUndated: c.Int("n_undated", i),
 		})
 	})
 	return rows, err
@@ -134,12 +134,12 @@ func ReadStories(path string) ([]StoryRow, error) {
 // ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
 func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 	var rows []StoryOutletRow
-	err := readRows(path, StoryOutletsSchema, func(c cols, i int) {
+	err := ReadRows(path, StoryOutletsSchema, func(c Cols, i int) {
 		r := StoryOutletRow{
-			StoryID: c.str("story_id", i), Outlet: c.str("outlet", i), NArticles: c.int("n_articles", i),
-			First: c.time("first_published", i), Headline: c.str("headline", i),
-			DistinctiveTerms: c.strs("distinctive_terms", i), Scores: c.floats("scores", i),
-			NWireCopies: c.int("n_wire_copies", i),
+			StoryID: c.Str("story_id", i), Outlet: c.Str("outlet", i), NArticles: c.Int("n_articles", i),
+			First: c.Time("first_published", i), Headline: c.Str("headline", i),
+			DistinctiveTerms: c.Strs("distinctive_terms", i), Scores: c.Floats("scores", i),
+			NWireCopies: c.Int("n_wire_copies", i),
 		}
 		if col := c.col("lag_seconds"); col != nil && !col.IsNull(i) {
 			// Outputs before lags had milliseconds hold whole seconds.
@@ -155,13 +155,15 @@ func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 	return rows, err
 }
 
-// cols gives access to one record's columns by name.
-type cols struct {
+// Cols gives the cells of one record of a table read by ReadRows, by column
+// name and row; a column the file lacks (an older output) reads as the zero
+// value.
+type Cols struct {
 	rec   arrow.Record
 	index map[string]int
 }
 
-func (c cols) col(name string) arrow.Array {
+func (c Cols) col(name string) arrow.Array {
 	i, ok := c.index[name]
 	if !ok {
 		return nil
@@ -169,14 +171,14 @@ func (c cols) col(name string) arrow.Array {
 	return c.rec.Column(i)
 }
 
-func (c cols) str(name string, i int) string {
+func (c Cols) Str(name string, i int) string {
 	if col := c.col(name); col != nil {
-		return cellString(col, i)
+		return stringAt(col, i)
 	}
 	return ""
 }
 
-func (c cols) int(name string, i int) int {
+func (c Cols) Int(name string, i int) int {
 	col := c.col(name)
 	if col == nil || col.IsNull(i) {
 		return 0
@@ -190,28 +192,28 @@ func (c cols) int(name string, i int) int {
 	return 0
 }
 
-func (c cols) float(name string, i int) float32 {
+func (c Cols) Float(name string, i int) float32 {
 	if a, ok := c.col(name).(*array.Float32); ok && !a.IsNull(i) {
 		return a.Value(i)
 	}
 	return 0
 }
 
-func (c cols) bool(name string, i int) bool {
+func (c Cols) Bool(name string, i int) bool {
 	if a, ok := c.col(name).(*array.Boolean); ok && !a.IsNull(i) {
 		return a.Value(i)
 	}
 	return false
 }
 
-func (c cols) time(name string, i int) time.Time {
+func (c Cols) Time(name string, i int) time.Time {
 	if a, ok := c.col(name).(*array.Timestamp); ok && !a.IsNull(i) {
 		return a.Value(i).ToTime(a.DataType().(*arrow.TimestampType).Unit).UTC()
 	}
 	return time.Time{}
 }
 
-func (c cols) strs(name string, i int) []string {
+func (c Cols) Strs(name string, i int) []string {
 	l, ok := c.col(name).(*array.List)
 	if !ok || l.IsNull(i) {
 		return nil
@@ -219,12 +221,12 @@ func (c cols) strs(name string, i int) []string {
 	lo, hi := l.ValueOffsets(i)
 	var out []string
 	for k := lo; k < hi; k++ {
-		out = append(out, cellString(l.ListValues(), int(k)))
+		out = append(out, stringAt(l.ListValues(), int(k)))
 	}
 	return out
 }
 
-func (c cols) floats(name string, i int) []float32 {
+func (c Cols) Floats(name string, i int) []float32 {
 	l, ok := c.col(name).(*array.List)
 	if !ok || l.IsNull(i) {
 		return nil
@@ -270,16 +272,16 @@ func checkSchema(got, want *arrow.Schema) error {
 	return nil
 }
 
-// readRows calls fn for every row of a Parquet file written with the
+// ReadRows calls fn for every row of a Parquet file written with the
 // schema want (a table of this job's: an output or a state file). A file
 // that lacks a column of want, or holds it with another type (another
 // table copied over this one), is an error, as is a damaged file: its
 // pages are checked first, as those of input files are, and a panic of the
 // Arrow reader is turned into an error naming the file.
-func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err error) {
+func ReadRows(path string, want *arrow.Schema, fn func(c Cols, i int)) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrInput, err)
+		return fmt.Errorf("%w: %w", data.ErrInput, err)
 	}
 	defer f.Close()
 	defer func() {
@@ -291,15 +293,11 @@ func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err erro
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	mem := boundedAllocator{memory.DefaultAllocator, max(minAllocBound, allocBoundFactor*info.Size())}
-	pf, err := openParquet(f, mem)
+	pf, mem, err := parquetcheck.Open(f, info.Size())
 	if err != nil {
 		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
 	}
 	defer pf.Close()
-	if err := parquetcheck.Pages(pf, f, info.Size()); err != nil {
-		return fmt.Errorf("%s: damaged Parquet: %w", path, err)
-	}
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, mem)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
@@ -326,7 +324,7 @@ func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err erro
 		}
 		for rr.Next() {
 			rec := rr.Record()
-			c := cols{rec: rec, index: map[string]int{}}
+			c := Cols{rec: rec, index: map[string]int{}}
 			for i, fd := range rec.Schema().Fields() {
 				c.index[fd.Name] = i
 			}
@@ -341,4 +339,41 @@ func readRows(path string, want *arrow.Schema, fn func(c cols, i int)) (err erro
 		}
 	}
 	return nil
+}
+
+// assignmentsSchema is the part of ArticlesSchema that ReadAssignments reads.
+var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:2], nil)
+
+// ReadAssignments reads the article_id and story_id columns of the
+// articles table in dir.
+func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
+	type pair struct{ article, story string }
+	pairs, err := readTable(dir, "articles", func(path string) ([]pair, error) {
+		var ps []pair
+		err := ReadRows(path, assignmentsSchema, func(c Cols, i int) {
+			ps = append(ps, pair{c.Str("article_id", i), c.Str("story_id", i)})
+		})
+		return ps, err
+	})
+	for _, p := range pairs {
+		articleIDs = append(articleIDs, p.article)
+		storyIDs = append(storyIDs, p.story)
+	}
+	return articleIDs, storyIDs, err
+}
+
+// stringAt returns a string cell of the output schemas, plain or
+// dictionary-encoded; null is the empty string.
+func stringAt(col arrow.Array, i int) string {
+	if col.IsNull(i) {
+		return ""
+	}
+	switch c := col.(type) {
+	case *array.String:
+		return c.Value(i)
+	case *array.Dictionary:
+		return stringAt(c.Dictionary(), c.GetValueIndex(i))
+	default:
+		return col.ValueStr(i)
+	}
 }
