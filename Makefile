@@ -65,14 +65,20 @@ bench: build $(PYTHON)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
 	$(PYTHON) docs/bench/bench.py --bin $(BIN) --sizes $(BENCH_SIZES) --sklearn $(SKLEARN_SIZES) --results docs/bench/results.md
 
-## eval: score the defaults on every labelled dev set, beside the scikit-learn recipe
+## eval: score the defaults on every labelled dev set, beside the scikit-learn recipe:
+## stories on the event-grain sets, storylines on the topic-grain sets ($(DEV)/README.md)
+EVENT_SETS ?= allsides basil ecbplus uci-headlines vietnamese
+TOPIC_SETS ?= duc2004 tdt2
 eval: build $(PYTHON)
-	@echo "storyclust (defaults):"
-	./$(BIN) eval $(DEV)/*.jsonl
+	@echo "storyclust (defaults), stories against event labels:"
+	./$(BIN) eval $(EVENT_SETS:%=$(DEV)/%.jsonl)
 	@echo
-	@echo "scikit-learn recipe (TF-IDF + average-link agglomerative, cosine):"
+	@echo "storyclust (defaults), storylines against topic labels:"
+	./$(BIN) eval --level storyline $(TOPIC_SETS:%=$(DEV)/%.jsonl)
+	@echo
+	@echo "scikit-learn recipe (TF-IDF + average-link agglomerative, cosine), one flat grouping per set:"
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
-	$(PYTHON) docs/baseline/sklearn_recipe.py $(DEV)/*.jsonl
+	$(PYTHON) docs/baseline/sklearn_recipe.py $(EVENT_SETS:%=$(DEV)/%.jsonl) $(TOPIC_SETS:%=$(DEV)/%.jsonl)
 
 ## agreement: one run against daily scheduled runs over the same articles, on every
 ## dev set and a synthetic stream of STREAM_SIZE articles; see docs/SCHEDULED.md

@@ -27,6 +27,9 @@ type Config struct {
 	// TopTerms is how many terms summarise a story. Zero means
 	// DefaultTopTerms.
 	TopTerms int
+	// CentroidTerms is how many of its centroid's heaviest terms each
+	// story keeps in Story.Centroid; zero keeps none.
+	CentroidTerms int
 	// Workers is the number of goroutines that search candidates and
 	// start the linkage (see averageLink); zero means one. The result does
 	// not depend on it.
@@ -117,7 +120,7 @@ func Cluster(ctx context.Context, items []Item, cfg Config) ([]Story, error) {
 			items[i].Vec = vecs[i]
 		}
 	}
-	return Summarize(items, labels, cfg.TopTerms, cfg.Workers), nil
+	return Summarize(items, labels, cfg.TopTerms, cfg.CentroidTerms, cfg.Workers), nil
 }
 
 // bridgeWindows is how many windows apart the dated articles of two groups

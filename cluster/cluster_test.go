@@ -491,7 +491,7 @@ func TestSummarizeSimilarities(t *testing.T) {
 		labels[i] = i % 37
 	}
 	for _, workers := range []int{1, 2} {
-		for s, st := range Summarize(items, labels, 5, workers) {
+		for s, st := range Summarize(items, labels, 5, 0, workers) {
 			var sum vectorize.Vector
 			for _, m := range st.Members {
 				sum = addVec(sum, items[m].Vec)

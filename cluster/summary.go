@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/storyclust/storyclust/vectorize"
@@ -14,12 +15,17 @@ type Story struct {
 	Cohesion       float32   // mean of Similarity
 	Representative int       // the member closest to the centroid; ties to the earliest
 	TopTerms       []int32   // up to the requested number of the centroid's heaviest terms
+	// Centroid holds, when asked for, the centroid's heaviest terms (up
+	// to the number asked for) scaled to unit length, sorted by term: what
+	// links stories into storylines.
+	Centroid vectorize.Vector
 }
 
 // Summarize builds the stories given a label per item (as from AverageLink),
-// in label order, on up to workers goroutines. A member with an empty
-// vector has similarity zero.
-func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
+// in label order, on up to workers goroutines, each with its topTerms
+// heaviest terms and a centroid of its centroidTerms heaviest (none when
+// zero). A member with an empty vector has similarity zero.
+func Summarize(items []Item, labels []int, topTerms, centroidTerms, workers int) []Story {
 	n := 0
 	for _, l := range labels {
 		n = max(n, l+1)
@@ -41,7 +47,7 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 			defer wg.Done()
 			acc, dense := NewAccumulator(int(vocab)), make([]float32, vocab)
 			for s := range part {
-				summarize(&part[s], items, acc, dense, topTerms)
+				summarize(&part[s], items, acc, dense, topTerms, centroidTerms)
 			}
 		}(stories[lo:min(lo+per, len(stories))])
 	}
@@ -58,7 +64,7 @@ func Summarize(items []Item, labels []int, topTerms, workers int) []Story {
 // a merge of each member with the centroid would (BenchmarkCluster10k).
 // The products are summed in the order such a merge sums them, so the
 // similarities are the same bits.
-func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTerms int) {
+func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTerms, centroidTerms int) {
 	for _, m := range st.Members {
 		acc.Add(items[m].Vec)
 	}
@@ -85,6 +91,15 @@ func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTe
 	}
 	st.Cohesion = float32(sum / float64(len(st.Members)))
 	st.TopTerms = heaviest(centroid, topTerms)
+	if centroidTerms > 0 {
+		terms := heaviest(centroid, centroidTerms)
+		slices.Sort(terms)
+		c := vectorize.Vector{Terms: terms, Weights: make([]float32, len(terms))}
+		for k, t := range terms {
+			c.Weights[k] = dense[t]
+		}
+		st.Centroid = unit(c)
+	}
 }
 
 // unit returns v scaled to unit length. The squares are summed in term

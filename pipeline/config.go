@@ -32,6 +32,12 @@ type Config struct {
 	// Window is how far apart two dated articles may be and still share a
 	// story; zero means cluster.DefaultWindow.
 	Window time.Duration
+	// StorylineThreshold is the decayed centroid cosine at which stories
+	// join one storyline, and StorylineWindow the storyline's horizon;
+	// zero means cluster.DefaultStorylineThreshold and
+	// cluster.DefaultStorylineWindow (see cluster.Storylines).
+	StorylineThreshold float64
+	StorylineWindow    time.Duration
 	// TitleWeight is how much a title token counts against a body token;
 	// zero means vectorize.DefaultTitleWeight.
 	TitleWeight float64
@@ -93,6 +99,8 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	cc := (&cluster.Config{Threshold: c.Threshold, Window: c.Window}).EnsureDefaults()
 	c.Threshold, c.Window = cc.Threshold, cc.Window
+	sc := (&cluster.StorylineConfig{Threshold: c.StorylineThreshold, Window: c.StorylineWindow}).EnsureDefaults()
+	c.StorylineThreshold, c.StorylineWindow = sc.Threshold, sc.Window
 	if c.TitleWeight == 0 {
 		c.TitleWeight = (&vectorize.Config{}).EnsureDefaults().TitleWeight
 	}
@@ -127,6 +135,12 @@ func (c Config) Validate() error {
 	}
 	if c.Window < 0 {
 		errs = append(errs, fmt.Errorf("window %v: want a positive duration", c.Window))
+	}
+	if c.StorylineThreshold < 0 {
+		errs = append(errs, fmt.Errorf("storyline threshold %v: want a positive number", c.StorylineThreshold))
+	}
+	if c.StorylineWindow < 0 {
+		errs = append(errs, fmt.Errorf("storyline window %v: want a positive duration", c.StorylineWindow))
 	}
 	if c.TitleWeight < 0 {
 		errs = append(errs, fmt.Errorf("title weight %v: want a positive number", c.TitleWeight))

@@ -11,16 +11,25 @@ import (
 
 // EvalResult scores the stories of one labelled file against its gold labels.
 type EvalResult struct {
-	File string `json:"file"`
+	File  string `json:"file"`
+	Grain Grain  `json:"grain"`
 	cluster.Scores
 	Rejected int `json:"rejected"`
 }
 
+// Grain is the level at which an evaluation scores the output.
+type Grain string
+
+const (
+	GrainStory     Grain = "story"     // stories, against event labels
+	GrainStoryline Grain = "storyline" // storylines, against topic labels
+)
+
 // Evaluate clusters the labelled JSONL file with cfg (or, when predDir is
-// not empty, takes the stories of the run written there) and scores them
-// against the file's label field. Gold articles that the job rejected or
-// dropped count as singletons.
-func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*EvalResult, error) {
+// not empty, takes the groups of the run written there) and scores its
+// stories or storylines (grain) against the file's label field. Gold
+// articles that the job rejected or dropped count as singletons.
+func Evaluate(ctx context.Context, cfg Config, file, label string, grain Grain, predDir string) (*EvalResult, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -34,9 +43,9 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 		return nil, fmt.Errorf("%w: %s: no rows with an id and a %q label", ErrInput, file, label)
 	}
 	storyOf := map[string]string{}
-	res := &EvalResult{File: file}
+	res := &EvalResult{File: file, Grain: grain}
 	if predDir != "" {
-		ids, stories, err := table.ReadAssignments(predDir)
+		ids, stories, err := table.ReadAssignments(predDir, grain == GrainStoryline)
 		if err != nil {
 			return nil, err
 		}
@@ -55,8 +64,12 @@ func Evaluate(ctx context.Context, cfg Config, file, label, predDir string) (*Ev
 		}
 		res.Rejected = r.manifest.Counts.Rejected
 		for s, st := range r.stories {
+			group := s
+			if grain == GrainStoryline {
+				group = r.storylineOf[s]
+			}
 			for _, i := range st.Members {
-				storyOf[r.ids[i]] = fmt.Sprint(s)
+				storyOf[r.ids[i]] = fmt.Sprint(group)
 			}
 		}
 	}
@@ -87,11 +100,11 @@ type Agreement struct {
 // in reference as if they were gold labels: B-cubed F1 is 1 when the two
 // group the articles alike, whatever the story ids.
 func Compare(reference, other string) (*Agreement, error) {
-	refIDs, refStories, err := table.ReadAssignments(reference)
+	refIDs, refStories, err := table.ReadAssignments(reference, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", reference, err)
 	}
-	ids, stories, err := table.ReadAssignments(other)
+	ids, stories, err := table.ReadAssignments(other, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", other, err)
 	}

@@ -41,18 +41,20 @@ type Manifest struct {
 
 // Parameters are the settings that shape the output.
 type Parameters struct {
-	Threshold       float64  `json:"threshold"`
-	Window          string   `json:"window"`
-	TitleWeight     float64  `json:"title_weight"`
-	Format          string   `json:"format"`
-	Fields          []string `json:"fields,omitempty"`
-	Year            int      `json:"year,omitempty"`
-	Strict          bool     `json:"strict"`
-	DateOrder       string   `json:"date_order,omitempty"`
-	Delimiter       string   `json:"delimiter,omitempty"`
-	Encoding        string   `json:"encoding,omitempty"`
-	MaxArticleBytes int      `json:"max_article_bytes"`
-	Sample          bool     `json:"embedded_sample"`
+	Threshold          float64  `json:"threshold"`
+	Window             string   `json:"window"`
+	StorylineThreshold float64  `json:"storyline_threshold"`
+	StorylineWindow    string   `json:"storyline_window"`
+	TitleWeight        float64  `json:"title_weight"`
+	Format             string   `json:"format"`
+	Fields             []string `json:"fields,omitempty"`
+	Year               int      `json:"year,omitempty"`
+	Strict             bool     `json:"strict"`
+	DateOrder          string   `json:"date_order,omitempty"`
+	Delimiter          string   `json:"delimiter,omitempty"`
+	Encoding           string   `json:"encoding,omitempty"`
+	MaxArticleBytes    int      `json:"max_article_bytes"`
+	Sample             bool     `json:"embedded_sample"`
 }
 
 // InputRecord is one input file.
@@ -172,6 +174,7 @@ type Counts struct {
 
 	Stories            int `json:"stories"`
 	CrossOutletStories int `json:"cross_outlet_stories"`
+	Storylines         int `json:"storylines"`
 	Singletons         int `json:"singleton_stories"`
 	WireCopies         int `json:"wire_copies"`
 }

@@ -79,7 +79,7 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	// to build them (the counts, sketches and articles) goes before they
 	// are encoded, and a collection lets the encoders reuse it, so that
 	// encoding is not the run's peak of memory (make bench's peak RSS).
-	r.articles, r.ids, r.vec, r.items, r.stories = nil, nil, nil, nil, nil
+	r.articles, r.ids, r.vec, r.items, r.stories, r.threads = nil, nil, nil, nil, nil, nil
 	runtime.GC()
 	rejects := table.New("rejects", table.RejectsSchema)
 	for _, rj := range r.rejects {
@@ -183,8 +183,13 @@ type processed struct {
 	vec      *vectorize.Result
 	items    []cluster.Item
 	stories  []cluster.Story
-	rejects  []table.RejectRow
-	workers  int
+	// storylineOf is each story's storyline, numbered in order of the
+	// storyline's first story; threads what the storyline linkage knew of
+	// each story.
+	storylineOf []int
+	threads     []cluster.Thread
+	rejects     []table.RejectRow
+	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
 	carried *carried
@@ -224,6 +229,7 @@ func newProcessed(cfg Config) *processed {
 		StartedAt: time.Now().UTC().Format(time.RFC3339),
 		Parameters: Parameters{
 			Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight,
+			StorylineThreshold: cfg.StorylineThreshold, StorylineWindow: cfg.StorylineWindow.String(),
 			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
 			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter, Encoding: cfg.Encoding,
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
@@ -331,7 +337,10 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 	}
 	var searched atomic.Int64
 	bar := startProgress(cfg.Progress, "cluster", int64(len(r.items)), "articles", &searched)
-	stories, err := cluster.Cluster(ctx, r.items, cluster.Config{Threshold: cfg.Threshold, Window: cfg.Window, Workers: cfg.Workers, Done: &searched, Reweigh: reweigh})
+	stories, err := cluster.Cluster(ctx, r.items, cluster.Config{
+		Threshold: cfg.Threshold, Window: cfg.Window, CentroidTerms: centroidTerms(cfg),
+		Workers: cfg.Workers, Done: &searched, Reweigh: reweigh,
+	})
 	bar.finish()
 	if err != nil {
 		return err
@@ -341,7 +350,57 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 		r.items[i].Vec = vectorize.Vector{}
 	}
 	r.timer.lap("cluster")
+	if cfg.State != "" {
+		// Scheduled runs do not form storylines yet: the state does not
+		// keep the centroids of the stories it has closed.
+		return nil
+	}
+	r.threads = r.storyThreads()
+	for s := range r.stories {
+		r.stories[s].Centroid = vectorize.Vector{} // the thread holds it
+	}
+	if r.storylineOf, err = cluster.Storylines(ctx, r.threads, cluster.StorylineConfig{
+		Threshold: cfg.StorylineThreshold, Window: cfg.StorylineWindow, Workers: cfg.Workers,
+	}); err != nil {
+		return err
+	}
+	r.timer.lap("storylines")
 	return nil
+}
+
+// storylineTerms is how many of its heaviest terms each story's centroid
+// keeps for the storyline linkage.
+const storylineTerms = 64
+
+// centroidTerms is how many centroid terms the stories of a run keep: none
+// in scheduled runs, which form no storylines.
+func centroidTerms(cfg Config) int {
+	if cfg.State != "" {
+		return 0
+	}
+	return storylineTerms
+}
+
+// storyThreads returns what the storyline linkage knows of each story.
+func (r *processed) storyThreads() []cluster.Thread {
+	threads := make([]cluster.Thread, len(r.stories))
+	for s, st := range r.stories {
+		t := cluster.Thread{Centroid: st.Centroid, Articles: len(st.Members), Lang: r.items[st.Representative].Lang}
+		for _, i := range st.Members {
+			p := r.articles[i].Published
+			if p.IsZero() {
+				continue
+			}
+			if t.First.IsZero() || p.Before(t.First) {
+				t.First = p
+			}
+			if p.After(t.Last) {
+				t.Last = p
+			}
+		}
+		threads[s] = t
+	}
+	return threads
 }
 
 // countDates fills the date and outlet counts and notes of m, counting

@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/apache/arrow/go/v15/parquet/file"
 	"github.com/apache/arrow/go/v15/parquet/pqarrow"
+	"github.com/storyclust/storyclust/data/table"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -125,7 +127,7 @@ func TestRunGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"articles", "stories", "story_outlets", "rejects"} {
+	for _, name := range []string{"articles", "stories", "story_outlets", "storylines", "rejects"} {
 		got := dumpTable(t, filepath.Join(out, name+".parquet"))
 		golden := filepath.Join("testdata", "golden", name+".tsv")
 		if *update {
@@ -255,7 +257,7 @@ func TestRunManifest(t *testing.T) {
 		}
 		return strings.Join(names, " ")
 	}
-	if got, want := names(out), ".current .snapshots .storyclust.lock _manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; got != want {
+	if got, want := names(out), ".current .snapshots .storyclust.lock _manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet storylines.parquet"; got != want {
 		t.Errorf("output files = %s, want %s (the lock, the published version and its links, and no temporary files)", got, want)
 	}
 	// A second run publishes its version; the one before stays for the
@@ -268,7 +270,7 @@ func TestRunManifest(t *testing.T) {
 	if got, want := names(filepath.Join(out, ".snapshots")), "000002 000003"; got != want {
 		t.Errorf("versions after three runs = %s, want %s", got, want)
 	}
-	if got, want := names(filepath.Join(out, ".current")), "_manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet"; got != want {
+	if got, want := names(filepath.Join(out, ".current")), "_manifest.json articles.parquet rejects.parquet stories.parquet story_outlets.parquet storylines.parquet"; got != want {
 		t.Errorf("published version holds %s, want %s", got, want)
 	}
 	for _, name := range []string{"articles.parquet", "_manifest.json"} {
@@ -309,7 +311,7 @@ func TestRunArrowFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(m.Outputs, " ") != "articles.arrow stories.arrow story_outlets.arrow rejects.arrow" {
+	if strings.Join(m.Outputs, " ") != "articles.arrow stories.arrow story_outlets.arrow storylines.arrow rejects.arrow" {
 		t.Errorf("outputs = %v", m.Outputs)
 	}
 }
@@ -345,5 +347,56 @@ func TestRunOutletTermsFromAllArticles(t *testing.T) {
 	}
 	if !strings.Contains(alpha, "\t2\t") || !strings.Contains(alpha, "zeppelin") {
 		t.Errorf("Alpha's row should count 2 articles and stress zeppelin:\n%s", dump)
+	}
+}
+
+// TestRunStorylines runs a file of two storylines told in several stories
+// each (a crash, its preliminary report 25 days on and its final report 46
+// days after that; a final and the parade the day after) and checks the
+// storylines, and that a horizon shorter than the gap splits the first.
+func TestRunStorylines(t *testing.T) {
+	storylineOf := func(window time.Duration) map[string]string {
+		out := t.TempDir()
+		cfg := testConfig(filepath.Join("testdata", "storylines.jsonl"), out)
+		cfg.StorylineWindow = window
+		m, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Counts.Stories != 5 {
+			t.Fatalf("%d stories, want 5 (each report its own story)", m.Counts.Stories)
+		}
+		rows, err := table.ReadArticles(filepath.Join(out, "articles.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r.ArticleID] = r.StorylineID
+		}
+		lines, err := table.ReadStorylines(filepath.Join(out, "storylines.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(lines) != m.Counts.Storylines {
+			t.Errorf("%d storyline rows, manifest counts %d", len(lines), m.Counts.Storylines)
+		}
+		return got
+	}
+	same := func(got map[string]string, ids ...string) bool {
+		for _, id := range ids[1:] {
+			if got[id] != got[ids[0]] {
+				return false
+			}
+		}
+		return true
+	}
+	got := storylineOf(0)
+	if !same(got, "a1", "a3", "b1", "b3", "c1", "c2") || !same(got, "d1", "d2", "e1", "e2") || got["a1"] == got["d1"] {
+		t.Errorf("default horizon: storylines %v, want the crash's articles (a, b, c) in one and the final's (d, e) in another", got)
+	}
+	got = storylineOf(30 * 24 * time.Hour)
+	if got["c1"] == got["b1"] || !same(got, "d1", "e1") {
+		t.Errorf("30-day horizon: storylines %v, want the final report (c), 46 days after the storyline's last, in one of its own", got)
 	}
 }

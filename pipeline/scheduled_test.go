@@ -110,7 +110,7 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *table.Output 
 
 func assignments(t *testing.T, out string) map[string]string {
 	t.Helper()
-	ids, stories, err := table.ReadAssignments(out)
+	ids, stories, err := table.ReadAssignments(out, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,9 @@ import (
 // change when later articles join it.
 func storyID(firstArticleID string) string { return "s-" + shortHash(firstArticleID)[:16] }
 
+// storylineID names a storyline by its earliest article, as storyID does.
+func storylineID(firstArticleID string) string { return "l-" + shortHash(firstArticleID)[:16] }
+
 // distinctiveTerms is how many terms story_outlets lists per outlet.
 const distinctiveTerms = 10
 
@@ -29,6 +32,7 @@ type rowSink struct {
 	article     func(table.ArticleRow)
 	story       func(table.StoryRow)
 	storyOutlet func(table.StoryOutletRow)
+	storyline   func(table.StorylineRow)
 }
 
 // tableSink appends rows to the articles, stories and story_outlets tables.
@@ -36,7 +40,8 @@ func tableSink() (rowSink, []*table.Table) {
 	at := table.New("articles", table.ArticlesSchema)
 	st := table.New("stories", table.StoriesSchema)
 	so := table.New("story_outlets", table.StoryOutletsSchema)
-	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet}, []*table.Table{at, st, so}
+	sl := table.New("storylines", table.StorylinesSchema)
+	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet, sl.AppendStoryline}, []*table.Table{at, st, so, sl}
 }
 
 // firstArticleIDs names each story by its earliest article.
@@ -68,6 +73,21 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			storyOf[i], sim[i] = s, st.Similarity[k]
 		}
 	}
+	// A storyline is named by its first story's first article: stories
+	// come in order of their first article, storylines of their first
+	// story. Without storylines (scheduled runs) the ids are null.
+	lids := make([]string, 0, len(stories))
+	for s, l := range r.storylineOf {
+		if l == len(lids) {
+			lids = append(lids, storylineID(ids[stories[s].Members[0]]))
+		}
+	}
+	storylineOf := func(s int) string {
+		if r.storylineOf == nil {
+			return ""
+		}
+		return lids[r.storylineOf[s]]
+	}
 	workers := max(r.workers, 1)
 	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
 	sameOf := sameContent(articles, storyOf)
@@ -77,7 +97,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	articleRows.Go(func() {
 		for i, a := range articles {
 			row := table.ArticleRow{
-				ArticleID: ids[i], StoryID: sids[storyOf[i]], Outlet: a.Outlet, Published: a.Published,
+				ArticleID: ids[i], StoryID: sids[storyOf[i]], StorylineID: storylineOf(storyOf[i]), Outlet: a.Outlet, Published: a.Published,
 				Title: a.Title, URL: a.URL, Language: reportedLanguage(vec, i), Similarity: sim[i],
 				SourceFile: a.SourceFile, SourceLine: a.SourceLine,
 			}
@@ -148,7 +168,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			}
 			rep := story.Representative
 			out.story(table.StoryRow{
-				StoryID: sids[s], Label: articles[rep].Title, TopTerms: terms,
+				StoryID: sids[s], StorylineID: storylineOf(s), Label: articles[rep].Title, TopTerms: terms,
 				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
 				NIndependent: independent, NUndated: undated,
@@ -171,9 +191,61 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
 	})
 	m.Top = top[:min(5, len(top))]
+	if r.storylineOf != nil {
+		storylineRows(r, lids, out.storyline)
+		m.Counts.Storylines = len(lids)
+	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies
 	m.Counts.ContentDuplicates += contentCopies
+}
+
+// storylineRows emits a row per storyline, in order, named by lids.
+func storylineRows(r *processed, lids []string, emit func(table.StorylineRow)) {
+	rows := make([]table.StorylineRow, len(lids))
+	largest := make([]int, len(lids))
+	outlets := make([]map[string]bool, len(lids))
+	for s, st := range r.stories {
+		l := r.storylineOf[s]
+		row := &rows[l]
+		if row.NStories == 0 || len(st.Members) > len(r.stories[largest[l]].Members) {
+			largest[l] = s
+		}
+		row.NStories++
+		row.NArticles += len(st.Members)
+		if outlets[l] == nil {
+			outlets[l] = map[string]bool{}
+		}
+		for _, i := range st.Members {
+			a := &r.articles[i]
+			if a.Outlet != "" {
+				outlets[l][a.Outlet] = true
+			}
+			switch p := a.Published; {
+			case p.IsZero():
+				row.NUndated++
+			default:
+				if row.First.IsZero() || p.Before(row.First) {
+					row.First = p
+				}
+				if p.After(row.Last) {
+					row.Last = p
+				}
+			}
+		}
+	}
+	terms := cluster.StorylineTerms(r.threads, r.storylineOf, distinctiveTerms)
+	for l := range rows {
+		row := &rows[l]
+		row.StorylineID = lids[l]
+		row.Label = r.articles[r.stories[largest[l]].Representative].Title
+		row.NOutlets = len(outlets[l])
+		row.TopTerms = make([]string, len(terms[l]))
+		for k, t := range terms[l] {
+			row.TopTerms[k] = r.vec.Terms[t]
+		}
+		emit(*row)
+	}
 }
 
 // storyBatch is how many stories are summarised per outlet at once, and

@@ -20,12 +20,13 @@ type evalCommand struct {
 func (c *evalCommand) Run(ctx context.Context, args []string) error {
 	var cfg pipeline.Config
 	var fields stringList
-	var label, pred string
+	var label, pred, level string
 	var asJSON bool
 	fs := flag.NewFlagSet("storyclust eval", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	jobFlags(fs, &cfg, &fields)
 	fs.StringVar(&label, "label", "event", "the `field` that holds each article's gold story")
+	fs.StringVar(&level, "level", "story", "the grain scored: `story` (labels of events) or storyline (labels of topics that run over weeks)")
 	fs.StringVar(&pred, "pred", "", "score the run written to this output `directory` instead of clustering")
 	fs.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
 	fs.Usage = func() {
@@ -49,9 +50,13 @@ Flags:
 		return fmt.Errorf("%w: eval needs at least one labelled file", errUsage)
 	}
 	cfg.Fields = fields
+	grain := pipeline.Grain(level)
+	if grain != pipeline.GrainStory && grain != pipeline.GrainStoryline {
+		return fmt.Errorf("%w: --level %q: want story or storyline", errUsage, level)
+	}
 	var results []*pipeline.EvalResult
 	for _, f := range files {
-		r, err := pipeline.Evaluate(ctx, cfg, f, label, pred)
+		r, err := pipeline.Evaluate(ctx, cfg, f, label, grain, pred)
 		if err != nil {
 			return err
 		}

@@ -114,6 +114,8 @@ Flags:
 func jobFlags(fs *flag.FlagSet, cfg *pipeline.Config, fields *stringList) {
 	fs.Float64Var(&cfg.Threshold, "threshold", cluster.DefaultThreshold, "mean `similarity` at which articles join one story: the cosine for two long undated articles; headlines and articles published close together need less (scaled by length and time apart), so values above 1 are meaningful; higher makes smaller, tighter stories")
 	fs.DurationVar(&cfg.Window, "window", cluster.DefaultWindow, "how far apart two dated articles may be and still share a story, and the scale of the time factor (articles without a date are compared with all)")
+	fs.Float64Var(&cfg.StorylineThreshold, "storyline-threshold", cluster.DefaultStorylineThreshold, "cosine between the centroids of two storylines (decayed by the time between them) at which they join: stories that continue one another over weeks; higher makes more, narrower storylines")
+	fs.DurationVar(&cfg.StorylineWindow, "storyline-window", cluster.DefaultStorylineWindow, "how far apart in time two storylines may be and still join; their similarity decays to half over it")
 	fs.Float64Var(&cfg.TitleWeight, "title-weight", vectorize.DefaultTitleWeight, "how many times a title word counts against a body word")
 	fs.Var(fields, "field", "map an input column to a field, as `field=column` (fields: id, title, text, outlet, published, url, language); repeatable")
 	fs.IntVar(&cfg.Year, "year", 0, "`year` for dateline dates without one, unless the file name holds a YYYY-MM-DD date (default: the file's modification time)")

@@ -106,7 +106,7 @@ func ReadArticles(path string) ([]ArticleRow, error) {
 	var rows []ArticleRow
 	err := ReadRows(path, ArticlesSchema, func(c Cols, i int) {
 		rows = append(rows, ArticleRow{
-			ArticleID: c.Str("article_id", i), StoryID: c.Str("story_id", i), Outlet: c.Str("outlet", i),
+			ArticleID: c.Str("article_id", i), StoryID: c.Str("story_id", i), StorylineID: c.Str("storyline_id", i), Outlet: c.Str("outlet", i),
 			Published: c.Time("published_at", i), Title: c.Str("title", i), URL: c.Str("url", i),
 			Language: c.Str("language", i), Similarity: c.Float("similarity", i),
 			SourceFile: c.Str("source_file", i), SourceLine: c.Int("source_line", i),
@@ -121,11 +121,24 @@ func ReadStories(path string) ([]StoryRow, error) {
 	var rows []StoryRow
 	err := ReadRows(path, StoriesSchema, func(c Cols, i int) {
 		rows = append(rows, StoryRow{
-			StoryID: c.Str("story_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
+			StoryID: c.Str("story_id", i), StorylineID: c.Str("storyline_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
 			NArticles: c.Int("n_articles", i), NOutlets: c.Int("n_outlets", i), Outlets: c.Strs("outlets", i),
 			First: c.Time("first_published", i), Last: c.Time("last_published", i),
 			RepresentativeArticleID: c.Str("representative_article_id", i), Cohesion: c.Float("cohesion", i),
 			NIndependent: c.Int("n_independent", i), NUndated: c.Int("n_undated", i),
+		})
+	})
+	return rows, err
+}
+
+// ReadStorylines reads a Parquet file written with StorylinesSchema.
+func ReadStorylines(path string) ([]StorylineRow, error) {
+	var rows []StorylineRow
+	err := ReadRows(path, StorylinesSchema, func(c Cols, i int) {
+		rows = append(rows, StorylineRow{
+			StorylineID: c.Str("storyline_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
+			NStories: c.Int("n_stories", i), NArticles: c.Int("n_articles", i), NOutlets: c.Int("n_outlets", i),
+			First: c.Time("first_published", i), Last: c.Time("last_published", i), NUndated: c.Int("n_undated", i),
 		})
 	})
 	return rows, err
@@ -241,7 +254,7 @@ func (c Cols) Floats(name string, i int) []float32 {
 
 // addedColumns are the columns that outputs written by earlier versions
 // lack; they read as zero.
-var addedColumns = map[string]bool{"n_undated": true}
+var addedColumns = map[string]bool{"n_undated": true, "storyline_id": true}
 
 // checkSchema reports a column of want that got lacks or holds with
 // another type (a dictionary of strings stands for strings, and any number
@@ -342,24 +355,36 @@ func ReadRows(path string, want *arrow.Schema, fn func(c Cols, i int)) (err erro
 }
 
 // assignmentsSchema is the part of ArticlesSchema that ReadAssignments reads.
-var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:2], nil)
+var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:3], nil)
 
-// ReadAssignments reads the article_id and story_id columns of the
-// articles table in dir.
-func ReadAssignments(dir string) (articleIDs, storyIDs []string, err error) {
-	type pair struct{ article, story string }
+// ReadAssignments reads the article_id column of the articles table in dir
+// and its story_id column, or its storyline_id column when storylines is
+// set. An output without storylines (written by scheduled runs, or before
+// storylines) is an error then.
+func ReadAssignments(dir string, storylines bool) (articleIDs, groupIDs []string, err error) {
+	type pair struct{ article, group string }
+	column := "story_id"
+	if storylines {
+		column = "storyline_id"
+	}
 	pairs, err := readTable(dir, "articles", func(path string) ([]pair, error) {
 		var ps []pair
+		missing := false
 		err := ReadRows(path, assignmentsSchema, func(c Cols, i int) {
-			ps = append(ps, pair{c.Str("article_id", i), c.Str("story_id", i)})
+			g := c.Str(column, i)
+			missing = missing || g == ""
+			ps = append(ps, pair{c.Str("article_id", i), g})
 		})
+		if err == nil && missing {
+			err = fmt.Errorf("%w: %s: articles without a %s: the output has no storylines (scheduled runs form none)", data.ErrInput, path, column)
+		}
 		return ps, err
 	})
 	for _, p := range pairs {
 		articleIDs = append(articleIDs, p.article)
-		storyIDs = append(storyIDs, p.story)
+		groupIDs = append(groupIDs, p.group)
 	}
-	return articleIDs, storyIDs, err
+	return articleIDs, groupIDs, err
 }
 
 // stringAt returns a string cell of the output schemas, plain or

@@ -80,6 +80,7 @@ var (
 var ArticlesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "article_id", Type: arrow.BinaryTypes.String},
 	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "storyline_id", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "outlet", Type: dictStr, Nullable: true},
 	{Name: "published_at", Type: TimestampUTC, Nullable: true},
 	{Name: "title", Type: arrow.BinaryTypes.String},
@@ -95,6 +96,7 @@ var ArticlesSchema = arrow.NewSchema([]arrow.Field{
 // StoriesSchema is the schema of stories.parquet.
 var StoriesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "storyline_id", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "label", Type: arrow.BinaryTypes.String},
 	{Name: "top_terms", Type: strList},
 	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
@@ -105,6 +107,20 @@ var StoriesSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "representative_article_id", Type: arrow.BinaryTypes.String},
 	{Name: "cohesion", Type: arrow.PrimitiveTypes.Float32},
 	{Name: "n_independent", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_undated", Type: arrow.PrimitiveTypes.Int32},
+}, nil)
+
+// StorylinesSchema is the schema of storylines.parquet: the stories that
+// continue one another, over weeks.
+var StorylinesSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "storyline_id", Type: arrow.BinaryTypes.String},
+	{Name: "label", Type: arrow.BinaryTypes.String},
+	{Name: "top_terms", Type: strList},
+	{Name: "n_stories", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_outlets", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "first_published", Type: TimestampUTC, Nullable: true},
+	{Name: "last_published", Type: TimestampUTC, Nullable: true},
 	{Name: "n_undated", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
@@ -166,19 +182,23 @@ func (t *Table) AppendLabelled(r LabelledRow) {
 
 // ArticleRow is one row of articles.parquet.
 type ArticleRow struct {
-	ArticleID, StoryID, Outlet string
-	Published                  time.Time // zero is null
-	Title, URL, Language       string
-	Similarity                 float32
-	SourceFile                 string
-	SourceLine                 int
-	DuplicateOf                string // empty is null
-	WireCopy                   bool
+	ArticleID, StoryID   string
+	StorylineID          string // empty is null (scheduled runs form no storylines)
+	Outlet               string
+	Published            time.Time // zero is null
+	Title, URL, Language string
+	Similarity           float32
+	SourceFile           string
+	SourceLine           int
+	DuplicateOf          string // empty is null
+	WireCopy             bool
 }
 
 // StoryRow is one row of stories.parquet.
 type StoryRow struct {
-	StoryID, Label          string
+	StoryID                 string
+	StorylineID             string // empty is null (scheduled runs form no storylines)
+	Label                   string
 	TopTerms                []string
 	NArticles, NOutlets     int
 	Outlets                 []string
@@ -187,6 +207,17 @@ type StoryRow struct {
 	Cohesion                float32
 	NIndependent            int
 	NUndated                int // articles without a date: First and Last do not span them
+}
+
+// StorylineRow is one row of storylines.parquet.
+type StorylineRow struct {
+	StorylineID, Label string // the label is that of the storyline's largest story
+	TopTerms           []string
+	NStories           int
+	NArticles          int
+	NOutlets           int
+	First, Last        time.Time // zero is null
+	NUndated           int       // articles without a date: First and Last do not span them
 }
 
 // StoryOutletRow is one row of story_outlets.parquet.
@@ -255,33 +286,49 @@ func (t *Table) AppendArticle(r ArticleRow) {
 	f := t.Row()
 	AppendString(f[0], r.ArticleID, false)
 	AppendString(f[1], r.StoryID, false)
-	AppendString(f[2], r.Outlet, true)
-	AppendTime(f[3], r.Published)
-	AppendString(f[4], r.Title, false)
-	AppendString(f[5], r.URL, true)
-	AppendString(f[6], r.Language, true)
-	f[7].(*array.Float32Builder).Append(r.Similarity)
-	AppendString(f[8], r.SourceFile, false)
-	f[9].(*array.Int64Builder).Append(int64(r.SourceLine))
-	AppendString(f[10], r.DuplicateOf, true)
-	f[11].(*array.BooleanBuilder).Append(r.WireCopy)
+	AppendString(f[2], r.StorylineID, true)
+	AppendString(f[3], r.Outlet, true)
+	AppendTime(f[4], r.Published)
+	AppendString(f[5], r.Title, false)
+	AppendString(f[6], r.URL, true)
+	AppendString(f[7], r.Language, true)
+	f[8].(*array.Float32Builder).Append(r.Similarity)
+	AppendString(f[9], r.SourceFile, false)
+	f[10].(*array.Int64Builder).Append(int64(r.SourceLine))
+	AppendString(f[11], r.DuplicateOf, true)
+	f[12].(*array.BooleanBuilder).Append(r.WireCopy)
 }
 
 // AppendStory adds one row to a table with StoriesSchema.
 func (t *Table) AppendStory(r StoryRow) {
 	f := t.Row()
 	AppendString(f[0], r.StoryID, false)
+	AppendString(f[1], r.StorylineID, true)
+	AppendString(f[2], r.Label, false)
+	appendStrings(f[3], r.TopTerms)
+	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
+	f[5].(*array.Int32Builder).Append(int32(r.NOutlets))
+	appendStrings(f[6], r.Outlets)
+	AppendTime(f[7], r.First)
+	AppendTime(f[8], r.Last)
+	AppendString(f[9], r.RepresentativeArticleID, false)
+	f[10].(*array.Float32Builder).Append(r.Cohesion)
+	f[11].(*array.Int32Builder).Append(int32(r.NIndependent))
+	f[12].(*array.Int32Builder).Append(int32(r.NUndated))
+}
+
+// AppendStoryline adds one row to a table with StorylinesSchema.
+func (t *Table) AppendStoryline(r StorylineRow) {
+	f := t.Row()
+	AppendString(f[0], r.StorylineID, false)
 	AppendString(f[1], r.Label, false)
 	appendStrings(f[2], r.TopTerms)
-	f[3].(*array.Int32Builder).Append(int32(r.NArticles))
-	f[4].(*array.Int32Builder).Append(int32(r.NOutlets))
-	appendStrings(f[5], r.Outlets)
+	f[3].(*array.Int32Builder).Append(int32(r.NStories))
+	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
+	f[5].(*array.Int32Builder).Append(int32(r.NOutlets))
 	AppendTime(f[6], r.First)
 	AppendTime(f[7], r.Last)
-	AppendString(f[8], r.RepresentativeArticleID, false)
-	f[9].(*array.Float32Builder).Append(r.Cohesion)
-	f[10].(*array.Int32Builder).Append(int32(r.NIndependent))
-	f[11].(*array.Int32Builder).Append(int32(r.NUndated))
+	f[8].(*array.Int32Builder).Append(int32(r.NUndated))
 }
 
 // AppendStoryOutlet adds one row to a table with StoryOutletsSchema.

@@ -63,6 +63,16 @@ check((so["lag_seconds"].dropna() >= 0).all(), "lags are not negative")
 sos = pq.read_schema(f"{out}/story_outlets.parquet")
 check(str(sos.field("scores").type) == "list<element: float>", f"arrow story_outlets.scores is {sos.field('scores').type}")
 
+lines = pd.read_parquet(f"{out}/storylines.parquet")
+check(set(stories["storyline_id"]) == set(lines["storyline_id"]), "every story is in a storyline, and storyline ids join")
+check((arts.merge(stories[["story_id", "storyline_id"]], on="story_id", suffixes=("", "_s"))
+       .eval("storyline_id == storyline_id_s").all()), "articles.storyline_id is their story's")
+check((stories.groupby("storyline_id").size().reindex(lines["storyline_id"]).values == lines["n_stories"].values).all(),
+      "n_stories counts each storyline's stories")
+check((stories.groupby("storyline_id")["n_articles"].sum().reindex(lines["storyline_id"]).values == lines["n_articles"].values).all(),
+      "n_articles sums its stories' articles")
+check(str(lines["first_published"].dtype) == "datetime64[us, UTC]", f"pandas storylines.first_published is {lines['first_published'].dtype}")
+
 rejects = pd.read_parquet(f"{out}/rejects.parquet")
 check(list(rejects.columns) == ["source_file", "source_line", "reason", "raw"], f"rejects columns {list(rejects.columns)}")
 
@@ -79,5 +89,7 @@ check(n == len(arts), "duckdb joins articles to stories")
 otypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/story_outlets.parquet')").fetchall())
 check(otypes["distinctive_terms"] == "VARCHAR[]" and otypes["scores"] == "FLOAT[]", f"duckdb story_outlets lists are {otypes['distinctive_terms']}, {otypes['scores']}")
 check(otypes["lag_seconds"] == "DOUBLE", f"duckdb story_outlets.lag_seconds is {otypes['lag_seconds']}")
+ltypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/storylines.parquet')").fetchall())
+check(ltypes["top_terms"] == "VARCHAR[]" and ltypes["n_stories"] == "INTEGER", f"duckdb storylines.top_terms is {ltypes['top_terms']}, n_stories {ltypes['n_stories']}")
 rtypes = dict((r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet('{out}/rejects.parquet')").fetchall())
 check(rtypes["source_line"] == "BIGINT", f"duckdb rejects.source_line is {rtypes['source_line']}")

@@ -1,0 +1,426 @@
+package cluster
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/storyclust/storyclust/vectorize"
+)
+
+// Thread is what the storyline linkage knows of one story: its centroid
+// (unit length, as Story.Centroid), how many articles it holds, the span
+// of its dated articles (zero times when it has none) and its language.
+type Thread struct {
+	Centroid    vectorize.Vector
+	Articles    int
+	First, Last time.Time
+	Lang        string
+}
+
+// StorylineConfig sets how stories are linked into storylines.
+type StorylineConfig struct {
+	// Threshold is the decayed centroid cosine at which two storylines
+	// merge. Zero means DefaultStorylineThreshold.
+	Threshold float64
+	// Window is the horizon of a storyline: two storylines whose dated
+	// spans are further apart never merge, and the similarity of closer
+	// ones decays with the gap (see decay). Zero means
+	// DefaultStorylineWindow.
+	Window time.Duration
+	// Workers is the number of goroutines of the candidate search; zero
+	// means one. The result does not depend on it.
+	Workers int
+}
+
+const (
+	DefaultStorylineThreshold = 0.1
+	DefaultStorylineWindow    = 60 * 24 * time.Hour
+)
+
+// EnsureDefaults sets c's zero fields to their defaults and returns c;
+// Storylines applies it to the configuration it is given.
+func (c *StorylineConfig) EnsureDefaults() *StorylineConfig {
+	if c.Threshold == 0 {
+		c.Threshold = DefaultStorylineThreshold
+	}
+	if c.Window == 0 {
+		c.Window = DefaultStorylineWindow
+	}
+	return c
+}
+
+// gapDecay is the share of a pair's similarity left when their spans are
+// a whole window apart; it falls linearly from 1 at no gap.
+const gapDecay = 0.5
+
+// Storylines links stories that continue one another into storylines and
+// returns a storyline label per thread, numbered 0, 1, … in order of each
+// storyline's first thread.
+//
+// It is a centroid linkage: it repeatedly merges the two storylines whose
+// centroids (the article-weighted means of their stories' centroids) have
+// the highest cosine, decayed by the gap between their dated spans, while
+// that is at least cfg.Threshold. Storylines of different languages, and
+// dated storylines more than cfg.Window apart, never merge. Unlike the
+// average linkage of stories, a storyline's similarity to a new story does
+// not fall as it grows over weeks: it is that of its centroid, so a story
+// follows the one it continues even when the storyline began months
+// before. The pairs compared are those the candidate search finds between
+// stories (each story against the stories before it within the window), and
+// then between storylines that share a candidate pair.
+func Storylines(ctx context.Context, threads []Thread, cfg StorylineConfig) ([]int, error) {
+	cfg.EnsureDefaults()
+	n := len(threads)
+	order := canonicalThreads(threads)
+	items := make([]Item, n)
+	for k, i := range order {
+		t := &threads[i]
+		items[k] = Item{Vec: t.Centroid, Time: t.First, Lang: t.Lang}
+	}
+	// Calibrated similarity is at least the cosine, so a low MinSim keeps
+	// every pair whose storylines could reach the threshold once merged.
+	edges, err := Candidates(ctx, items, Search{
+		Window: cfg.Window, MinSim: cfg.Threshold * storylineEdgeFraction,
+		MaxPostings: DefaultMaxPostings, MaxCandidates: storylineCandidates, Workers: cfg.Workers,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pairs := make([][2]int32, len(edges))
+	for k, e := range edges {
+		pairs[k] = [2]int32{int32(order[e.I]), int32(order[e.J])}
+	}
+	return linkThreads(ctx, threads, cfg, pairs)
+}
+
+// linkThreads is the linkage of Storylines given the candidate pairs of
+// threads.
+func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pairs [][2]int32) ([]int, error) {
+	n := len(threads)
+	l := newThreadLinkage(threads, cfg)
+	for _, p := range pairs {
+		l.nbrs[p[0]] = append(l.nbrs[p[0]], p[1])
+		l.nbrs[p[1]] = append(l.nbrs[p[1]], p[0])
+	}
+	for i := range l.nbrs {
+		for _, j := range l.nbrs[i] {
+			if int32(i) < j {
+				l.push(int32(i), j)
+			}
+		}
+	}
+	for pops := 0; len(l.heap) > 0; pops++ {
+		if pops%cancelCheck == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		p := l.pop()
+		if l.parent[p.a] != p.a || l.parent[p.b] != p.b || l.version[p.a] != p.va || l.version[p.b] != p.vb {
+			continue
+		}
+		l.merge(p.a, p.b)
+	}
+	labels := make([]int, n)
+	byRoot := map[int32]int{}
+	for i := range labels {
+		r := l.find(int32(i))
+		if _, ok := byRoot[r]; !ok {
+			byRoot[r] = len(byRoot)
+		}
+		labels[i] = byRoot[r]
+	}
+	return labels, nil
+}
+
+const (
+	// storylineEdgeFraction sets the smallest calibrated similarity between
+	// two stories kept as a candidate pair, as a fraction of the threshold.
+	storylineEdgeFraction = 0.5
+	// storylineCandidates is how many earlier stories each story is
+	// compared with exactly.
+	storylineCandidates = 30
+)
+
+// canonicalThreads returns the thread indexes in canonical order: undated
+// threads first, then by first dated article; ties by index.
+func canonicalThreads(threads []Thread) []int {
+	order := make([]int, len(threads))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ta, tb := threads[a].First, threads[b].First
+		if ta.IsZero() != tb.IsZero() {
+			if ta.IsZero() {
+				return -1
+			}
+			return 1
+		}
+		return ta.Compare(tb)
+	})
+	return order
+}
+
+// threadLinkage is the state of the storyline linkage: a union-find over
+// threads, each root holding its storyline's summed centroid, span and
+// candidate neighbours.
+type threadLinkage struct {
+	cfg     StorylineConfig
+	window  float64 // seconds
+	parent  []int32
+	version []int32 // bumped at each merge of a root
+	sum     []vectorize.Vector
+	norm    []float64
+	first   []int64 // Unix seconds; noDate when the storyline has no dated story
+	last    []int64
+	lang    []string
+	nbrs    [][]int32
+	heap    []threadPair
+	seen    []int32 // per root, the root merging when it was last met; -1 between merges
+}
+
+type threadPair struct {
+	sim    float64
+	a, b   int32
+	va, vb int32
+}
+
+func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
+	n := len(threads)
+	l := &threadLinkage{
+		cfg: cfg, window: cfg.Window.Seconds(),
+		parent: make([]int32, n), version: make([]int32, n), sum: make([]vectorize.Vector, n), norm: make([]float64, n),
+		first: make([]int64, n), last: make([]int64, n), lang: make([]string, n), nbrs: make([][]int32, n),
+		seen: make([]int32, n),
+	}
+	for i := range threads {
+		t := &threads[i]
+		l.parent[i] = int32(i)
+		w := float32(max(t.Articles, 1))
+		v := vectorize.Vector{Terms: t.Centroid.Terms, Weights: make([]float32, t.Centroid.Len())}
+		for k, x := range t.Centroid.Weights {
+			v.Weights[k] = x * w
+		}
+		l.sum[i] = v
+		l.norm[i] = vecNorm(v)
+		l.first[i], l.last[i] = noDate, noDate
+		if !t.First.IsZero() {
+			l.first[i], l.last[i] = t.First.Unix(), t.Last.Unix()
+		}
+		l.lang[i] = t.Lang
+		l.seen[i] = -1
+	}
+	return l
+}
+
+func vecNorm(v vectorize.Vector) float64 {
+	var ss float64
+	for _, w := range v.Weights {
+		ss += float64(w) * float64(w)
+	}
+	return math.Sqrt(ss)
+}
+
+func (l *threadLinkage) find(i int32) int32 {
+	for l.parent[i] != i {
+		l.parent[i] = l.parent[l.parent[i]]
+		i = l.parent[i]
+	}
+	return i
+}
+
+// decay is the factor on the similarity of two storylines given their
+// spans: 1 when either is undated or the spans overlap, falling linearly
+// to gapDecay a window apart, and 0 beyond.
+func (l *threadLinkage) decay(a, b int32) float64 {
+	if l.first[a] == noDate || l.first[b] == noDate {
+		return 1
+	}
+	gap := float64(max(l.first[a], l.first[b]) - min(l.last[a], l.last[b]))
+	if gap <= 0 {
+		return 1
+	}
+	if gap > l.window {
+		return 0
+	}
+	return 1 - (1-gapDecay)*gap/l.window
+}
+
+// similarity is the decayed cosine of two roots' centroids.
+func (l *threadLinkage) similarity(a, b int32) float64 {
+	if l.lang[a] != l.lang[b] && l.lang[a] != "" && l.lang[b] != "" {
+		return 0
+	}
+	d := l.decay(a, b)
+	if d == 0 || l.norm[a] == 0 || l.norm[b] == 0 {
+		return 0
+	}
+	va, vb := l.sum[a], l.sum[b]
+	var dot float64
+	for i, j := 0, 0; i < len(va.Terms) && j < len(vb.Terms); {
+		switch {
+		case va.Terms[i] < vb.Terms[j]:
+			i++
+		case va.Terms[i] > vb.Terms[j]:
+			j++
+		default:
+			dot += float64(va.Weights[i]) * float64(vb.Weights[j])
+			i++
+			j++
+		}
+	}
+	return d * dot / (l.norm[a] * l.norm[b])
+}
+
+// push puts the pair of roots a, b into the heap when its similarity
+// reaches the threshold.
+func (l *threadLinkage) push(a, b int32) {
+	if sim := l.similarity(a, b); sim >= l.cfg.Threshold {
+		a, b = min(a, b), max(a, b)
+		l.heap = append(l.heap, threadPair{sim, a, b, l.version[a], l.version[b]})
+		l.up(len(l.heap) - 1)
+	}
+}
+
+// better orders the heap: the highest similarity first, ties to the lower
+// pair of indexes, so that the merges do not depend on the order of pushes.
+func better(x, y threadPair) bool {
+	if x.sim != y.sim {
+		return x.sim > y.sim
+	}
+	if x.a != y.a {
+		return x.a < y.a
+	}
+	return x.b < y.b
+}
+
+func (l *threadLinkage) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(l.heap[i], l.heap[p]) {
+			return
+		}
+		l.heap[i], l.heap[p] = l.heap[p], l.heap[i]
+		i = p
+	}
+}
+
+func (l *threadLinkage) pop() threadPair {
+	top := l.heap[0]
+	last := len(l.heap) - 1
+	l.heap[0] = l.heap[last]
+	l.heap = l.heap[:last]
+	for i := 0; ; {
+		c := 2*i + 1
+		if c >= last {
+			break
+		}
+		if c+1 < last && better(l.heap[c+1], l.heap[c]) {
+			c++
+		}
+		if !better(l.heap[c], l.heap[i]) {
+			break
+		}
+		l.heap[i], l.heap[c] = l.heap[c], l.heap[i]
+		i = c
+	}
+	return top
+}
+
+// merge joins root b into root a: their centroids are summed, their spans
+// joined, and a's similarity to each neighbour of either is pushed anew.
+func (l *threadLinkage) merge(a, b int32) {
+	l.parent[b] = a
+	l.version[a]++
+	l.version[b]++
+	l.sum[a] = addVectors(l.sum[a], l.sum[b])
+	l.sum[b] = vectorize.Vector{}
+	l.norm[a] = vecNorm(l.sum[a])
+	switch {
+	case l.first[a] == noDate:
+		l.first[a], l.last[a] = l.first[b], l.last[b]
+	case l.first[b] != noDate:
+		l.first[a], l.last[a] = min(l.first[a], l.first[b]), max(l.last[a], l.last[b])
+	}
+	if l.lang[a] == "" {
+		l.lang[a] = l.lang[b]
+	}
+	// The merged list: each neighbouring root once, in the order met.
+	var merged []int32
+	for _, list := range [][]int32{l.nbrs[a], l.nbrs[b]} {
+		for _, j := range list {
+			r := l.find(j)
+			if r == a || l.seen[r] == a {
+				continue
+			}
+			l.seen[r] = a
+			merged = append(merged, r)
+		}
+	}
+	l.nbrs[b] = nil
+	l.nbrs[a] = merged
+	for _, r := range merged {
+		l.push(a, r)
+	}
+	for _, r := range merged {
+		l.seen[r] = -1
+	}
+}
+
+// addVectors returns the sum of two vectors sorted by term.
+func addVectors(x, y vectorize.Vector) vectorize.Vector {
+	out := vectorize.Vector{Terms: make([]int32, 0, len(x.Terms)+len(y.Terms)), Weights: make([]float32, 0, len(x.Terms)+len(y.Terms))}
+	i, j := 0, 0
+	for i < len(x.Terms) || j < len(y.Terms) {
+		switch {
+		case j == len(y.Terms) || i < len(x.Terms) && x.Terms[i] < y.Terms[j]:
+			out.Terms, out.Weights = append(out.Terms, x.Terms[i]), append(out.Weights, x.Weights[i])
+			i++
+		case i == len(x.Terms) || y.Terms[j] < x.Terms[i]:
+			out.Terms, out.Weights = append(out.Terms, y.Terms[j]), append(out.Weights, y.Weights[j])
+			j++
+		default:
+			out.Terms, out.Weights = append(out.Terms, x.Terms[i]), append(out.Weights, x.Weights[i]+y.Weights[j])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// StorylineTerms returns, per storyline label (as from Storylines), the ids
+// of the k heaviest terms of the storyline's centroid: the sum of its
+// stories' centroids, each weighted by its articles.
+func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
+	n := 0
+	for _, l := range labels {
+		n = max(n, l+1)
+	}
+	members := make([][]int, n)
+	var vocab int32
+	for i, l := range labels {
+		members[l] = append(members[l], i)
+		if c := threads[i].Centroid; c.Len() > 0 {
+			vocab = max(vocab, c.Terms[c.Len()-1]+1)
+		}
+	}
+	acc := NewAccumulator(int(vocab))
+	out := make([][]int32, n)
+	for l, ms := range members {
+		for _, i := range ms {
+			c := threads[i].Centroid
+			w := float32(max(threads[i].Articles, 1))
+			weighted := vectorize.Vector{Terms: c.Terms, Weights: make([]float32, c.Len())}
+			for j, x := range c.Weights {
+				weighted.Weights[j] = x * w
+			}
+			acc.Add(weighted)
+		}
+		out[l] = heaviest(acc.Vector(), k)
+		acc.Reset()
+	}
+	return out
+}
