@@ -134,8 +134,8 @@ func vocabSize(items []Item) int32 {
 }
 
 // marksLen is the size of the searcher's marks of query terms, a byte per
-// term id modulo marksLen: 8 KiB, in the first-level cache, where an
-// article of a few hundred distinct terms marks a few percent of them.
+// term id modulo marksLen, small enough for the first-level cache and
+// large enough that an article's distinct terms mark few of them.
 const (
 	marksLen = 8192
 	markMask = marksLen - 1

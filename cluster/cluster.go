@@ -42,7 +42,7 @@ type Config struct {
 	// and get them back for the summaries: it is called once, after the
 	// linkage, and returns the vectors in item order. The linkage needs
 	// only the edges, and it is the peak of a run's memory, of which the
-	// weights are about a third (make bench's peak RSS).
+	// weights would be a large part (make bench's peak RSS).
 	Reweigh func() ([]vectorize.Vector, error)
 }
 

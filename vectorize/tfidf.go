@@ -26,7 +26,7 @@ type Config struct {
 	Workers int
 	// ReleaseText clears each document's Text in docs once it is analysed,
 	// so that a caller who holds the texts only there frees them while the
-	// vectors are built (they were most of the peak memory).
+	// vectors are built (texts are most of what a run holds then).
 	ReleaseText bool
 	// KeepCounts keeps each document's raw term counts in Result.Counts,
 	// for comparisons of word use (they cost as much memory as the vectors).
@@ -161,7 +161,7 @@ func (res *Result) detectLanguages(ctx context.Context, an *Analyzer, docs []Doc
 // the chunk vocabularies, not the tokens, are merged, in chunk order as the
 // chunks finish, so global term ids are the order of first occurrence in
 // the collection, whatever the scheduling; a chunk's vocabulary is let go
-// once merged (all of them together were a peak of the memory). It
+// once merged (together they would be a peak of memory). It
 // returns the chunks, whose global ids renumber the vectors.
 func (res *Result) count(ctx context.Context, an *Analyzer, docs []Doc, cfg Config) ([]chunkVocab, error) {
 	seed := maphash.MakeSeed()
@@ -172,7 +172,7 @@ func (res *Result) count(ctx context.Context, an *Analyzer, docs []Doc, cfg Conf
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
 	// A chunk's scratch space goes to a later chunk once the chunk is
 	// analysed, and its term list once it is merged: made new for every
-	// chunk, they would be nearly half of what the stage allocates, garbage
+	// chunk, they would be much of what the stage allocates, garbage
 	// that sets the collector running (BenchmarkVectorizeArticles10k's
 	// B/op).
 	scratch := sync.Pool{New: func() any { return &chunkScratch{ids: newWordTable(0)} }}

@@ -26,8 +26,8 @@ import (
 func main() {
 	if os.Getenv("GOGC") == "" {
 		// The job holds large, long-lived vectors and graphs: collecting at
-		// 50% heap growth instead of 100% trades a few percent of time for
-		// a lower peak of memory (make bench; docs/PERFORMANCE.md).
+		// 50% heap growth instead of 100% trades some time for a lower
+		// peak of memory (make bench; docs/PERFORMANCE.md).
 		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

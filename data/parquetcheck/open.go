@@ -27,7 +27,7 @@ func Open(r parquet.ReaderAtSeeker, size int64) (*file.Reader, memory.Allocator,
 
 // boundedAllocator is Arrow's allocator with a bound on one allocation.
 // Arrow's decoders size some buffers by counts read from the data (a
-// corrupt DELTA_BINARY_PACKED page asked for 3.4 TB, found by FuzzParquet),
+// corrupt DELTA_BINARY_PACKED page asked for terabytes, found by FuzzParquet),
 // and an allocation larger than memory ends the process, beyond recover. A
 // larger one panics here instead, and the file is rejected.
 type boundedAllocator struct {
