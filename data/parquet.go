@@ -22,7 +22,7 @@ import (
 // dataset with title, text, domain, date, url) through pqarrow, one record
 // batch at a time. Article.SourceLine is the 1-based row number.
 type ParquetReader struct {
-	opts Options // as given to the constructor
+	opts Options // as given to the constructor, with defaults set
 	File string
 
 	pf   *file.Reader
@@ -259,7 +259,7 @@ func (p *ParquetReader) Read() (a Article, err error) {
 			col = st.Field(k)
 		}
 		if col != nil {
-			v[f] = cellString(col, i)
+			v[f] = CellString(col, i)
 		}
 	}
 	p.i++
@@ -297,9 +297,10 @@ func rowRaw(v *fieldValues) []byte {
 	return b
 }
 
-// cellString renders one cell as text: strings as they are, timestamps and
-// dates in RFC 3339, numbers in decimal. Null is the empty string.
-func cellString(col arrow.Array, i int) string {
+// CellString renders one cell of an Arrow array as text: strings as they
+// are, timestamps and dates in RFC 3339, numbers in decimal, lists joined
+// by spaces. Null is the empty string.
+func CellString(col arrow.Array, i int) string {
 	if col.IsNull(i) {
 		return ""
 	}
@@ -311,7 +312,7 @@ func cellString(col arrow.Array, i int) string {
 	case *array.Binary:
 		return string(c.Value(i))
 	case *array.Dictionary:
-		return cellString(c.Dictionary(), c.GetValueIndex(i))
+		return CellString(c.Dictionary(), c.GetValueIndex(i))
 	case *array.Timestamp:
 		unit := c.DataType().(*arrow.TimestampType).Unit
 		return c.Value(i).ToTime(unit).UTC().Format(time.RFC3339Nano)
@@ -325,7 +326,7 @@ func cellString(col arrow.Array, i int) string {
 		start, end := c.ValueOffsets(i)
 		parts := make([]string, 0, end-start)
 		for k := start; k < end; k++ {
-			parts = append(parts, cellString(c.ListValues(), int(k)))
+			parts = append(parts, CellString(c.ListValues(), int(k)))
 		}
 		return strings.Join(parts, " ")
 	default:

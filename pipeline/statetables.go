@@ -3,6 +3,7 @@ package pipeline
 import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/table"
 )
@@ -33,7 +34,7 @@ type liveRow struct {
 	Article         data.Article
 }
 
-// AppendLive adds one row to a table with liveSchema.
+// appendLive adds one row to a table with liveSchema.
 func appendLive(t *table.Table, r liveRow) {
 	f := t.Row()
 	a := &r.Article
@@ -52,15 +53,13 @@ func appendLive(t *table.Table, r liveRow) {
 
 // readLive reads a table written with liveSchema.
 func readLive(path string) ([]liveRow, error) {
-	var rows []liveRow
-	err := table.ReadRows(path, liveSchema, func(c table.Cols, i int) {
-		rows = append(rows, liveRow{StoryID: c.Str("story_id", i), Digest: c.Str("digest", i), Article: data.Article{
+	return table.Rows(path, liveSchema, func(c table.Cols, i int) liveRow {
+		return liveRow{StoryID: c.Str("story_id", i), Digest: c.Str("digest", i), Article: data.Article{
 			ID: c.Str("article_id", i), Outlet: c.Str("outlet", i), Published: c.Time("published_at", i),
 			Title: c.Str("title", i), Text: c.Str("text", i), URL: c.Str("url", i), Language: c.Str("language", i),
 			SourceFile: c.Str("source_file", i), SourceLine: c.Int("source_line", i),
-		}})
+		}}
 	})
-	return rows, err
 }
 
 // seenSchema is the schema of the state's seen.parquet: every article any
@@ -77,7 +76,7 @@ type seenRow struct {
 	ArticleID, Digest, Partition string
 }
 
-// AppendSeen adds one row to a table with seenSchema.
+// appendSeen adds one row to a table with seenSchema.
 func appendSeen(t *table.Table, r seenRow) {
 	f := t.Row()
 	table.AppendString(f[0], r.ArticleID, false)
@@ -87,11 +86,9 @@ func appendSeen(t *table.Table, r seenRow) {
 
 // readSeen reads a table written with seenSchema.
 func readSeen(path string) ([]seenRow, error) {
-	var rows []seenRow
-	err := table.ReadRows(path, seenSchema, func(c table.Cols, i int) {
-		rows = append(rows, seenRow{ArticleID: c.Str("article_id", i), Digest: c.Str("digest", i), Partition: c.Str("partition", i)})
+	return table.Rows(path, seenSchema, func(c table.Cols, i int) seenRow {
+		return seenRow{ArticleID: c.Str("article_id", i), Digest: c.Str("digest", i), Partition: c.Str("partition", i)}
 	})
-	return rows, err
 }
 
 // docFreqSchema is the schema of the state's docfreq.parquet: in how many
@@ -101,7 +98,7 @@ var docFreqSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "documents", Type: arrow.PrimitiveTypes.Int64},
 }, nil)
 
-// AppendDocFreq adds one row to a table with docFreqSchema.
+// appendDocFreq adds one row to a table with docFreqSchema.
 func appendDocFreq(t *table.Table, term string, docs int) {
 	f := t.Row()
 	table.AppendString(f[0], term, false)
@@ -141,7 +138,7 @@ type lineageRow struct {
 	NArticles      int // the story's articles after this run
 }
 
-// AppendLineage adds one row to a table with lineageSchema.
+// appendLineage adds one row to a table with lineageSchema.
 func appendLineage(t *table.Table, r lineageRow) {
 	f := t.Row()
 	table.AppendString(f[0], r.RunID, false)
@@ -155,11 +152,9 @@ func appendLineage(t *table.Table, r lineageRow) {
 
 // readLineage reads a table written with lineageSchema.
 func readLineage(path string) ([]lineageRow, error) {
-	var rows []lineageRow
-	err := table.ReadRows(path, lineageSchema, func(c table.Cols, i int) {
-		rows = append(rows, lineageRow{RunID: c.Str("run_id", i), StoryID: c.Str("story_id", i), PreviousStoryID: c.Str("previous_story_id", i),
+	return table.Rows(path, lineageSchema, func(c table.Cols, i int) lineageRow {
+		return lineageRow{RunID: c.Str("run_id", i), StoryID: c.Str("story_id", i), PreviousStoryID: c.Str("previous_story_id", i),
 			Relation: c.Str("relation", i), Overlap: c.Float("overlap", i),
-			SharedArticles: c.Int("shared_articles", i), NArticles: c.Int("n_articles", i)})
+			SharedArticles: c.Int("shared_articles", i), NArticles: c.Int("n_articles", i)}
 	})
-	return rows, err
 }

@@ -7,7 +7,7 @@
 // renames into place. The schemas of the output tables (articles, stories,
 // story_outlets, rejects) and of labelled corpora live here, with a row type
 // and an Append method each; other tables of the job (a scheduled run's
-// state) build on Row, AppendString, AppendTime and ReadRows.
+// state) build on Row, AppendString, AppendTime, Rows and ReadRows.
 //
 // Read reads a run's tables back, from single files or Hive partitions;
 // package data/report renders them as one self-contained HTML page.

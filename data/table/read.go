@@ -101,53 +101,54 @@ func PartitionFiles(dir string) ([]string, error) {
 	return files, err
 }
 
+// Rows reads a Parquet file written with schema (see ReadRows) into one
+// value per row, made by row.
+func Rows[R any](path string, schema *arrow.Schema, row func(c Cols, i int) R) ([]R, error) {
+	var rows []R
+	err := ReadRows(path, schema, func(c Cols, i int) { rows = append(rows, row(c, i)) })
+	return rows, err
+}
+
 // ReadArticles reads a Parquet file written with ArticlesSchema.
 func ReadArticles(path string) ([]ArticleRow, error) {
-	var rows []ArticleRow
-	err := ReadRows(path, ArticlesSchema, func(c Cols, i int) {
-		rows = append(rows, ArticleRow{
+	return Rows(path, ArticlesSchema, func(c Cols, i int) ArticleRow {
+		return ArticleRow{
 			ArticleID: c.Str("article_id", i), StoryID: c.Str("story_id", i), StorylineID: c.Str("storyline_id", i), Outlet: c.Str("outlet", i),
 			Published: c.Time("published_at", i), Title: c.Str("title", i), URL: c.Str("url", i),
 			Language: c.Str("language", i), Similarity: c.Float("similarity", i),
 			SourceFile: c.Str("source_file", i), SourceLine: c.Int("source_line", i),
 			DuplicateOf: c.Str("duplicate_of", i), WireCopy: c.Bool("is_wire_copy", i),
-		})
+		}
 	})
-	return rows, err
 }
 
 // ReadStories reads a Parquet file written with StoriesSchema.
 func ReadStories(path string) ([]StoryRow, error) {
-	var rows []StoryRow
-	err := ReadRows(path, StoriesSchema, func(c Cols, i int) {
-		rows = append(rows, StoryRow{
+	return Rows(path, StoriesSchema, func(c Cols, i int) StoryRow {
+		return StoryRow{
 			StoryID: c.Str("story_id", i), StorylineID: c.Str("storyline_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
 			NArticles: c.Int("n_articles", i), NOutlets: c.Int("n_outlets", i), Outlets: c.Strs("outlets", i),
 			First: c.Time("first_published", i), Last: c.Time("last_published", i),
 			RepresentativeArticleID: c.Str("representative_article_id", i), Cohesion: c.Float("cohesion", i),
 			NIndependent: c.Int("n_independent", i), NUndated: c.Int("n_undated", i),
-		})
+		}
 	})
-	return rows, err
 }
 
 // ReadStorylines reads a Parquet file written with StorylinesSchema.
 func ReadStorylines(path string) ([]StorylineRow, error) {
-	var rows []StorylineRow
-	err := ReadRows(path, StorylinesSchema, func(c Cols, i int) {
-		rows = append(rows, StorylineRow{
+	return Rows(path, StorylinesSchema, func(c Cols, i int) StorylineRow {
+		return StorylineRow{
 			StorylineID: c.Str("storyline_id", i), Label: c.Str("label", i), TopTerms: c.Strs("top_terms", i),
 			NStories: c.Int("n_stories", i), NArticles: c.Int("n_articles", i), NOutlets: c.Int("n_outlets", i),
 			First: c.Time("first_published", i), Last: c.Time("last_published", i), NUndated: c.Int("n_undated", i),
-		})
+		}
 	})
-	return rows, err
 }
 
 // ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
 func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
-	var rows []StoryOutletRow
-	err := ReadRows(path, StoryOutletsSchema, func(c Cols, i int) {
+	return Rows(path, StoryOutletsSchema, func(c Cols, i int) StoryOutletRow {
 		r := StoryOutletRow{
 			StoryID: c.Str("story_id", i), Outlet: c.Str("outlet", i), NArticles: c.Int("n_articles", i),
 			First: c.Time("first_published", i), Headline: c.Str("headline", i),
@@ -163,9 +164,8 @@ func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 				r.LagSeconds, r.HasLag = float64(col.Value(i)), true
 			}
 		}
-		rows = append(rows, r)
+		return r
 	})
-	return rows, err
 }
 
 // Cols gives the cells of one record of a table read by ReadRows, by column
@@ -186,7 +186,7 @@ func (c Cols) col(name string) arrow.Array {
 
 func (c Cols) Str(name string, i int) string {
 	if col := c.col(name); col != nil {
-		return stringAt(col, i)
+		return data.CellString(col, i)
 	}
 	return ""
 }
@@ -234,7 +234,7 @@ func (c Cols) Strs(name string, i int) []string {
 	lo, hi := l.ValueOffsets(i)
 	var out []string
 	for k := lo; k < hi; k++ {
-		out = append(out, stringAt(l.ListValues(), int(k)))
+		out = append(out, data.CellString(l.ListValues(), int(k)))
 	}
 	return out
 }
@@ -385,20 +385,4 @@ func ReadAssignments(dir string, storylines bool) (articleIDs, groupIDs []string
 		groupIDs = append(groupIDs, p.group)
 	}
 	return articleIDs, groupIDs, err
-}
-
-// stringAt returns a string cell of the output schemas, plain or
-// dictionary-encoded; null is the empty string.
-func stringAt(col arrow.Array, i int) string {
-	if col.IsNull(i) {
-		return ""
-	}
-	switch c := col.(type) {
-	case *array.String:
-		return c.Value(i)
-	case *array.Dictionary:
-		return stringAt(c.Dictionary(), c.GetValueIndex(i))
-	default:
-		return col.ValueStr(i)
-	}
 }
