@@ -137,6 +137,10 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			})
 		}
 	}
+	var lines *storylineSummary
+	if r.storylineOf != nil {
+		lines = newStorylineSummary(lids)
+	}
 	var top []StorySummary
 	batches := [2][]storyOutlets{make([]storyOutlets, storyBatch), make([]storyOutlets, storyBatch)}
 	summarise(0, min(storyBatch, len(stories)), batches[0])
@@ -167,12 +171,16 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 				}
 			}
 			rep := story.Representative
-			out.story(table.StoryRow{
+			row := table.StoryRow{
 				StoryID: sids[s], StorylineID: storylineOf(s), Label: articles[rep].Title, TopTerms: terms,
 				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
 				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
 				NIndependent: independent, NUndated: undated,
-			})
+			}
+			out.story(row)
+			if lines != nil {
+				lines.add(r.storylineOf[s], &row)
+			}
 			for _, o := range outlets {
 				out.storyOutlet(o)
 			}
@@ -191,8 +199,8 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
 	})
 	m.Top = top[:min(5, len(top))]
-	if r.storylineOf != nil {
-		storylineRows(r, lids, out.storyline)
+	if lines != nil {
+		lines.emit(r, out.storyline)
 		m.Counts.Storylines = len(lids)
 	}
 	articleRows.Wait()
@@ -200,51 +208,55 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	m.Counts.ContentDuplicates += contentCopies
 }
 
-// storylineRows emits a row per storyline, in order, named by lids.
-func storylineRows(r *processed, lids []string, emit func(table.StorylineRow)) {
-	rows := make([]table.StorylineRow, len(lids))
-	largest := make([]int, len(lids))
-	outlets := make([]map[string]bool, len(lids))
-	for s, st := range r.stories {
-		l := r.storylineOf[s]
-		row := &rows[l]
-		if row.NStories == 0 || len(st.Members) > len(r.stories[largest[l]].Members) {
-			largest[l] = s
-		}
-		row.NStories++
-		row.NArticles += len(st.Members)
-		if outlets[l] == nil {
-			outlets[l] = map[string]bool{}
-		}
-		for _, i := range st.Members {
-			a := &r.articles[i]
-			if a.Outlet != "" {
-				outlets[l][a.Outlet] = true
-			}
-			switch p := a.Published; {
-			case p.IsZero():
-				row.NUndated++
-			default:
-				if row.First.IsZero() || p.Before(row.First) {
-					row.First = p
-				}
-				if p.After(row.Last) {
-					row.Last = p
-				}
-			}
-		}
+// storylineSummary gathers the storylines' rows from the rows of their
+// stories, as they are emitted.
+type storylineSummary struct {
+	rows    []table.StorylineRow
+	largest []int // the articles of the story that labels each storyline
+	outlets []map[string]bool
+}
+
+func newStorylineSummary(lids []string) *storylineSummary {
+	ss := &storylineSummary{rows: make([]table.StorylineRow, len(lids)), largest: make([]int, len(lids)), outlets: make([]map[string]bool, len(lids))}
+	for l := range lids {
+		ss.rows[l].StorylineID = lids[l]
+		ss.outlets[l] = map[string]bool{}
 	}
+	return ss
+}
+
+// add counts story st into storyline l; its label is that of the largest
+// story, the first of them on a tie.
+func (ss *storylineSummary) add(l int, st *table.StoryRow) {
+	row := &ss.rows[l]
+	if st.NArticles > ss.largest[l] {
+		ss.largest[l], row.Label = st.NArticles, st.Label
+	}
+	row.NStories++
+	row.NArticles += st.NArticles
+	row.NUndated += st.NUndated
+	for _, o := range st.Outlets {
+		ss.outlets[l][o] = true
+	}
+	if !st.First.IsZero() && (row.First.IsZero() || st.First.Before(row.First)) {
+		row.First = st.First
+	}
+	if st.Last.After(row.Last) {
+		row.Last = st.Last
+	}
+}
+
+// emit emits the rows, in order, with their top terms.
+func (ss *storylineSummary) emit(r *processed, emit func(table.StorylineRow)) {
 	terms := cluster.StorylineTerms(r.threads, r.storylineOf, distinctiveTerms)
-	for l := range rows {
-		row := &rows[l]
-		row.StorylineID = lids[l]
-		row.Label = r.articles[r.stories[largest[l]].Representative].Title
-		row.NOutlets = len(outlets[l])
+	for l := range ss.rows {
+		row := ss.rows[l]
+		row.NOutlets = len(ss.outlets[l])
 		row.TopTerms = make([]string, len(terms[l]))
 		for k, t := range terms[l] {
 			row.TopTerms[k] = r.vec.Terms[t]
 		}
-		emit(*row)
+		emit(row)
 	}
 }
 
