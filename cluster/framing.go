@@ -163,13 +163,17 @@ type Accumulator struct {
 func NewAccumulator(vocab int) *Accumulator { return &Accumulator{Sum: make([]float64, vocab)} }
 
 // Add adds v's counts.
-func (a *Accumulator) Add(v vectorize.Vector) {
+func (a *Accumulator) Add(v vectorize.Vector) { a.addScaled(v, 1) }
+
+// addScaled adds v's weights times w (each product in float32).
+func (a *Accumulator) addScaled(v vectorize.Vector, w float32) {
 	for k, t := range v.Terms {
 		if a.Sum[t] == 0 {
 			a.touched = append(a.touched, t)
 		}
-		a.Sum[t] += float64(v.Weights[k])
-		a.Total += float64(v.Weights[k])
+		x := float64(v.Weights[k] * w)
+		a.Sum[t] += x
+		a.Total += x
 	}
 }
 

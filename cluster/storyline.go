@@ -1,8 +1,8 @@
 package cluster
 
 import (
+	"container/heap"
 	"context"
-	"math"
 	"slices"
 	"time"
 
@@ -111,13 +111,13 @@ func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pai
 			}
 		}
 	}
-	for pops := 0; len(l.heap) > 0; pops++ {
+	for pops := 0; l.pairs.Len() > 0; pops++ {
 		if pops%cancelCheck == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		p := l.pop()
+		p := heap.Pop(&l.pairs).(threadPair)
 		if l.parent[p.a] != p.a || l.parent[p.b] != p.b || l.version[p.a] != p.va || l.version[p.b] != p.vb {
 			continue
 		}
@@ -178,7 +178,7 @@ type threadLinkage struct {
 	last    []int64
 	lang    []string
 	nbrs    [][]int32
-	heap    []threadPair
+	pairs   threadHeap
 	seen    []int32 // per root, the root merging when it was last met; -1 between merges
 }
 
@@ -205,7 +205,7 @@ func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
 			v.Weights[k] = x * w
 		}
 		l.sum[i] = v
-		l.norm[i] = vecNorm(v)
+		l.norm[i] = vectorize.Norm(v)
 		l.first[i], l.last[i] = noDate, noDate
 		if !t.First.IsZero() {
 			l.first[i], l.last[i] = t.First.Unix(), t.Last.Unix()
@@ -214,14 +214,6 @@ func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
 		l.seen[i] = -1
 	}
 	return l
-}
-
-func vecNorm(v vectorize.Vector) float64 {
-	var ss float64
-	for _, w := range v.Weights {
-		ss += float64(w) * float64(w)
-	}
-	return math.Sqrt(ss)
 }
 
 func (l *threadLinkage) find(i int32) int32 {
@@ -258,20 +250,7 @@ func (l *threadLinkage) similarity(a, b int32) float64 {
 	if d == 0 || l.norm[a] == 0 || l.norm[b] == 0 {
 		return 0
 	}
-	va, vb := l.sum[a], l.sum[b]
-	var dot float64
-	for i, j := 0, 0; i < len(va.Terms) && j < len(vb.Terms); {
-		switch {
-		case va.Terms[i] < vb.Terms[j]:
-			i++
-		case va.Terms[i] > vb.Terms[j]:
-			j++
-		default:
-			dot += float64(va.Weights[i]) * float64(vb.Weights[j])
-			i++
-			j++
-		}
-	}
+	dot := vectorize.Dot(l.sum[a], l.sum[b])
 	return d * dot / (l.norm[a] * l.norm[b])
 }
 
@@ -280,14 +259,18 @@ func (l *threadLinkage) similarity(a, b int32) float64 {
 func (l *threadLinkage) push(a, b int32) {
 	if sim := l.similarity(a, b); sim >= l.cfg.Threshold {
 		a, b = min(a, b), max(a, b)
-		l.heap = append(l.heap, threadPair{sim, a, b, l.version[a], l.version[b]})
-		l.up(len(l.heap) - 1)
+		heap.Push(&l.pairs, threadPair{sim, a, b, l.version[a], l.version[b]})
 	}
 }
 
-// better orders the heap: the highest similarity first, ties to the lower
-// pair of indexes, so that the merges do not depend on the order of pushes.
-func better(x, y threadPair) bool {
+// threadHeap orders the pairs (container/heap): the highest similarity
+// first, ties to the lower pair of indexes, so that the merges do not
+// depend on the order of pushes.
+type threadHeap []threadPair
+
+func (h threadHeap) Len() int { return len(h) }
+func (h threadHeap) Less(i, j int) bool {
+	x, y := h[i], h[j]
 	if x.sim != y.sim {
 		return x.sim > y.sim
 	}
@@ -296,38 +279,13 @@ func better(x, y threadPair) bool {
 	}
 	return x.b < y.b
 }
-
-func (l *threadLinkage) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !better(l.heap[i], l.heap[p]) {
-			return
-		}
-		l.heap[i], l.heap[p] = l.heap[p], l.heap[i]
-		i = p
-	}
-}
-
-func (l *threadLinkage) pop() threadPair {
-	top := l.heap[0]
-	last := len(l.heap) - 1
-	l.heap[0] = l.heap[last]
-	l.heap = l.heap[:last]
-	for i := 0; ; {
-		c := 2*i + 1
-		if c >= last {
-			break
-		}
-		if c+1 < last && better(l.heap[c+1], l.heap[c]) {
-			c++
-		}
-		if !better(l.heap[c], l.heap[i]) {
-			break
-		}
-		l.heap[i], l.heap[c] = l.heap[c], l.heap[i]
-		i = c
-	}
-	return top
+func (h threadHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *threadHeap) Push(x any)   { *h = append(*h, x.(threadPair)) }
+func (h *threadHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // merge joins root b into root a: their centroids are summed, their spans
@@ -338,7 +296,7 @@ func (l *threadLinkage) merge(a, b int32) {
 	l.version[b]++
 	l.sum[a] = addVectors(l.sum[a], l.sum[b])
 	l.sum[b] = vectorize.Vector{}
-	l.norm[a] = vecNorm(l.sum[a])
+	l.norm[a] = vectorize.Norm(l.sum[a])
 	switch {
 	case l.first[a] == noDate:
 		l.first[a], l.last[a] = l.first[b], l.last[b]
@@ -411,13 +369,7 @@ func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
 	out := make([][]int32, n)
 	for l, ms := range members {
 		for _, i := range ms {
-			c := threads[i].Centroid
-			w := float32(max(threads[i].Articles, 1))
-			weighted := vectorize.Vector{Terms: c.Terms, Weights: make([]float32, c.Len())}
-			for j, x := range c.Weights {
-				weighted.Weights[j] = x * w
-			}
-			acc.Add(weighted)
+			acc.addScaled(threads[i].Centroid, float32(max(threads[i].Articles, 1)))
 		}
 		out[l] = heaviest(acc.Vector(), k)
 		acc.Reset()
