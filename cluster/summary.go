@@ -1,11 +1,12 @@
 package cluster
 
 import (
+	"context"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/storyclust/storyclust/vectorize"
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // Story is one group of items with its summary.
@@ -36,24 +37,27 @@ func Summarize(items []Item, labels []int, topTerms, centroidTerms, workers int)
 	}
 	vocab := vocabSize(items)
 	// Stories are summarised in parallel, each worker with its own
-	// accumulator over a contiguous run of stories: every story sums its
-	// members in the same order whatever the number of workers.
+	// accumulator: every story sums its members in the same order whatever
+	// the number of workers.
 	workers = max(workers, 1)
-	per := (len(stories) + workers - 1) / workers
-	var wg sync.WaitGroup
-	for lo := 0; lo < len(stories); lo += per {
-		wg.Add(1)
-		go func(part []Story) {
-			defer wg.Done()
-			acc, dense := NewAccumulator(int(vocab)), make([]float32, vocab)
-			for s := range part {
-				summarize(&part[s], items, acc, dense, topTerms, centroidTerms)
-			}
-		}(stories[lo:min(lo+per, len(stories))])
-	}
-	wg.Wait()
+	scratch := make([]struct {
+		acc   *Accumulator
+		dense []float32
+	}, workers)
+	parallel.Runs(context.Background(), len(stories), workers, summaryRun, func(w, from, to int) {
+		sc := &scratch[w]
+		if sc.acc == nil {
+			sc.acc, sc.dense = NewAccumulator(int(vocab)), make([]float32, vocab)
+		}
+		for s := from; s < to; s++ {
+			summarize(&stories[s], items, sc.acc, sc.dense, topTerms, centroidTerms)
+		}
+	})
 	return stories
 }
+
+// summaryRun is how many stories a Summarize worker takes at a time.
+const summaryRun = 64
 
 // summarize fills in the summary of st from its members, with acc (empty,
 // left empty) to sum their vectors and dense to hold the centroid by term.
@@ -90,9 +94,11 @@ func summarize(st *Story, items []Item, acc *Accumulator, dense []float32, topTe
 		}
 	}
 	st.Cohesion = float32(sum / float64(len(st.Members)))
-	st.TopTerms = heaviest(centroid, topTerms)
+	// The heaviest terms once, for both lists (heaviest first).
+	heavy := heaviest(centroid, max(topTerms, centroidTerms))
+	st.TopTerms = slices.Clone(heavy[:min(topTerms, len(heavy))])
 	if centroidTerms > 0 {
-		terms := heaviest(centroid, centroidTerms)
+		terms := heavy[:min(centroidTerms, len(heavy))]
 		slices.Sort(terms)
 		c := vectorize.Vector{Terms: terms, Weights: make([]float32, len(terms))}
 		for k, t := range terms {

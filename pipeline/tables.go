@@ -2,18 +2,19 @@ package pipeline
 
 import (
 	"cmp"
+	"context"
 	"hash/maphash"
 	"iter"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/vectorize"
+	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // storyID names a story by its earliest article, so that the id does not
@@ -122,20 +123,13 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	// by their outlets), and returns at once; summarising waits for it.
 	var summarising sync.WaitGroup
 	summarise := func(lo, hi int, dst []storyOutlets) {
-		var next atomic.Int64
-		for w := range workers {
-			summarising.Go(func() {
-				for {
-					from := lo + int(next.Add(summaryRun)) - summaryRun
-					if from >= hi {
-						return
-					}
-					for s := from; s < min(from+summaryRun, hi); s++ {
-						dst[s-lo] = summariseOutlets(r, s, sids[s], copyOf, background, sums[w][0], sums[w][1])
-					}
+		summarising.Go(func() {
+			parallel.Runs(context.Background(), hi-lo, workers, summaryRun, func(w, from, to int) {
+				for s := lo + from; s < lo+to; s++ {
+					dst[s-lo] = summariseOutlets(r, s, sids[s], copyOf, background, sums[w][0], sums[w][1])
 				}
 			})
-		}
+		})
 	}
 	var lines *storylineSummary
 	if r.storylineOf != nil {
