@@ -92,14 +92,20 @@ func Storylines(ctx context.Context, threads []Thread, cfg StorylineConfig) ([]i
 	for k, e := range edges {
 		pairs[k] = [2]int32{int32(order[e.I]), int32(order[e.J])}
 	}
-	return linkThreads(ctx, threads, cfg, pairs)
+	return linkThreads(ctx, threads, cfg, pairs, cfg.Threshold*storylineEdgeFraction)
 }
 
 // linkThreads is the linkage of Storylines given the candidate pairs of
-// threads.
-func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pairs [][2]int32) ([]int, error) {
+// threads. A merged storyline keeps as neighbours only the storylines
+// within minKept of it, as the candidate search keeps only pairs within
+// that of each other: a storyline gains a neighbour list from every story
+// it takes in, and comparing it with all of them again at each merge made
+// the linkage grow with the square of a storyline's size
+// (BenchmarkStorylines). Zero keeps every neighbour.
+func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pairs [][2]int32, minKept float64) ([]int, error) {
 	n := len(threads)
 	l := newThreadLinkage(threads, cfg)
+	l.minKept = minKept
 	for _, p := range pairs {
 		l.nbrs[p[0]] = append(l.nbrs[p[0]], p[1])
 		l.nbrs[p[1]] = append(l.nbrs[p[1]], p[0])
@@ -180,6 +186,15 @@ type threadLinkage struct {
 	nbrs    [][]int32
 	pairs   threadHeap
 	seen    []int32 // per root, the root merging when it was last met; -1 between merges
+	// dense holds, by term, the centroid of the root being merged
+	// (scattered, -1 between merges), so that its cosine to each
+	// neighbour costs the neighbour's terms, not its own: a storyline
+	// grows by many merges and has many neighbours, and merging the two
+	// sums every time made the linkage quadratic in its size
+	// (BenchmarkStorylines).
+	dense     []float32
+	scattered int32
+	minKept   float64 // see linkThreads
 }
 
 type threadPair struct {
@@ -213,6 +228,13 @@ func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
 		l.lang[i] = t.Lang
 		l.seen[i] = -1
 	}
+	var vocab int32
+	for i := range threads {
+		if c := threads[i].Centroid; c.Len() > 0 {
+			vocab = max(vocab, c.Terms[c.Len()-1]+1)
+		}
+	}
+	l.dense, l.scattered = make([]float32, vocab), -1
 	return l
 }
 
@@ -250,17 +272,35 @@ func (l *threadLinkage) similarity(a, b int32) float64 {
 	if d == 0 || l.norm[a] == 0 || l.norm[b] == 0 {
 		return 0
 	}
-	dot := vectorize.Dot(l.sum[a], l.sum[b])
-	return d * dot / (l.norm[a] * l.norm[b])
+	return d * l.dot(a, b) / (l.norm[a] * l.norm[b])
+}
+
+// dot returns the dot product of two roots' centroids. Terms of b absent
+// from a add zero, so the sum is that of vectorize.Dot, to the bit.
+func (l *threadLinkage) dot(a, b int32) float64 {
+	if a != l.scattered {
+		a, b = b, a
+		if a != l.scattered {
+			return vectorize.Dot(l.sum[a], l.sum[b])
+		}
+	}
+	var s float64
+	v := l.sum[b]
+	for k, t := range v.Terms {
+		s += float64(l.dense[t]) * float64(v.Weights[k])
+	}
+	return s
 }
 
 // push puts the pair of roots a, b into the heap when its similarity
-// reaches the threshold.
-func (l *threadLinkage) push(a, b int32) {
-	if sim := l.similarity(a, b); sim >= l.cfg.Threshold {
+// reaches the threshold, and returns the similarity.
+func (l *threadLinkage) push(a, b int32) float64 {
+	sim := l.similarity(a, b)
+	if sim >= l.cfg.Threshold {
 		a, b = min(a, b), max(a, b)
 		heap.Push(&l.pairs, threadPair{sim, a, b, l.version[a], l.version[b]})
 	}
+	return sim
 }
 
 // threadHeap orders the pairs (container/heap): the highest similarity
@@ -318,14 +358,26 @@ func (l *threadLinkage) merge(a, b int32) {
 			merged = append(merged, r)
 		}
 	}
-	l.nbrs[b] = nil
-	l.nbrs[a] = merged
-	for _, r := range merged {
-		l.push(a, r)
-	}
 	for _, r := range merged {
 		l.seen[r] = -1
 	}
+	v := l.sum[a]
+	for k, t := range v.Terms {
+		l.dense[t] = v.Weights[k]
+	}
+	l.scattered = a
+	kept := merged[:0]
+	for _, r := range merged {
+		if l.push(a, r) >= l.minKept {
+			kept = append(kept, r)
+		}
+	}
+	for _, t := range v.Terms {
+		l.dense[t] = 0
+	}
+	l.scattered = -1
+	l.nbrs[b] = nil
+	l.nbrs[a] = kept
 }
 
 // addVectors returns the sum of two vectors sorted by term.

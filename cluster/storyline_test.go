@@ -171,7 +171,7 @@ func TestStorylinesMatchReference(t *testing.T) {
 			}
 		}
 		cfg := StorylineConfig{Threshold: 0.2 + 0.4*rng.Float64(), Window: time.Duration(10+rng.IntN(50)) * 24 * time.Hour}
-		got, err := linkThreads(context.Background(), threads, cfg, pairs)
+		got, err := linkThreads(context.Background(), threads, cfg, pairs, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,4 +253,42 @@ func TestStorylinesCanceled(t *testing.T) {
 	if _, err := Storylines(ctx, randomThreads(rand.New(rand.NewPCG(1, 2)), 50), StorylineConfig{}); err == nil {
 		t.Fatal("a canceled storyline linkage returned no error")
 	}
+}
+
+// BenchmarkStorylines links 20,000 stories of 64 terms, told over half a
+// year in 500 storylines of about 40 stories each: the centroid linkage's
+// cost as storylines grow and gather neighbours.
+func BenchmarkStorylines(b *testing.B) {
+	const n, topics, terms = 20_000, 500, 64
+	rng := rand.New(rand.NewPCG(1, 1))
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	threads := make([]Thread, n)
+	for i := range threads {
+		topic := rng.IntN(topics)
+		w := map[int32]float32{}
+		for range terms {
+			term := int32(topic*100 + rng.IntN(100))
+			if rng.IntN(3) == 0 {
+				term = int32(topics*100 + rng.IntN(20_000)) // words any story may use
+			}
+			w[term] += float32(rng.Float64())
+		}
+		v := vectorize.Vector{}
+		for t := range w {
+			v.Terms = append(v.Terms, t)
+		}
+		slices.Sort(v.Terms)
+		for _, t := range v.Terms {
+			v.Weights = append(v.Weights, w[t])
+		}
+		first := day.Add(time.Duration(rng.IntN(180*24)) * time.Hour)
+		threads[i] = Thread{Centroid: unit(v), Articles: 1 + rng.IntN(8), First: first, Last: first.Add(48 * time.Hour), Lang: "en"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Storylines(context.Background(), threads, StorylineConfig{Workers: 2}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(n*float64(b.N)/b.Elapsed().Seconds(), "stories/s")
 }
