@@ -119,11 +119,11 @@ def bench(args, work):
         "MB/s: the input file's bytes over the wall time; vec MB/s: the raw text (titles and bodies) over the vectorise stage; stage times in seconds.",
         "",
     ]
-    rows = ["| articles | wall s | articles/s | MB/s | peak MiB | read | vectorize | vec MB/s | cluster | write | B³ F1 |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| articles | wall s | articles/s | MB/s | peak MiB | read | vectorize | vec MB/s | cluster | storylines | write | B³ F1 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     print(f"machine: {machine()}; corpora in {work}")
     print("MB/s: the input file's bytes over the wall time; vec MB/s: the raw text (titles and bodies) over the vectorise stage")
-    print(f"{'articles':>9} {'wall s':>7} {'art/s':>8} {'MB/s':>6} {'peak MiB':>8} {'read':>6} {'vector':>6} {'vec MB/s':>8} {'cluster':>7} {'write':>6} {'B3 F1':>6}")
+    print(f"{'articles':>9} {'wall s':>7} {'art/s':>8} {'MB/s':>6} {'peak MiB':>8} {'read':>6} {'vector':>6} {'vec MB/s':>8} {'cluster':>7} {'lines':>6} {'write':>6} {'B3 F1':>6}")
     sizes = sorted(set(args.sizes + args.sklearn))
     corpus = {}
     for n in sizes:
@@ -143,8 +143,8 @@ def bench(args, work):
         text = text_mb(corpus[n])
         vec = text / secs["vectorize"]
         ours[n] = (wall, vec, text)
-        print(f"{n:>9} {wall:>7.1f} {n / wall:>8.0f} {mb / wall:>6.1f} {rss:>8.0f} {secs['read']:>6.1f} {secs['vectorize']:>6.1f} {vec:>8.1f} {secs['cluster']:>7.1f} {secs['write']:>6.1f} {f1:>6.3f}")
-        rows.append(f"| {n:,} | {wall:.1f} | {n / wall:,.0f} | {mb / wall:.1f} | {rss:,.0f} | {secs['read']:.1f} | {secs['vectorize']:.1f} | {vec:.1f} | {secs['cluster']:.1f} | {secs['write']:.1f} | {f1:.3f} |")
+        print(f"{n:>9} {wall:>7.1f} {n / wall:>8.0f} {mb / wall:>6.1f} {rss:>8.0f} {secs['read']:>6.1f} {secs['vectorize']:>6.1f} {vec:>8.1f} {secs['cluster']:>7.1f} {secs.get('storylines', 0):>6.1f} {secs['write']:>6.1f} {f1:>6.3f}")
+        rows.append(f"| {n:,} | {wall:.1f} | {n / wall:,.0f} | {mb / wall:.1f} | {rss:,.0f} | {secs['read']:.1f} | {secs['vectorize']:.1f} | {vec:.1f} | {secs['cluster']:.1f} | {secs.get('storylines', 0):.1f} | {secs['write']:.1f} | {f1:.3f} |")
     skl = []
     if args.sklearn:
         skl = ["", "scikit-learn (TfidfVectorizer + DBSCAN, cosine, sparse input) on the first N articles of the same corpora; the last two columns divide storyclust's wall time and vec MB/s by these:", "",
