@@ -17,7 +17,15 @@ type Analyzer struct {
 type stopList struct {
 	words *wordTable
 	no    uint32
+	pairs *wordTable // words when the language is syllabic, else nil: see each
 }
+
+// syllabic lists the languages written with a space between syllables
+// rather than between words, whose words of two syllables are read as
+// pairs of adjacent syllables besides the syllables themselves:
+// Vietnamese ("ngân sách", budget, is "ngân", "sách" and "ngân sách").
+// Each needs a stop word list, whose words are not paired.
+var syllabic = map[string]bool{"vi": true}
 
 // stopList returns the stop words of lang, or none.
 func (a *Analyzer) stopList(lang string) stopList { return a.stop[baseLang(lang)] }
@@ -35,7 +43,12 @@ func NewAnalyzer() *Analyzer {
 		for _, w := range strings.Fields(string(b)) {
 			lookupOrAdd(set, w, func() int32 { return 0 })
 		}
-		a.stop[strings.TrimSuffix(e.Name(), ".txt")] = stopList{words: set, no: uint32(k + 1)}
+		lang := strings.TrimSuffix(e.Name(), ".txt")
+		sl := stopList{words: set, no: uint32(k + 1)}
+		if syllabic[lang] {
+			sl.pairs = set
+		}
+		a.stop[lang] = sl
 	}
 	return a
 }
@@ -52,7 +65,9 @@ func isWordRune(r rune) bool {
 
 // Tokens appends the tokens of text to dst and returns it, lower-cased,
 // without stop words of lang and without one-letter tokens (which are
-// mostly initials and possessive s). buf is scratch space, reused between
+// mostly initials and possessive s); in a syllabic language, each pair of
+// syllables parted by spaces alone, neither of them a stop word, follows
+// its second syllable as one token ("ngân sách"). buf is scratch space, reused between
 // calls; tokens share no memory with it.
 func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([]string, []byte) {
 	buf = a.Each(text, lang, buf, func(tok []byte) { dst = append(dst, string(tok)) })
@@ -64,14 +79,17 @@ func (a *Analyzer) Tokens(dst []string, text string, lang string, buf []byte) ([
 // and returns for reuse): a caller that looks tokens up in a map with
 // m[string(tok)] allocates nothing for tokens it has seen.
 func (a *Analyzer) Each(text string, lang string, buf []byte, fn func(tok []byte)) []byte {
-	return a.each(text, a.stopList(lang).words, buf, fn)
+	sl := a.stopList(lang)
+	return a.each(text, sl.words, sl.pairs, buf, fn)
 }
 
-// each is Each with the stop words given (none when stop is nil).
-func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []byte)) []byte {
+// each is Each with the stop words given (none when stop is nil), and
+// with pairs of syllables not in pairs when pairs is not nil.
+func (a *Analyzer) each(text string, stop, pairs *wordTable, buf []byte, fn func(tok []byte)) []byte {
 	if cap(buf) < 16 {
 		buf = make([]byte, 0, 64) // room for bufKey to read a token's 16 bytes in place
 	}
+	p := syllablePairs{stop: pairs}
 	var prevBigram rune = -1
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -103,6 +121,9 @@ func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []
 				j++
 			}
 			a.emit(fn, buf, stop)
+			if pairs != nil {
+				p.next(fn, buf, text, i, j)
+			}
 			i = j
 			prevBigram = -1
 			continue
@@ -130,6 +151,9 @@ func (a *Analyzer) each(text string, stop *wordTable, buf []byte, fn func(tok []
 				j += n
 			}
 			a.emit(fn, buf, stop)
+			if pairs != nil {
+				p.next(fn, buf, text, i, j)
+			}
 			i = j
 			prevBigram = -1
 		default:
@@ -161,9 +185,7 @@ var asciiLower = func() (t [256]byte) {
 }()
 
 func (a *Analyzer) emit(fn func([]byte), tok []byte, stop *wordTable) {
-	// A token of five bytes or more has two runes at least (a rune takes
-	// four at most): only shorter ones are counted.
-	if len(tok) < 5 && utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9') {
+	if tooShort(tok) {
 		return
 	}
 	if stop != nil {
@@ -172,6 +194,35 @@ func (a *Analyzer) emit(fn func([]byte), tok []byte, stop *wordTable) {
 		}
 	}
 	fn(tok)
+}
+
+// tooShort reports whether tok is a one-letter token. A token of five
+// bytes or more has two runes at least (a rune takes four at most): only
+// shorter ones are counted.
+func tooShort(tok []byte) bool {
+	return len(tok) < 5 && utf8.RuneCount(tok) < 2 && !(len(tok) == 1 && '0' <= tok[0] && tok[0] <= '9')
+}
+
+// syllablePairs pairs the adjacent syllables of one text as each reads it.
+type syllablePairs struct {
+	stop       *wordTable // syllables that are not paired
+	prev, pair []byte     // the previous syllable (empty: none to pair with); the pair
+	end        int        // where prev ends in the text
+}
+
+// next takes the syllable tok, read from text[from:to], and calls fn with
+// the pair of the previous syllable and tok when only spaces part them and
+// neither is a stop word or a single letter.
+func (p *syllablePairs) next(fn func([]byte), tok []byte, text string, from, to int) {
+	if _, isStop := lookup(p.stop, tok); isStop || tooShort(tok) {
+		p.prev = p.prev[:0]
+		return
+	}
+	if len(p.prev) > 0 && strings.Trim(text[p.end:from], " \u00a0") == "" {
+		p.pair = append(append(append(p.pair[:0], p.prev...), ' '), tok...)
+		fn(p.pair)
+	}
+	p.prev, p.end = append(p.prev[:0], tok...), to
 }
 
 // baseLang reduces "en-US" or "pt_BR" to "en", "pt".

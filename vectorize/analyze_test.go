@@ -36,6 +36,11 @@ func TestTokens(t *testing.T) {
 		{"digit alone kept", "Apollo 8", "en", []string{"apollo", "8"}},
 		{"one letter of several bytes dropped", "à la CARTE ß ΑΘ", "", []string{"la", "carte", "αθ"}},
 		{"devanagari with marks", "भारत सरकार", "hi", []string{"भारत", "सरकार"}},
+		// Vietnamese words are syllables apart: adjacent ones are paired,
+		// but not across a stop word ("của"), a comma or a line break.
+		{"vietnamese syllable pairs", "Ngân sách của Quốc hội, hụt thu\nnợ công", "vi",
+			[]string{"ngân", "sách", "ngân sách", "quốc", "hội", "quốc hội", "hụt", "thu", "hụt thu", "nợ", "công", "nợ công"}},
+		{"pairs only in syllabic languages", "Ngân sách", "en", []string{"ngân", "sách"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +63,7 @@ func TestDetectLanguage(t *testing.T) {
 		{"Уряд у вівторок ухвалив реформу пенсійної системи.", "uk"},
 		{"Путин поблагодарил Трампа за информацию ЦРУ", ""}, // too short to tell Russian from Ukrainian or Bulgarian
 		{"北京大学今天宣布", "zh"},
+		{"Quốc hội đồng ý nâng trần bội chi ngân sách năm 2014 lên 5,3% GDP, theo báo cáo của Chính phủ về tình hình thu chi.", "vi"},
 		{"東京で新しいビルが完成した", "ja"},
 		{"서울에서 회의가 열렸다", "ko"},
 		{"12345 !!!", ""},

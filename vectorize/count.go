@@ -174,12 +174,12 @@ type analysis struct {
 func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang string, titleWeight float64) Vector {
 	a.name, a.title, a.body = a.name[:0], a.title[:0], a.body[:0]
 	stop := an.stopList(lang)
-	a.buf = an.each(title, nil, a.buf, func(tok []byte) {
+	a.buf = an.each(title, nil, stop.pairs, a.buf, func(tok []byte) {
 		if id, ok := cv.term(tok, stop); ok {
 			a.title = append(a.title, id)
 		}
 	})
-	a.buf = an.each(text, nil, a.buf, func(tok []byte) {
+	a.buf = an.each(text, nil, stop.pairs, a.buf, func(tok []byte) {
 		if id, ok := cv.term(tok, stop); ok {
 			a.body = append(a.body, id)
 		}
@@ -188,7 +188,7 @@ func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang
 	// not used as a term cannot occur in this document. Its stop words are
 	// left out, as they are from the text ("The Guardian" is "guardian").
 	known := true
-	a.buf = an.each(outlet, stop.words, a.buf, func(tok []byte) {
+	a.buf = an.each(outlet, stop.words, nil, a.buf, func(tok []byte) {
 		id, ok := cv.known(tok)
 		known = known && ok
 		a.name = append(a.name, id)

@@ -3,8 +3,9 @@
 // An Analyzer splits text into lower-cased tokens at Unicode word boundaries
 // (letters, marks and digits; numbers such as "737" and "2024" are kept),
 // reads Chinese, Japanese and Thai, which do not separate words, as
-// overlapping character bigrams, and removes the stop words of the article's
-// language where a list is known. The language is the one the input gives or,
+// overlapping character bigrams, reads Vietnamese, which separates
+// syllables, as syllables and pairs of adjacent syllables, and removes the
+// stop words of the article's language where a list is known. The language is the one the input gives or,
 // failing that, the one DetectLanguage finds from script and stop words.
 //
 // Vectorize weighs each document's terms with sublinear term frequency, the
