@@ -77,7 +77,7 @@ func Storylines(ctx context.Context, threads []Thread, cfg StorylineConfig) ([]i
 	items := make([]Item, n)
 	for k, i := range order {
 		t := &threads[i]
-		items[k] = Item{Vec: t.Centroid, Time: t.First, Lang: t.Lang}
+		items[k] = Item{Vec: t.Centroid, Time: t.Last, Lang: t.Lang}
 	}
 	// Calibrated similarity is at least the cosine, so a low MinSim keeps
 	// every pair whose storylines could reach the threshold once merged.
@@ -151,14 +151,18 @@ const (
 )
 
 // canonicalThreads returns the thread indexes in canonical order: undated
-// threads first, then by first dated article; ties by index.
+// threads first, then by last dated article; ties by index. The candidate
+// search compares each thread with those before it within the window, by
+// their last articles: a thread that spans weeks (the closed part of a
+// storyline, in scheduled runs) is then found by the stories that follow
+// its end, not only by those within a window of its start.
 func canonicalThreads(threads []Thread) []int {
 	order := make([]int, len(threads))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		ta, tb := threads[a].First, threads[b].First
+		ta, tb := threads[a].Last, threads[b].Last
 		if ta.IsZero() != tb.IsZero() {
 			if ta.IsZero() {
 				return -1
@@ -405,26 +409,67 @@ func addVectors(x, y vectorize.Vector) vectorize.Vector {
 // of the k heaviest terms of the storyline's centroid: the sum of its
 // stories' centroids, each weighted by its articles.
 func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
+	out := make([][]int32, labelCount(labels))
+	eachStorylineSum(threads, labels, func(l int, sum vectorize.Vector) { out[l] = heaviest(sum, k) })
+	return out
+}
+
+// StorylineCentroids returns, per label, the centroid of the threads with
+// that label as StorylineTerms sums it, cut to its k heaviest terms and
+// scaled to unit length: what a storyline's stories amount to as one
+// thread. A negative label leaves its thread out; a label without a thread
+// that has terms gets an empty vector.
+func StorylineCentroids(threads []Thread, labels []int, k int) []vectorize.Vector {
+	out := make([]vectorize.Vector, labelCount(labels))
+	eachStorylineSum(threads, labels, func(l int, sum vectorize.Vector) {
+		keep := heaviest(sum, k)
+		slices.Sort(keep)
+		v := vectorize.Vector{Terms: keep, Weights: make([]float32, len(keep))}
+		for j, k := 0, 0; j < len(keep); k++ {
+			if sum.Terms[k] == keep[j] {
+				v.Weights[j] = sum.Weights[k]
+				j++
+			}
+		}
+		if norm := vectorize.Norm(v); norm > 0 {
+			for j := range v.Weights {
+				v.Weights[j] = float32(float64(v.Weights[j]) / norm)
+			}
+		}
+		out[l] = v
+	})
+	return out
+}
+
+// labelCount is one more than the largest label.
+func labelCount(labels []int) int {
 	n := 0
 	for _, l := range labels {
 		n = max(n, l+1)
 	}
-	members := make([][]int, n)
+	return n
+}
+
+// eachStorylineSum calls fn with each label and the sum of its threads'
+// centroids, each weighted by its articles.
+func eachStorylineSum(threads []Thread, labels []int, fn func(l int, sum vectorize.Vector)) {
+	members := make([][]int, labelCount(labels))
 	var vocab int32
 	for i, l := range labels {
+		if l < 0 {
+			continue
+		}
 		members[l] = append(members[l], i)
 		if c := threads[i].Centroid; c.Len() > 0 {
 			vocab = max(vocab, c.Terms[c.Len()-1]+1)
 		}
 	}
 	acc := NewAccumulator(int(vocab))
-	out := make([][]int32, n)
 	for l, ms := range members {
 		for _, i := range ms {
 			acc.addScaled(threads[i].Centroid, float32(max(threads[i].Articles, 1)))
 		}
-		out[l] = heaviest(acc.Vector(), k)
+		fn(l, acc.Vector())
 		acc.Reset()
 	}
-	return out
 }

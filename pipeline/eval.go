@@ -96,15 +96,16 @@ type Agreement struct {
 	cluster.Scores
 }
 
-// Compare scores the stories in the output directory other against those
-// in reference as if they were gold labels: B-cubed F1 is 1 when the two
-// group the articles alike, whatever the story ids.
-func Compare(reference, other string) (*Agreement, error) {
-	refIDs, refStories, err := table.ReadAssignments(reference, false)
+// Compare scores the stories (or storylines, by grain) in the output
+// directory other against those in reference as if they were gold labels:
+// B-cubed F1 is 1 when the two group the articles alike, whatever the ids.
+func Compare(reference, other string, grain Grain) (*Agreement, error) {
+	lines := grain == GrainStoryline
+	refIDs, refStories, err := table.ReadAssignments(reference, lines)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", reference, err)
 	}
-	ids, stories, err := table.ReadAssignments(other, false)
+	ids, stories, err := table.ReadAssignments(other, lines)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", other, err)
 	}

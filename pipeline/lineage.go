@@ -33,29 +33,66 @@ const (
 // articles, and a "new" row per story without previous articles; a story
 // whose articles are exactly those of one previous story has no rows.
 func nameStories(run string, ids []string, stories []cluster.Story, previous []string) ([]string, []lineageRow) {
-	shares := make([][]storyShare, len(stories))
+	groups := make([][]int, len(stories))
+	for s := range stories {
+		groups[s] = stories[s].Members
+	}
+	return naming{previous: previous, key: func(i int) string { return priorKey(ids[i], previous[i]) }, id: storyID}.name(run, groups)
+}
+
+// priorKey is the name of a story or storyline that inherits no id, after
+// its earliest article and the story or storyline that article was in.
+func priorKey(articleID, previous string) string {
+	if previous == "" {
+		return articleID
+	}
+	return articleID + "@" + previous
+}
+
+// naming names the groups of a scheduled run (stories, or storylines) by
+// the rules of nameStories. The units grouped are articles, or anything
+// that stands for articles of one previous group (the closed part of a
+// storyline).
+type naming struct {
+	previous []string            // per unit: its group before the run, or ""
+	weight   []int               // per unit: how many articles it stands for; nil: one each
+	key      func(u int) string  // what a group without an heir is named after, given its first unit
+	id       func(string) string // the id of that name
+}
+
+func (nm naming) articles(u int) int {
+	if nm.weight == nil {
+		return 1
+	}
+	return nm.weight[u]
+}
+
+// name names groups (each a list of units, the earliest first) and
+// returns the lineage rows of run.
+func (nm naming) name(run string, groups [][]int) ([]string, []lineageRow) {
+	shares := make([][]storyShare, len(groups))
 	size := map[string]int{}
-	for _, p := range previous {
+	for u, p := range nm.previous {
 		if p != "" {
-			size[p]++
+			size[p] += nm.articles(u)
 		}
 	}
-	// successor: previous story -> the story that took most of its articles
-	successor := map[string]struct{ story, n int }{}
-	for s, story := range stories {
+	// successor: previous group -> the group that took most of its articles
+	successor := map[string]struct{ group, n int }{}
+	for g, units := range groups {
 		counts := map[string]int{}
-		for _, i := range story.Members {
-			if p := previous[i]; p != "" {
-				counts[p]++
+		for _, u := range units {
+			if p := nm.previous[u]; p != "" {
+				counts[p] += nm.articles(u)
 			}
 		}
 		for p, n := range counts {
-			shares[s] = append(shares[s], storyShare{p, n})
+			shares[g] = append(shares[g], storyShare{p, n})
 		}
-		slices.SortFunc(shares[s], func(a, b storyShare) int { return strings.Compare(a.prev, b.prev) })
-		for _, sh := range shares[s] {
+		slices.SortFunc(shares[g], func(a, b storyShare) int { return strings.Compare(a.prev, b.prev) })
+		for _, sh := range shares[g] {
 			if best, ok := successor[sh.prev]; !ok || sh.n > best.n {
-				successor[sh.prev] = struct{ story, n int }{s, sh.n}
+				successor[sh.prev] = struct{ group, n int }{g, sh.n}
 			}
 		}
 	}
@@ -64,55 +101,54 @@ func nameStories(run string, ids []string, stories []cluster.Story, previous []s
 	for p := range size {
 		used[p] = true
 	}
-	sids := make([]string, len(stories))
+	names := make([]string, len(groups))
 	var lineage []lineageRow
-	for s, story := range stories {
+	for g, units := range groups {
 		heir, heirN := "", 0
-		for _, sh := range shares[s] {
-			if successor[sh.prev].story != s {
+		for _, sh := range shares[g] {
+			if successor[sh.prev].group != g {
 				continue
 			}
 			if heir == "" || sh.n > heirN || sh.n == heirN && size[sh.prev] > size[heir] {
 				heir, heirN = sh.prev, sh.n
 			}
 		}
-		first := story.Members[0]
 		if heir != "" {
-			sids[s] = heir
+			names[g] = heir
 		} else {
-			name := ids[first]
-			if previous[first] != "" {
-				name += "@" + previous[first]
-			}
-			sids[s] = storyID(name)
-			for k := 2; used[sids[s]]; k++ { // the same article split from the same story twice
-				sids[s] = storyID(name + "#" + strconv.Itoa(k))
+			key := nm.key(units[0])
+			names[g] = nm.id(key)
+			for k := 2; used[names[g]]; k++ { // the same article split from the same story twice
+				names[g] = nm.id(key + "#" + strconv.Itoa(k))
 			}
 		}
-		used[sids[s]] = true
-		n := len(story.Members)
-		if len(shares[s]) == 1 && shares[s][0].prev == heir && shares[s][0].n == n && size[heir] == n {
+		used[names[g]] = true
+		n := 0
+		for _, u := range units {
+			n += nm.articles(u)
+		}
+		if len(shares[g]) == 1 && shares[g][0].prev == heir && shares[g][0].n == n && size[heir] == n {
 			continue // unchanged
 		}
-		if len(shares[s]) == 0 {
-			lineage = append(lineage, lineageRow{RunID: run, StoryID: sids[s], Relation: relNew, NArticles: n})
+		if len(shares[g]) == 0 {
+			lineage = append(lineage, lineageRow{RunID: run, ID: names[g], Relation: relNew, NArticles: n})
 			continue
 		}
-		for _, sh := range shares[s] {
+		for _, sh := range shares[g] {
 			rel := relSplit
 			switch {
 			case sh.prev == heir:
 				rel = relContinue
-			case successor[sh.prev].story == s:
+			case successor[sh.prev].group == g:
 				rel = relMerge
 			}
 			lineage = append(lineage, lineageRow{
-				RunID: run, StoryID: sids[s], PreviousStoryID: sh.prev, Relation: rel,
+				RunID: run, ID: names[g], PreviousID: sh.prev, Relation: rel,
 				Overlap: float32(sh.n) / float32(size[sh.prev]), SharedArticles: sh.n, NArticles: n,
 			})
 		}
 	}
-	return sids, lineage
+	return names, lineage
 }
 
 // storyShare is how many of a story's articles were in the previous story prev.

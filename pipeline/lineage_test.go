@@ -64,7 +64,7 @@ func TestNameStories(t *testing.T) {
 			}
 			var got []string
 			for _, l := range lineage {
-				got = append(got, fmt.Sprintf("%s<-%s %s %.2f", l.StoryID, l.PreviousStoryID, l.Relation, l.Overlap))
+				got = append(got, fmt.Sprintf("%s<-%s %s %.2f", l.ID, l.PreviousID, l.Relation, l.Overlap))
 				if l.RunID != "000002" {
 					t.Errorf("run id %q", l.RunID)
 				}

@@ -183,11 +183,17 @@ type processed struct {
 	vec      *vectorize.Result
 	items    []cluster.Item
 	stories  []cluster.Story
-	// storylineOf is each story's storyline, numbered in order of the
-	// storyline's first story; threads what the storyline linkage knew of
-	// each story.
-	storylineOf []int
+	// threads is what the storyline linkage knew of each story and then,
+	// in scheduled runs, of the closed part of each open storyline of the
+	// state (parts); storylineOf is each thread's storyline, numbered in
+	// order of the storyline's first thread, and lineIDs their ids.
+	// lineTerms are the terms of the threads' centroids: the run's, then
+	// those of parts that no article of the run uses.
 	threads     []cluster.Thread
+	parts       []lineRow
+	storylineOf []int
+	lineIDs     []string
+	lineTerms   []string
 	rejects     []table.RejectRow
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
@@ -215,6 +221,9 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 		return nil, err
 	}
 	if err := r.cluster(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err := r.storylines(ctx, cfg, st); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -338,7 +347,7 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 	var searched atomic.Int64
 	bar := startProgress(cfg.Progress, "cluster", int64(len(r.items)), "articles", &searched)
 	stories, err := cluster.Cluster(ctx, r.items, cluster.Config{
-		Threshold: cfg.Threshold, Window: cfg.Window, CentroidTerms: centroidTerms(cfg),
+		Threshold: cfg.Threshold, Window: cfg.Window, CentroidTerms: storylineTerms,
 		Workers: cfg.Workers, Done: &searched, Reweigh: reweigh,
 	})
 	bar.finish()
@@ -350,36 +359,49 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 		r.items[i].Vec = vectorize.Vector{}
 	}
 	r.timer.lap("cluster")
-	if cfg.State != "" {
-		// Scheduled runs do not form storylines yet: the state does not
-		// keep the centroids of the stories it has closed.
-		return nil
-	}
+	return nil
+}
+
+// storylines links the stories into storylines, with the closed parts of
+// the state's open storylines in a scheduled run (see partThreads). A
+// one-off run names each storyline by its first story's first article:
+// stories come in order of their first article, storylines of their first
+// thread. A scheduled run names them when it names its stories.
+func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error {
 	r.threads = r.storyThreads()
 	for s := range r.stories {
 		r.stories[s].Centroid = vectorize.Vector{} // the thread holds it
 	}
+	r.lineTerms = r.vec.Terms
+	if st != nil {
+		var parts []cluster.Thread
+		r.parts, parts, r.lineTerms = partThreads(st.lines, r.vec.Terms)
+		r.threads = append(r.threads, parts...)
+	}
+	var err error
 	if r.storylineOf, err = cluster.Storylines(ctx, r.threads, cluster.StorylineConfig{
 		Threshold: cfg.StorylineThreshold, Window: cfg.StorylineWindow, Workers: cfg.Workers,
 	}); err != nil {
 		return err
 	}
+	if st == nil {
+		r.lineIDs = make([]string, 0, len(r.stories))
+		for s, l := range r.storylineOf {
+			if l == len(r.lineIDs) {
+				r.lineIDs = append(r.lineIDs, storylineID(r.ids[r.stories[s].Members[0]]))
+			}
+		}
+	}
 	r.timer.lap("storylines")
 	return nil
 }
 
+// termName is the term of id in the threads' centroids.
+func (r *processed) termName(id int32) string { return r.lineTerms[id] }
+
 // storylineTerms is how many of its heaviest terms each story's centroid
 // keeps for the storyline linkage.
 const storylineTerms = 64
-
-// centroidTerms is how many centroid terms the stories of a run keep: none
-// in scheduled runs, which form no storylines.
-func centroidTerms(cfg Config) int {
-	if cfg.State != "" {
-		return 0
-	}
-	return storylineTerms
-}
 
 // storyThreads returns what the storyline linkage knows of each story.
 func (r *processed) storyThreads() []cluster.Thread {

@@ -14,7 +14,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 
-	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/pipeline/snapshot"
@@ -22,9 +21,10 @@ import (
 
 // scheduledTables are the tables of scheduled runs' output, each a folder
 // of Hive partitions: articles by publication date, stories and
-// story_outlets by the date of the story's first article, story_lineage
-// and rejects by run.
-var scheduledTables = []string{"articles", "stories", "story_outlets", "story_lineage", "rejects"}
+// story_outlets by the date of the story's first article, storylines by
+// the date of their first article, story_lineage, storyline_lineage and
+// rejects by run.
+var scheduledTables = []string{"articles", "stories", "story_outlets", "storylines", "story_lineage", "storyline_lineage", "rejects"}
 
 // runScheduled runs the job with a state directory: it clusters the new
 // articles together with the state's live ones, names the stories so that
@@ -90,17 +90,21 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	m.Seconds = append([]StageTime{loaded}, m.Seconds...)
 	c := r.carried
 	sids, lineage := nameStories(run, r.ids, r.stories, c.previous)
+	var lineLineage []lineageRow
+	r.lineIDs, lineLineage = nameStorylines(r, run)
 
 	// The rows this run writes, and those of earlier runs they replace. A
-	// story with the same articles as before, none changed, keeps the rows
-	// it has: a run that brings nothing new changes nothing.
-	keep := unchangedStories(r.stories, sids, c)
+	// story with the same articles as before, none changed, in the same
+	// storyline, keeps the rows it has: a run that brings nothing new
+	// changes nothing.
+	keep := unchangedStories(r, sids)
 	w := newPartitionWriter(keep)
 	buildTables(r, sids, m, w.sink())
 	w.replace(st, r, sids, keep)
 	// Each run has its partition of lineage and rejects, empty or not.
 	w.lineage.rows["run="+run], w.rejects.rows["run="+run] = lineage, r.rejects
-	next := nextState(st, r, run, sids, cfg.Window, paramsOf(cfg))
+	w.lineLineage.rows["run="+run] = lineLineage
+	next := nextState(st, r, run, sids, cfg, w.lineAt)
 	r.timer.lap("lineage")
 
 	meta := tableMeta(cfg)
@@ -170,6 +174,23 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 		w.articles.touch[st.seen[id].Partition] = true
 		st.seen[id] = seenRow{ArticleID: id, Digest: u.digest, Partition: dateKey(u.article.Published)}
 	}
+	// The rows of the open storylines are written again; one that merged
+	// into another keeps a row of its closed stories alone, which keep its
+	// id.
+	named := map[string]bool{}
+	for _, id := range r.lineIDs {
+		named[id] = true
+	}
+	for _, l := range st.lines {
+		w.storylines.drop[l.StorylineID], w.storylines.touch[l.Partition] = true, true
+	}
+	for _, p := range r.parts {
+		if !named[p.StorylineID] {
+			row := partRow(p)
+			w.lineAt[p.StorylineID] = dateKey(row.First)
+			w.storylines.add(dateKey(row.First), row)
+		}
+	}
 	w.articles.patch = func(a table.ArticleRow, part string) (table.ArticleRow, string) {
 		u, ok := c.frozen[a.ArticleID]
 		if !ok {
@@ -201,13 +222,14 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 
 // nextState returns the state after run: the horizon moves to the latest
 // date read, the stories whose latest article is within the window before
-// it stay live with all their articles, and every article clustered is
-// seen.
-func nextState(st *state, r *processed, run string, sids []string, window time.Duration, params *storyParams) *state {
+// it stay live with all their articles, every article clustered is seen,
+// and the storylines open after it are kept (see nextLines; lineAt is
+// where the run wrote each storyline's row).
+func nextState(st *state, r *processed, run string, sids []string, cfg Config, lineAt map[string]string) *state {
 	c := r.carried
 	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
 	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
-	next.info.Params = params
+	next.info.Params = paramsOf(cfg)
 	limit := time.Now().UTC().Add(24 * time.Hour)
 	for i, a := range r.articles {
 		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
@@ -215,8 +237,9 @@ func nextState(st *state, r *processed, run string, sids []string, window time.D
 		}
 		next.seen[r.ids[i]] = seenRow{ArticleID: r.ids[i], Digest: c.digest[i], Partition: dateKey(a.Published)}
 	}
-	cutoff := next.info.Horizon.Add(-window)
+	cutoff := next.info.Horizon.Add(-cfg.Window)
 	next.info.LiveStories = 0
+	live := make([]bool, len(r.stories))
 	for s, story := range r.stories {
 		var last time.Time
 		for _, i := range story.Members {
@@ -227,19 +250,25 @@ func nextState(st *state, r *processed, run string, sids []string, window time.D
 		if last.IsZero() || last.Before(cutoff) {
 			continue
 		}
+		live[s] = true
 		next.info.LiveStories++
+		lid := r.lineIDs[r.storylineOf[s]]
 		for _, i := range story.Members {
-			next.live = append(next.live, liveRow{StoryID: sids[s], Digest: c.digest[i], Article: r.articles[i]})
+			next.live = append(next.live, liveRow{StoryID: sids[s], StorylineID: lid, Digest: c.digest[i], Article: r.articles[i]})
 		}
 	}
+	next.lines = nextLines(r, r.lineIDs, live, next.info.Horizon, cfg.StorylineWindow, lineAt)
 	next.info.Documents = next.docFreq.Docs
 	next.info.LiveArticles, next.info.SeenArticles = len(next.live), len(next.seen)
+	next.info.OpenStorylines = len(next.lines)
 	return next
 }
 
 // unchangedStories returns the ids of the stories whose articles are
-// exactly those of a story of the state, none of them changed.
-func unchangedStories(stories []cluster.Story, sids []string, c *carried) map[string]bool {
+// exactly those of a story of the state, none of them changed, and whose
+// storyline has the id the story's had.
+func unchangedStories(r *processed, sids []string) map[string]bool {
+	c := r.carried
 	size := map[string]int{}
 	for _, p := range c.previous {
 		if p != "" {
@@ -247,10 +276,11 @@ func unchangedStories(stories []cluster.Story, sids []string, c *carried) map[st
 		}
 	}
 	keep := map[string]bool{}
-	for s, story := range stories {
+	for s, story := range r.stories {
+		lid := r.lineIDs[r.storylineOf[s]]
 		same := len(story.Members) == size[sids[s]]
 		for _, i := range story.Members {
-			same = same && c.previous[i] == sids[s] && !c.updated[i]
+			same = same && c.previous[i] == sids[s] && !c.updated[i] && c.previousLine[i] == lid
 		}
 		if same {
 			keep[sids[s]] = true
@@ -290,13 +320,16 @@ func crashPoint(point string) {
 // partitionWriter collects the rows of a scheduled run by table and
 // partition.
 type partitionWriter struct {
-	articles *partitions[table.ArticleRow]
-	stories  *partitions[table.StoryRow]
-	outlets  *partitions[table.StoryOutletRow]
-	lineage  *partitions[lineageRow]
-	rejects  *partitions[table.RejectRow]
-	storyAt  map[string]string // story id -> partition, for its outlet rows
-	keep     map[string]bool   // stories whose rows are not written again
+	articles    *partitions[table.ArticleRow]
+	stories     *partitions[table.StoryRow]
+	outlets     *partitions[table.StoryOutletRow]
+	storylines  *partitions[table.StorylineRow]
+	lineage     *partitions[lineageRow]
+	lineLineage *partitions[lineageRow]
+	rejects     *partitions[table.RejectRow]
+	storyAt     map[string]string // story id -> partition, for its outlet rows
+	lineAt      map[string]string // storyline id -> partition of its row
+	keep        map[string]bool   // stories whose rows are not written again
 }
 
 func newPartitionWriter(keep map[string]bool) *partitionWriter {
@@ -320,11 +353,20 @@ func newPartitionWriter(keep map[string]bool) *partitionWriter {
 			key:  func(o table.StoryOutletRow) string { return o.StoryID },
 			less: func(a, b table.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
 		}),
+		storylines: newPartitions(partitions[table.StorylineRow]{
+			name: "storylines", schema: table.StorylinesSchema, append: (*table.Table).AppendStoryline, read: table.ReadStorylines,
+			key: func(l table.StorylineRow) string { return l.StorylineID },
+			less: func(a, b table.StorylineRow) int {
+				return cmp.Or(a.First.Compare(b.First), cmp.Compare(a.StorylineID, b.StorylineID))
+			},
+		}),
 		// Lineage and rejects only gain a partition per run.
-		lineage: newPartitions(partitions[lineageRow]{name: "story_lineage", schema: lineageSchema, append: appendLineage}),
-		rejects: newPartitions(partitions[table.RejectRow]{name: "rejects", schema: table.RejectsSchema, append: (*table.Table).AppendReject}),
-		storyAt: map[string]string{},
-		keep:    keep,
+		lineage:     newPartitions(partitions[lineageRow]{name: "story_lineage", schema: lineageSchema, append: appendLineage}),
+		lineLineage: newPartitions(partitions[lineageRow]{name: "storyline_lineage", schema: storylineLineageSchema, append: appendLineage}),
+		rejects:     newPartitions(partitions[table.RejectRow]{name: "rejects", schema: table.RejectsSchema, append: (*table.Table).AppendReject}),
+		storyAt:     map[string]string{},
+		lineAt:      map[string]string{},
+		keep:        keep,
 	}
 }
 
@@ -346,6 +388,10 @@ func (w *partitionWriter) sink() rowSink {
 				w.outlets.add(w.storyAt[o.StoryID], o)
 			}
 		},
+		storyline: func(l table.StorylineRow) {
+			w.lineAt[l.StorylineID] = dateKey(l.First)
+			w.storylines.add(dateKey(l.First), l)
+		},
 	}
 }
 
@@ -359,7 +405,13 @@ func (w *partitionWriter) write(prev, next string, meta map[string]string) error
 	if err := w.outlets.write(prev, next, meta); err != nil {
 		return err
 	}
+	if err := w.storylines.write(prev, next, meta); err != nil {
+		return err
+	}
 	if err := w.lineage.write(prev, next, meta); err != nil {
+		return err
+	}
+	if err := w.lineLineage.write(prev, next, meta); err != nil {
 		return err
 	}
 	return w.rejects.write(prev, next, meta)

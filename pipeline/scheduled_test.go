@@ -142,7 +142,7 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 		}
 		explained := map[[2]string]string{}
 		for _, l := range lineage {
-			explained[[2]string{l.PreviousStoryID, l.StoryID}] = l.Relation
+			explained[[2]string{l.PreviousID, l.ID}] = l.Relation
 		}
 		moved := 0
 		for id, was := range before {
@@ -164,13 +164,20 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 	if total != 3000 {
 		t.Errorf("%d articles clustered over all runs, want 3000", total)
 	}
-	a, err := Compare(one, out)
+	a, err := Compare(one, out, GrainStory)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d daily runs against one run: B-cubed P %.3f R %.3f F1 %.3f", len(files), a.BCubedPrecision, a.BCubedRecall, a.BCubedF1)
 	if a.Items != 3000 || a.BCubedF1 < 0.95 {
 		t.Errorf("daily runs agree with one run on %d articles with B-cubed F1 %.3f, want 3000 and >= 0.95", a.Items, a.BCubedF1)
+	}
+	if a, err = Compare(one, out, GrainStoryline); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("storylines: B-cubed P %.3f R %.3f F1 %.3f", a.BCubedPrecision, a.BCubedRecall, a.BCubedF1)
+	if a.Items != 3000 || a.BCubedF1 < 0.95 {
+		t.Errorf("daily runs' storylines agree with one run's on %d articles with B-cubed F1 %.3f, want 3000 and >= 0.95", a.Items, a.BCubedF1)
 	}
 }
 
@@ -355,4 +362,158 @@ func TestScheduledRunGuards(t *testing.T) {
 
 func errorIs(err, kind error, text string) bool {
 	return errors.Is(err, kind) && strings.Contains(err.Error(), text)
+}
+
+// Scheduled runs, one per news day of a storyline that runs for months,
+// link each day's stories to the storyline of the closed stories before
+// them, as one run over all days does, and keep its id.
+func TestScheduledStorylines(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "storylines.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	days := map[string][]string{} // publication date -> lines
+	var order []string
+	for _, line := range strings.Split(strings.TrimSpace(string(src)), "\n") {
+		var a struct{ Published string }
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		day := a.Published[:10]
+		if days[day] == nil {
+			order = append(order, day)
+		}
+		days[day] = append(days[day], line)
+	}
+	if len(order) != 5 {
+		t.Fatalf("%d days in the test file, want 5", len(order))
+	}
+	one, out, state := filepath.Join(dir, "one"), filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	crash := storylineID("a1")
+	for k, day := range order {
+		// Each day has other news too, as real days do: without it, the
+		// words of the storyline would be in every article of a run's
+		// first day and weigh nothing.
+		f := filepath.Join(dir, day+".jsonl")
+		lines := append(days[day], otherNews(t, day, 40)...)
+		if err := os.WriteFile(f, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := scheduled(t, state, out, f)
+		got := storylineAssignments(t, out)
+		if got["a1"] != crash {
+			t.Errorf("after run %d (%s), a1 is in storyline %s, want %s throughout", k+1, day, got["a1"], crash)
+		}
+		t.Logf("run %d (%s): %d storylines formed, %d rows in all", k+1, day, m.Counts.Storylines, len(readPartitions(t, filepath.Join(out, "storylines"), table.ReadStorylines)))
+		perLine := map[string]int{}
+		for _, l := range got {
+			perLine[l]++
+		}
+		seen := map[string]bool{}
+		for _, r := range readPartitions(t, filepath.Join(out, "storylines"), table.ReadStorylines) {
+			if seen[r.StorylineID] {
+				t.Errorf("run %d: storyline %s has two rows", k+1, r.StorylineID)
+			}
+			seen[r.StorylineID] = true
+			if r.NArticles != perLine[r.StorylineID] {
+				t.Errorf("run %d: storyline %s counts %d articles, %d name it", k+1, r.StorylineID, r.NArticles, perLine[r.StorylineID])
+			}
+		}
+		if len(seen) != len(perLine) {
+			t.Errorf("run %d: %d storyline rows, articles name %d storylines", k+1, len(seen), len(perLine))
+		}
+	}
+	var files []string
+	for _, day := range order {
+		files = append(files, filepath.Join(dir, day+".jsonl"))
+	}
+	if _, err := Run(context.Background(), Config{Inputs: files, Out: one, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, got := storylineAssignments(t, one), storylineAssignments(t, out)
+	if want["a1"] != crash {
+		t.Errorf("one run names the crash's storyline %s, want %s (after its first article)", want["a1"], crash)
+	}
+	for _, x := range order {
+		for _, lx := range days[x] {
+			for _, y := range order {
+				for _, ly := range days[y] {
+					a, b := lineID(t, lx), lineID(t, ly)
+					if (want[a] == want[b]) != (got[a] == got[b]) {
+						t.Errorf("%s and %s: in one storyline in one run %v, in the daily runs %v", a, b, want[a] == want[b], got[a] == got[b])
+					}
+				}
+			}
+		}
+	}
+	if a, err := Compare(one, out, GrainStoryline); err != nil {
+		t.Fatal(err)
+	} else {
+		t.Logf("daily runs against one run at the storyline grain, other news included: B-cubed F1 %.3f", a.BCubedF1)
+	}
+}
+
+// otherNews returns n synthetic articles of unrelated events published
+// on day (YYYY-MM-DD), as JSON lines.
+func otherNews(t *testing.T, day string, n int) []string {
+	t.Helper()
+	start, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := synth.New(synth.Config{Articles: n, Seed: uint64(start.Unix()), Start: start, Days: 1, Outlets: 20})
+	var lines []string
+	for a, ok := g.Next(); ok; a, ok = g.Next() {
+		b, err := json.Marshal(map[string]string{"id": day + "-" + a.ID, "outlet": a.Outlet, "published": a.Published.Format(time.RFC3339),
+			"title": a.Title, "text": a.Text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, string(b))
+	}
+	return lines
+}
+
+// lineID is the id of a JSON line.
+func lineID(t *testing.T, line string) string {
+	t.Helper()
+	var a struct{ ID string }
+	if err := json.Unmarshal([]byte(line), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+// storylineAssignments maps each article of the output in dir to its
+// storyline.
+func storylineAssignments(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	ids, lines, err := table.ReadAssignments(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for i, id := range ids {
+		m[id] = lines[i]
+	}
+	return m
+}
+
+// readPartitions reads every partition of a table of scheduled runs.
+func readPartitions[R any](t *testing.T, dir string, read func(string) ([]R, error)) []R {
+	t.Helper()
+	files, err := table.PartitionFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []R
+	for _, f := range files {
+		r, err := read(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, r...)
+	}
+	return rows
 }

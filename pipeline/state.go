@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,12 +34,17 @@ import (
 //     with the corpus (16 bytes per article on disk with short ids, some
 //     100–150 in memory by estimate);
 //   - docfreq.parquet: in how many articles each term occurred, so that
-//     idf weighs terms over everything seen, not only over one run.
+//     idf weighs terms over everything seen, not only over one run;
+//   - storylines.parquet: the open storylines, with the centroid of their
+//     closed stories (see lineRow). A storyline is open while it has a
+//     live story or its latest dated article is within the storyline
+//     window before the horizon. States written before storylines lack it.
 type state struct {
 	info    stateInfo
 	live    []liveRow
 	seen    map[string]seenRow
 	docFreq *vectorize.DocFreq
+	lines   []lineRow
 }
 
 // stateInfo is state.json.
@@ -55,6 +62,8 @@ type stateInfo struct {
 	LiveArticles int          `json:"live_articles"`
 	LiveStories  int          `json:"live_stories"`
 	SeenArticles int          `json:"seen_articles"`
+	// OpenStorylines counts the storylines later stories may still join.
+	OpenStorylines int `json:"open_storylines"`
 }
 
 const stateFile = "state.json"
@@ -148,15 +157,27 @@ func loadState(stateDir, out snapshot.Dir) (*state, error) {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
 	}
 	st.docFreq.Docs = st.info.Documents
+	if path := filepath.Join(dir, "storylines.parquet"); !missing(path) {
+		if st.lines, err = readLines(path); err != nil {
+			return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, string(stateDir), err)
+		}
+	}
 	return st, nil
+}
+
+// missing reports whether path does not exist.
+func missing(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // carried is how the articles of a scheduled run relate to the state.
 type carried struct {
-	counted  []bool   // per article: carried from the state, text counted in its document frequencies
-	digest   []string // per article: digest of its content
-	previous []string // per article: its story in the state, or ""
-	updated  []bool   // per article: carried from the state with new content
+	counted      []bool   // per article: carried from the state, text counted in its document frequencies
+	digest       []string // per article: digest of its content
+	previous     []string // per article: its story in the state, or ""
+	previousLine []string // per article: its storyline in the state, or ""
+	updated      []bool   // per article: carried from the state with new content
 	// frozen are articles seen before, with new content, whose story is no
 	// longer live: their rows are updated where they are.
 	frozen map[string]frozenUpdate
@@ -175,9 +196,9 @@ func (st *state) merge(r *processed) *carried {
 	c := &carried{frozen: map[string]frozenUpdate{}}
 	counts := &r.manifest.Counts
 	type entry struct {
-		a                  data.Article
-		id, digest, before string
-		counted, updated   bool
+		a                            data.Article
+		id, digest, before, lineFrom string
+		counted, updated             bool
 	}
 	liveAt := make(map[string]int, len(st.live))
 	for k, l := range st.live {
@@ -191,7 +212,7 @@ func (st *state) merge(r *processed) *carried {
 		old, seen := st.seen[id]
 		switch {
 		case !seen:
-			entries = append(entries, entry{a, id, d, "", false, false})
+			entries = append(entries, entry{a, id, d, "", "", false, false})
 		case old.Digest == d:
 			counts.AlreadySeen++
 		default:
@@ -200,7 +221,7 @@ func (st *state) merge(r *processed) *carried {
 				updated = append(updated, id)
 			}
 			if k, live := liveAt[id]; live {
-				entries = append(entries, entry{a, id, d, st.live[k].StoryID, true, true})
+				entries = append(entries, entry{a, id, d, st.live[k].StoryID, st.live[k].StorylineID, true, true})
 				replaced[id] = true
 			} else {
 				c.frozen[id] = frozenUpdate{a, d}
@@ -217,7 +238,7 @@ func (st *state) merge(r *processed) *carried {
 	}
 	for _, l := range st.live {
 		if !replaced[l.Article.ID] {
-			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, true, false})
+			entries = append(entries, entry{l.Article, l.Article.ID, l.Digest, l.StoryID, l.StorylineID, true, false})
 			counts.Carried++
 		}
 	}
@@ -225,9 +246,11 @@ func (st *state) merge(r *processed) *carried {
 	n := len(entries)
 	r.articles, r.ids = make([]data.Article, n), make([]string, n)
 	c.counted, c.digest, c.previous, c.updated = make([]bool, n), make([]string, n), make([]string, n), make([]bool, n)
+	c.previousLine = make([]string, n)
 	for i, e := range entries {
 		r.articles[i], r.ids[i] = e.a, e.id
 		c.counted[i], c.digest[i], c.previous[i], c.updated[i] = e.counted, e.digest, e.before, e.updated
+		c.previousLine[i] = e.lineFrom
 	}
 	return c
 }
@@ -280,7 +303,11 @@ func (st *state) save(dir string, meta map[string]string) error {
 	for _, t := range terms {
 		appendDocFreq(df, t, st.docFreq.Terms[t])
 	}
-	for _, t := range []*table.Table{live, seen, df} {
+	lines := table.New("storylines", lineSchema)
+	for _, l := range st.lines {
+		appendLine(lines, l)
+	}
+	for _, t := range []*table.Table{live, seen, df, lines} {
 		if err := t.Write(dir, table.Parquet, meta); err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"time"
+
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
@@ -26,11 +28,13 @@ var liveSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "language", Type: arrow.BinaryTypes.String},
 	{Name: "source_file", Type: arrow.BinaryTypes.String},
 	{Name: "source_line", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "storyline_id", Type: arrow.BinaryTypes.String, Nullable: true},
 }, nil)
 
 // liveRow is one row of live.parquet.
 type liveRow struct {
 	StoryID, Digest string
+	StorylineID     string // empty in states written before storylines
 	Article         data.Article
 }
 
@@ -49,12 +53,13 @@ func appendLive(t *table.Table, r liveRow) {
 	table.AppendString(f[8], a.Language, false)
 	table.AppendString(f[9], a.SourceFile, false)
 	f[10].(*array.Int64Builder).Append(int64(a.SourceLine))
+	table.AppendString(f[11], r.StorylineID, true)
 }
 
 // readLive reads a table written with liveSchema.
 func readLive(path string) ([]liveRow, error) {
 	return table.Rows(path, liveSchema, func(c table.Cols, i int) liveRow {
-		return liveRow{StoryID: c.Str("story_id", i), Digest: c.Str("digest", i), Article: data.Article{
+		return liveRow{StoryID: c.Str("story_id", i), Digest: c.Str("digest", i), StorylineID: c.Str("storyline_id", i), Article: data.Article{
 			ID: c.Str("article_id", i), Outlet: c.Str("outlet", i), Published: c.Time("published_at", i),
 			Title: c.Str("title", i), Text: c.Str("text", i), URL: c.Str("url", i), Language: c.Str("language", i),
 			SourceFile: c.Str("source_file", i), SourceLine: c.Int("source_line", i),
@@ -114,23 +119,101 @@ func readDocFreq(path string) (map[string]int, error) {
 	return df, err
 }
 
-// lineageSchema is the schema of story_lineage: how each run's stories
-// relate to the stories of the run before.
-var lineageSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "run_id", Type: arrow.BinaryTypes.String},
-	{Name: "story_id", Type: arrow.BinaryTypes.String},
-	{Name: "previous_story_id", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "relation", Type: arrow.BinaryTypes.String},
-	{Name: "overlap", Type: arrow.PrimitiveTypes.Float32},
-	{Name: "shared_articles", Type: arrow.PrimitiveTypes.Int32},
+// lineSchema is the schema of the state's storylines.parquet: the open
+// storylines, those that later stories may still join, with what the next
+// run needs of their closed stories (see lineRow).
+var lineSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "storyline_id", Type: arrow.BinaryTypes.String},
+	{Name: "partition", Type: arrow.BinaryTypes.String},
+	{Name: "terms", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+	{Name: "weights", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32)},
+	{Name: "n_stories", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_undated", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "first_published", Type: table.TimestampUTC, Nullable: true},
+	{Name: "last_published", Type: table.TimestampUTC, Nullable: true},
+	{Name: "language", Type: arrow.BinaryTypes.String},
+	{Name: "label", Type: arrow.BinaryTypes.String},
+	{Name: "label_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "outlets", Type: arrow.ListOf(arrow.BinaryTypes.String)},
 }, nil)
 
-// lineageRow is one row of story_lineage.
+// lineRow is one open storyline of the state. Its closed part, the
+// stories of it that are no longer live, is kept as one thread for the
+// storyline linkage: the centroid of those stories (Terms with their
+// Weights, unit length, the heaviest lineTerms) and their articles. The
+// rest sums them up for the storyline's row: how many stories, articles
+// and undated articles, the span, the language, the label of the largest
+// story (and its articles) and the outlets. A storyline whose stories are
+// all live has no closed part (no terms, no stories). Partition is where
+// its row is in the output's storylines table.
+type lineRow struct {
+	StorylineID, Partition     string
+	Terms                      []string
+	Weights                    []float32
+	Stories, Articles, Undated int
+	First, Last                time.Time
+	Lang, Label                string
+	LabelArticles              int
+	Outlets                    []string
+}
+
+// appendLine adds one row to a table with lineSchema.
+func appendLine(t *table.Table, r lineRow) {
+	f := t.Row()
+	table.AppendString(f[0], r.StorylineID, false)
+	table.AppendString(f[1], r.Partition, false)
+	table.AppendStrings(f[2], r.Terms)
+	table.AppendFloats(f[3], r.Weights)
+	f[4].(*array.Int32Builder).Append(int32(r.Stories))
+	f[5].(*array.Int32Builder).Append(int32(r.Articles))
+	f[6].(*array.Int32Builder).Append(int32(r.Undated))
+	table.AppendTime(f[7], r.First)
+	table.AppendTime(f[8], r.Last)
+	table.AppendString(f[9], r.Lang, false)
+	table.AppendString(f[10], r.Label, false)
+	f[11].(*array.Int32Builder).Append(int32(r.LabelArticles))
+	table.AppendStrings(f[12], r.Outlets)
+}
+
+// readLines reads a table written with lineSchema.
+func readLines(path string) ([]lineRow, error) {
+	return table.Rows(path, lineSchema, func(c table.Cols, i int) lineRow {
+		return lineRow{StorylineID: c.Str("storyline_id", i), Partition: c.Str("partition", i),
+			Terms: c.Strs("terms", i), Weights: c.Floats("weights", i),
+			Stories: c.Int("n_stories", i), Articles: c.Int("n_articles", i), Undated: c.Int("n_undated", i),
+			First: c.Time("first_published", i), Last: c.Time("last_published", i),
+			Lang: c.Str("language", i), Label: c.Str("label", i), LabelArticles: c.Int("label_articles", i),
+			Outlets: c.Strs("outlets", i)}
+	})
+}
+
+// lineageSchema is the schema of story_lineage: how each run's stories
+// relate to the stories of the run before; storylineLineageSchema, of
+// storyline_lineage, is the same for storylines.
+var (
+	lineageSchema          = lineageSchemaOf("story")
+	storylineLineageSchema = lineageSchemaOf("storyline")
+)
+
+func lineageSchemaOf(unit string) *arrow.Schema {
+	return arrow.NewSchema([]arrow.Field{
+		{Name: "run_id", Type: arrow.BinaryTypes.String},
+		{Name: unit + "_id", Type: arrow.BinaryTypes.String},
+		{Name: "previous_" + unit + "_id", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "relation", Type: arrow.BinaryTypes.String},
+		{Name: "overlap", Type: arrow.PrimitiveTypes.Float32},
+		{Name: "shared_articles", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	}, nil)
+}
+
+// lineageRow is one row of story_lineage, or of storyline_lineage, where
+// the story is a storyline.
 type lineageRow struct {
-	RunID, StoryID  string
-	PreviousStoryID string // empty is null (a new story)
-	Relation        string // continue, merge, split or new
+	RunID, ID  string // the run, the story
+	PreviousID string // the previous story; empty is null (a new story)
+	Relation   string // continue, merge, split or new
 	// Overlap is the share of the previous story's articles that are in
 	// this story; SharedArticles counts them.
 	Overlap        float32
@@ -138,12 +221,13 @@ type lineageRow struct {
 	NArticles      int // the story's articles after this run
 }
 
-// appendLineage adds one row to a table with lineageSchema.
+// appendLineage adds one row to a table with lineageSchema or
+// storylineLineageSchema.
 func appendLineage(t *table.Table, r lineageRow) {
 	f := t.Row()
 	table.AppendString(f[0], r.RunID, false)
-	table.AppendString(f[1], r.StoryID, false)
-	table.AppendString(f[2], r.PreviousStoryID, true)
+	table.AppendString(f[1], r.ID, false)
+	table.AppendString(f[2], r.PreviousID, true)
 	table.AppendString(f[3], r.Relation, false)
 	f[4].(*array.Float32Builder).Append(r.Overlap)
 	f[5].(*array.Int32Builder).Append(int32(r.SharedArticles))
@@ -153,7 +237,7 @@ func appendLineage(t *table.Table, r lineageRow) {
 // readLineage reads a table written with lineageSchema.
 func readLineage(path string) ([]lineageRow, error) {
 	return table.Rows(path, lineageSchema, func(c table.Cols, i int) lineageRow {
-		return lineageRow{RunID: c.Str("run_id", i), StoryID: c.Str("story_id", i), PreviousStoryID: c.Str("previous_story_id", i),
+		return lineageRow{RunID: c.Str("run_id", i), ID: c.Str("story_id", i), PreviousID: c.Str("previous_story_id", i),
 			Relation: c.Str("relation", i), Overlap: c.Float("overlap", i),
 			SharedArticles: c.Int("shared_articles", i), NArticles: c.Int("n_articles", i)}
 	})

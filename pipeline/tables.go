@@ -74,15 +74,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			storyOf[i], sim[i] = s, st.Similarity[k]
 		}
 	}
-	// A storyline is named by its first story's first article: stories
-	// come in order of their first article, storylines of their first
-	// story. Without storylines (scheduled runs) the ids are null.
-	lids := make([]string, 0, len(stories))
-	for s, l := range r.storylineOf {
-		if l == len(lids) {
-			lids = append(lids, storylineID(ids[stories[s].Members[0]]))
-		}
-	}
+	lids := r.lineIDs
 	storylineOf := func(s int) string {
 		if r.storylineOf == nil {
 			return ""
@@ -134,6 +126,9 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	var lines *storylineSummary
 	if r.storylineOf != nil {
 		lines = newStorylineSummary(lids)
+		for k := range r.parts {
+			lines.addPart(r.storylineOf[len(stories)+k], &r.parts[k])
+		}
 	}
 	var top []StorySummary
 	batches := [2][]storyOutlets{make([]storyOutlets, storyBatch), make([]storyOutlets, storyBatch)}
@@ -248,7 +243,7 @@ func (ss *storylineSummary) emit(r *processed, emit func(table.StorylineRow)) {
 		row.NOutlets = len(ss.outlets[l])
 		row.TopTerms = make([]string, len(terms[l]))
 		for k, t := range terms[l] {
-			row.TopTerms[k] = r.vec.Terms[t]
+			row.TopTerms[k] = r.termName(t)
 		}
 		emit(row)
 	}

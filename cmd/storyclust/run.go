@@ -64,8 +64,9 @@ corpus embedded in the binary is used.
 With --state, runs are scheduled runs (from cron): each adds its articles to
 the stories of the runs before, which keep their ids, and --out holds the
 output of all runs as one dataset of Hive partitions (articles/date=…/,
-stories/date=…/, story_outlets/date=…/, story_lineage/run=…/,
-rejects/run=…/) that a run replaces as a whole. Articles seen before are not
+stories/date=…/, story_outlets/date=…/, storylines/date=…/,
+story_lineage/run=…/, storyline_lineage/run=…/, rejects/run=…/) that a run
+replaces as a whole. Articles seen before are not
 added again; changed ones are updated.
 
 Flags:

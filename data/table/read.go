@@ -359,8 +359,8 @@ var assignmentsSchema = arrow.NewSchema(ArticlesSchema.Fields()[:3], nil)
 
 // ReadAssignments reads the article_id column of the articles table in dir
 // and its story_id column, or its storyline_id column when storylines is
-// set. An output without storylines (written by scheduled runs, or before
-// storylines) is an error then.
+// set. An output without storylines (written by a version before them) is
+// an error then.
 func ReadAssignments(dir string, storylines bool) (articleIDs, groupIDs []string, err error) {
 	type pair struct{ article, group string }
 	column := "story_id"
@@ -376,7 +376,7 @@ func ReadAssignments(dir string, storylines bool) (articleIDs, groupIDs []string
 			ps = append(ps, pair{c.Str("article_id", i), g})
 		})
 		if err == nil && missing {
-			err = fmt.Errorf("%w: %s: articles without a %s: the output has no storylines (scheduled runs form none)", data.ErrInput, path, column)
+			err = fmt.Errorf("%w: %s: articles without a %s: the output was written by a version without storylines", data.ErrInput, path, column)
 		}
 		return ps, err
 	})

@@ -183,7 +183,7 @@ func (t *Table) AppendLabelled(r LabelledRow) {
 // ArticleRow is one row of articles.parquet.
 type ArticleRow struct {
 	ArticleID, StoryID   string
-	StorylineID          string // empty is null (scheduled runs form no storylines)
+	StorylineID          string // empty is null
 	Outlet               string
 	Published            time.Time // zero is null
 	Title, URL, Language string
@@ -197,7 +197,7 @@ type ArticleRow struct {
 // StoryRow is one row of stories.parquet.
 type StoryRow struct {
 	StoryID                 string
-	StorylineID             string // empty is null (scheduled runs form no storylines)
+	StorylineID             string // empty is null
 	Label                   string
 	TopTerms                []string
 	NArticles, NOutlets     int
@@ -272,13 +272,21 @@ func AppendTime(b array.Builder, t time.Time) {
 	bb.Append(arrow.Timestamp(t.UnixMicro()))
 }
 
-func appendStrings(b array.Builder, ss []string) {
+// AppendStrings appends ss as one list to a list-of-strings column.
+func AppendStrings(b array.Builder, ss []string) {
 	lb := b.(*array.ListBuilder)
 	lb.Append(true)
 	vb := lb.ValueBuilder().(*array.StringBuilder)
 	for _, s := range ss {
 		vb.Append(s)
 	}
+}
+
+// AppendFloats appends xs as one list to a list-of-float32 column.
+func AppendFloats(b array.Builder, xs []float32) {
+	lb := b.(*array.ListBuilder)
+	lb.Append(true)
+	lb.ValueBuilder().(*array.Float32Builder).AppendValues(xs, nil)
 }
 
 // AppendArticle adds one row to a table with ArticlesSchema.
@@ -305,10 +313,10 @@ func (t *Table) AppendStory(r StoryRow) {
 	AppendString(f[0], r.StoryID, false)
 	AppendString(f[1], r.StorylineID, true)
 	AppendString(f[2], r.Label, false)
-	appendStrings(f[3], r.TopTerms)
+	AppendStrings(f[3], r.TopTerms)
 	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
 	f[5].(*array.Int32Builder).Append(int32(r.NOutlets))
-	appendStrings(f[6], r.Outlets)
+	AppendStrings(f[6], r.Outlets)
 	AppendTime(f[7], r.First)
 	AppendTime(f[8], r.Last)
 	AppendString(f[9], r.RepresentativeArticleID, false)
@@ -322,7 +330,7 @@ func (t *Table) AppendStoryline(r StorylineRow) {
 	f := t.Row()
 	AppendString(f[0], r.StorylineID, false)
 	AppendString(f[1], r.Label, false)
-	appendStrings(f[2], r.TopTerms)
+	AppendStrings(f[2], r.TopTerms)
 	f[3].(*array.Int32Builder).Append(int32(r.NStories))
 	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
 	f[5].(*array.Int32Builder).Append(int32(r.NOutlets))
@@ -344,13 +352,8 @@ func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
 		f[4].AppendNull()
 	}
 	AppendString(f[5], r.Headline, false)
-	appendStrings(f[6], r.DistinctiveTerms)
-	lb := f[7].(*array.ListBuilder)
-	lb.Append(true)
-	vb := lb.ValueBuilder().(*array.Float32Builder)
-	for _, x := range r.Scores {
-		vb.Append(x)
-	}
+	AppendStrings(f[6], r.DistinctiveTerms)
+	AppendFloats(f[7], r.Scores)
 	f[8].(*array.Int32Builder).Append(int32(r.NWireCopies))
 }
 
