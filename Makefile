@@ -81,11 +81,13 @@ eval: build $(PYTHON)
 	$(PYTHON) docs/baseline/sklearn_recipe.py $(EVENT_SETS:%=$(DEV)/%.jsonl) $(TOPIC_SETS:%=$(DEV)/%.jsonl)
 
 ## agreement: one run against daily scheduled runs over the same articles, on every
-## dev set and a synthetic stream of STREAM_SIZE articles; see docs/SCHEDULED.md
+## dev set (the topic sets at the storyline grain) and a synthetic stream of
+## STREAM_SIZE articles; see docs/SCHEDULED.md
 STREAM_SIZE ?= 20000
 agreement: build $(PYTHON)
 	./$(BIN) synth --articles $(STREAM_SIZE) --seed 7 --out bin/stream.jsonl
-	$(PYTHON) docs/bench/agreement.py --bin $(BIN) $(DEV)/*.jsonl bin/stream.jsonl
+	$(PYTHON) docs/bench/agreement.py --bin $(BIN) $(EVENT_SETS:%=$(DEV)/%.jsonl) bin/stream.jsonl
+	$(PYTHON) docs/bench/agreement.py --bin $(BIN) --level storyline $(TOPIC_SETS:%=$(DEV)/%.jsonl)
 
 clean:
 	rm -rf bin $(OUT) $(VENV)

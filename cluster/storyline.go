@@ -12,11 +12,16 @@ import (
 // Thread is what the storyline linkage knows of one story: its centroid
 // (unit length, as Story.Centroid), how many articles it holds, the span
 // of its dated articles (zero times when it has none) and its language.
+// A Closed thread stands for the stories of a storyline that take no more
+// articles (in scheduled runs, those of earlier runs): it spans weeks, and
+// the candidate search has it look for the stories that may continue it
+// (see canonicalThreads).
 type Thread struct {
 	Centroid    vectorize.Vector
 	Articles    int
 	First, Last time.Time
 	Lang        string
+	Closed      bool
 }
 
 // StorylineConfig sets how stories are linked into storylines.
@@ -73,11 +78,12 @@ const gapDecay = 0.5
 func Storylines(ctx context.Context, threads []Thread, cfg StorylineConfig) ([]int, error) {
 	cfg.EnsureDefaults()
 	n := len(threads)
-	order := canonicalThreads(threads)
+	at := searchTimes(threads)
+	order := canonicalThreads(at)
 	items := make([]Item, n)
 	for k, i := range order {
 		t := &threads[i]
-		items[k] = Item{Vec: t.Centroid, Time: t.Last, Lang: t.Lang}
+		items[k] = Item{Vec: t.Centroid, Time: at[i], Lang: t.Lang}
 	}
 	// Calibrated similarity is at least the cosine, so a low MinSim keeps
 	// every pair whose storylines could reach the threshold once merged.
@@ -150,19 +156,40 @@ const (
 	storylineCandidates = 30
 )
 
-// canonicalThreads returns the thread indexes in canonical order: undated
-// threads first, then by last dated article; ties by index. The candidate
-// search compares each thread with those before it within the window, by
-// their last articles: a thread that spans weeks (the closed part of a
-// storyline, in scheduled runs) is then found by the stories that follow
-// its end, not only by those within a window of its start.
-func canonicalThreads(threads []Thread) []int {
-	order := make([]int, len(threads))
+// searchTimes returns the time of each thread in the candidate search,
+// which compares each thread with those before it within the window: its
+// last article, so that a story that continues a long thread finds it by
+// its end, not by its start; and for a closed thread, the latest article
+// of all (or its own last, if later), so that it comes after the stories
+// that may continue it and looks for them itself: as one thread among many
+// stories, it would often lose its place among a story's candidates to
+// those stories.
+func searchTimes(threads []Thread) []time.Time {
+	var latest time.Time
+	for i := range threads {
+		if !threads[i].Closed && threads[i].Last.After(latest) {
+			latest = threads[i].Last
+		}
+	}
+	at := make([]time.Time, len(threads))
+	for i, t := range threads {
+		at[i] = t.Last
+		if t.Closed && latest.After(t.Last) {
+			at[i] = latest
+		}
+	}
+	return at
+}
+
+// canonicalThreads returns the thread indexes in canonical order of their
+// search times: undated threads first, then by time; ties by index.
+func canonicalThreads(at []time.Time) []int {
+	order := make([]int, len(at))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		ta, tb := threads[a].Last, threads[b].Last
+		ta, tb := at[a], at[b]
 		if ta.IsZero() != tb.IsZero() {
 			if ta.IsZero() {
 				return -1

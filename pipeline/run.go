@@ -375,7 +375,7 @@ func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error
 	r.lineTerms = r.vec.Terms
 	if st != nil {
 		var parts []cluster.Thread
-		r.parts, parts, r.lineTerms = partThreads(st.lines, r.vec.Terms)
+		r.parts, parts, r.lineTerms = partThreads(st.lines, r.vec.Terms, r.vec.DocFreq)
 		r.threads = append(r.threads, parts...)
 	}
 	var err error

@@ -25,8 +25,10 @@ const lineTerms = 4 * storylineTerms
 // partThreads returns the closed parts of the open storylines lines as
 // threads of the storyline linkage, with the lines they stand for, and
 // the run's terms followed by those of the parts that the run's articles
-// do not use (numbered after them).
-func partThreads(lines []lineRow, terms []string) ([]lineRow, []cluster.Thread, []string) {
+// do not use (numbered after them). A part's centroid is kept without idf
+// (see nextLines) and weighed here by the run's, as the stories' are: the
+// runs before knew fewer documents.
+func partThreads(lines []lineRow, terms []string, df *vectorize.DocFreq) ([]lineRow, []cluster.Thread, []string) {
 	want := map[string]int32{}
 	for _, l := range lines {
 		for _, t := range l.Terms {
@@ -45,8 +47,9 @@ func partThreads(lines []lineRow, terms []string) ([]lineRow, []cluster.Thread, 
 		if l.Articles == 0 || len(l.Terms) == 0 {
 			continue // all its stories are live
 		}
-		v := vectorize.Vector{Terms: make([]int32, len(l.Terms)), Weights: slices.Clone(l.Weights)}
+		v := vectorize.Vector{Terms: make([]int32, len(l.Terms)), Weights: make([]float32, len(l.Terms))}
 		for k, t := range l.Terms {
+			v.Weights[k] = float32(float64(l.Weights[k]) * df.IDF(t))
 			if want[t] < 0 {
 				want[t] = int32(len(all))
 				all = append(all, t)
@@ -54,8 +57,13 @@ func partThreads(lines []lineRow, terms []string) ([]lineRow, []cluster.Thread, 
 			v.Terms[k] = want[t]
 		}
 		sortVector(v)
+		if norm := vectorize.Norm(v); norm > 0 {
+			for k := range v.Weights {
+				v.Weights[k] = float32(float64(v.Weights[k]) / norm)
+			}
+		}
 		parts = append(parts, l)
-		threads = append(threads, cluster.Thread{Centroid: v, Articles: l.Articles, First: l.First, Last: l.Last, Lang: l.Lang})
+		threads = append(threads, cluster.Thread{Centroid: v, Articles: l.Articles, First: l.First, Last: l.Last, Lang: l.Lang, Closed: true})
 	}
 	return parts, threads, all
 }
@@ -230,10 +238,14 @@ func nextLines(r *processed, lids []string, live []bool, horizon time.Time, wind
 			continue
 		}
 		if l < len(centroids) {
+			// Without idf: each weight over the idf of its term, which the
+			// next run weighs again by its own (see partThreads).
 			c := centroids[l]
-			line.Terms, line.Weights = make([]string, c.Len()), c.Weights
 			for k, t := range c.Terms {
-				line.Terms[k] = r.termName(t)
+				term := r.termName(t)
+				if idf := r.vec.DocFreq.IDF(term); idf > 0 {
+					line.Terms, line.Weights = append(line.Terms, term), append(line.Weights, float32(float64(c.Weights[k])/idf))
+				}
 			}
 		}
 		for o := range outlets[l] {

@@ -47,6 +47,13 @@ type DocFreq struct {
 	Terms map[string]int
 }
 
+// IDF is the weight of term over the documents counted in d, by the
+// formula of nlp's TfidfTransformer (see inverseDocumentFrequency): the
+// weight the vectors of a run with d as its prior give it.
+func (d *DocFreq) IDF(term string) float64 {
+	return math.Log(float64(1+d.Docs) / float64(1+d.Terms[term]))
+}
+
 const (
 	DefaultTitleWeight  = 2.0
 	DefaultMaxTextBytes = 32 << 10
@@ -418,7 +425,7 @@ func addDocFreq(prior *DocFreq, docs []Doc, terms []string, df []int) *DocFreq {
 func priorIDF(df *DocFreq, terms []string) []float64 {
 	idf := make([]float64, len(terms))
 	for t, term := range terms {
-		idf[t] = math.Log(float64(1+df.Docs) / float64(1+df.Terms[term]))
+		idf[t] = df.IDF(term)
 	}
 	return idf
 }

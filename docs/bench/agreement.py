@@ -3,9 +3,9 @@
 For each labelled JSONL file: one `storyclust run` over the whole file, and
 one scheduled run (`--state`) per day of it, in date order (a file without
 dates is cut into --chunks parts in file order instead). Then `storyclust
-compare` scores the stories of the scheduled runs against those of the one
-run (B-cubed), and `storyclust eval --pred` scores both against the gold
-labels. It also prints the one run's wall time and peak memory, and the
+compare` scores the stories (or, with --level storyline, the storylines) of
+the scheduled runs against those of the one run (B-cubed), and `storyclust
+eval --pred` scores both against the gold labels at the same grain. It also prints the one run's wall time and peak memory, and the
 scheduled runs' total wall time and largest peak memory. `make agreement`
 runs it on the dev sets and a synthetic stream; see docs/SCHEDULED.md.
 
@@ -64,8 +64,8 @@ def storyclust(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout
 
 
-def bcubed_f1(binary, path, pred):
-    return json.loads(storyclust(binary, "eval", "--json", "--pred", pred, path))[0]["b_cubed_f1"]
+def bcubed_f1(binary, path, pred, level):
+    return json.loads(storyclust(binary, "eval", "--json", "--level", level, "--pred", pred, path))[0]["b_cubed_f1"]
 
 
 def main():
@@ -73,8 +73,10 @@ def main():
     ap.add_argument("--bin", default="bin/storyclust")
     ap.add_argument("--chunks", type=int, default=5, help="runs for a file without dates")
     ap.add_argument("--log", help="append each scheduled run's part, wall seconds and peak MiB to this file")
+    ap.add_argument("--level", default="story", choices=["story", "storyline"], help="the grain compared and scored")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
+    print(f"grain: {args.level}")
     print(f"{'file':24} {'runs':>5} {'articles':>8} {'agreement B3 F1':>16} {'one run F1':>11} {'scheduled F1':>13}"
           f" {'one run s':>10} {'MiB':>6} {'scheduled s':>12} {'max MiB':>8}")
     for path in args.files:
@@ -89,10 +91,10 @@ def main():
                 if args.log:
                     with open(args.log, "a", encoding="utf-8") as log:
                         log.write(f"{os.path.basename(p)} {s:.1f} {mib:.0f}\n")
-            agree = json.loads(storyclust(args.bin, "compare", "--json", one, inc))
-            print(f"{os.path.basename(path):24} {len(parts):5d} {agree['Items']:8d} "
-                  f"{agree['b_cubed_f1']:16.3f} {bcubed_f1(args.bin, path, one):11.3f} "
-                  f"{bcubed_f1(args.bin, path, inc):13.3f} {one_s:10.1f} {one_mib:6.0f} {inc_s:12.1f} {inc_mib:8.0f}")
+            agree = json.loads(storyclust(args.bin, "compare", "--json", "--level", args.level, one, inc))
+            print(f"{os.path.basename(path):24} {len(parts):5d} {agree['items']:8d} "
+                  f"{agree['b_cubed_f1']:16.3f} {bcubed_f1(args.bin, path, one, args.level):11.3f} "
+                  f"{bcubed_f1(args.bin, path, inc, args.level):13.3f} {one_s:10.1f} {one_mib:6.0f} {inc_s:12.1f} {inc_mib:8.0f}")
             sys.stdout.flush()
 
 
