@@ -380,6 +380,43 @@ func TestReportInChromium(t *testing.T) {
 	t.Logf("screenshot: %s", shot)
 }
 
+// TestReportStorylinesInChromium opens the report of a storyline that runs
+// for months: its stories are marks on one timeline, each a link to its
+// story's section, which links back.
+func TestReportStorylinesInChromium(t *testing.T) {
+	browser := chromium(t)
+	dir := t.TempDir()
+	out, report := filepath.Join(dir, "out"), filepath.Join(dir, "report.html")
+	if r := runBin(t, "", "run", "--quiet", "--out", out, "../../pipeline/testdata/storylines.jsonl"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := runBin(t, "", "report", out, "-o", report); r.code != 0 {
+		t.Fatalf("report: %+v", r)
+	}
+	dom, _ := headless(t, browser, "--dump-dom", "file://"+report)
+	if !strings.Contains(dom, `data-ready="1"`) || strings.Contains(dom, "data-js-error") {
+		t.Errorf("the page script did not run cleanly:\n%.500s", dom)
+	}
+	lines := regexp.MustCompile(`(?s)<section class="storyline" id="(l-[0-9a-f]+)" data-stories="(\d+)">(.*?)</section>`).FindAllStringSubmatch(dom, -1)
+	if len(lines) != 2 {
+		t.Fatalf("%d storylines shown, want 2 (the crash and the final)", len(lines))
+	}
+	crash := lines[0]
+	if crash[2] != "3" || !strings.Contains(crash[3], "Ethiopian Airlines Boeing 737 Max crashes") {
+		t.Errorf("first storyline: %s stories, %.200s; want the crash's 3", crash[2], crash[3])
+	}
+	links := regexp.MustCompile(`<a href="#(s-[0-9a-f]+)"><circle class="story"`).FindAllStringSubmatch(crash[3], -1)
+	if len(links) != 3 {
+		t.Errorf("the crash's timeline links %d stories, want 3", len(links))
+	}
+	for _, l := range links {
+		section := regexp.MustCompile(`(?s)<section class="story" id="` + l[1] + `">.*?</p>`).FindString(dom)
+		if !strings.Contains(section, `part of the storyline <a href="#`+crash[1]+`">`) {
+			t.Errorf("story %s: its section does not link back to storyline %s: %.300s", l[1], crash[1], section)
+		}
+	}
+}
+
 func TestEval(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "labelled.jsonl")

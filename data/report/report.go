@@ -1,10 +1,12 @@
 package report
 
 import (
+	"cmp"
 	_ "embed"
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -23,6 +25,9 @@ type Options struct {
 	// MaxStories bounds how many stories the report shows, those with the
 	// most outlets first; zero means 200.
 	MaxStories int
+	// MaxStorylines bounds how many storylines of more than one story the
+	// report shows, those with the most stories first; zero means 50.
+	MaxStorylines int
 }
 
 type reportPage struct {
@@ -30,6 +35,9 @@ type reportPage struct {
 	NStories, NArticles, NOutlets int
 	Truncated                     bool
 	Stories                       []reportStory
+	NStorylines                   int
+	LinesTruncated                bool
+	Storylines                    []reportStoryline
 }
 
 type reportStory struct {
@@ -38,6 +46,23 @@ type reportStory struct {
 	NArticles, NOutlets, NIndependent int
 	Outlets                           []reportOutlet
 	Marks                             []reportMark
+	Storyline                         *reportStoryline // when the report shows it
+}
+
+// reportStoryline is a storyline of several stories, with a mark per story
+// on its timeline.
+type reportStoryline struct {
+	ID, Label, First, Last, Span  string
+	NStories, NArticles, NOutlets int
+	Stories                       []reportStoryMark
+}
+
+type reportStoryMark struct {
+	X, R      string
+	ID, Label string
+	When      string
+	NArticles int
+	Shown     bool // the story has its section in the report
 }
 
 type reportOutlet struct {
@@ -61,7 +86,9 @@ type reportMark struct {
 // external assets) that lists the stories covered by more than one outlet,
 // sortable by outlets, articles and time, and shows for each story its
 // outlets side by side — headline, time and lag, distinctive terms, wire
-// copies — with a timeline of when each outlet published.
+// copies — with a timeline of when each outlet published. Storylines of
+// more than one story come first, each with its stories on one timeline,
+// linked to their sections.
 func Write(w io.Writer, out *table.Output, opts Options) error {
 	if opts.MaxStories <= 0 {
 		opts.MaxStories = 200
@@ -97,6 +124,7 @@ func Write(w io.Writer, out *table.Output, opts Options) error {
 	if len(stories) > opts.MaxStories {
 		stories, page.Truncated = stories[:opts.MaxStories], true
 	}
+	lines := storylines(out, opts.MaxStorylines, &page)
 	for _, s := range stories {
 		rs := reportStory{
 			ID: s.StoryID, Label: s.Label, NArticles: s.NArticles, NOutlets: s.NOutlets, NIndependent: s.NIndependent,
@@ -128,9 +156,84 @@ func Write(w io.Writer, out *table.Output, opts Options) error {
 				rs.Marks = append(rs.Marks, reportMark{X: fmt.Sprintf("%.1f", x), Outlet: o.Outlet, When: stamp(o.First), Copy: o.NWireCopies == o.NArticles})
 			}
 		}
+		rs.Storyline = lines[s.StorylineID]
 		page.Stories = append(page.Stories, rs)
 	}
+	shown := map[string]bool{}
+	for _, s := range page.Stories {
+		shown[s.ID] = true
+	}
+	for l := range page.Storylines {
+		for k := range page.Storylines[l].Stories {
+			m := &page.Storylines[l].Stories[k]
+			m.Shown = shown[m.ID]
+		}
+	}
 	return reportTemplate.Execute(w, page)
+}
+
+// storylines fills page's storylines of more than one story, those with
+// the most stories first (at most max, zero meaning 50), each with its
+// stories on a timeline, and returns them by id.
+func storylines(out *table.Output, max int, page *reportPage) map[string]*reportStoryline {
+	if max <= 0 {
+		max = 50
+	}
+	var rows []table.StorylineRow
+	for _, l := range out.Storylines {
+		if l.NStories > 1 {
+			rows = append(rows, l)
+		}
+	}
+	page.NStorylines = len(rows)
+	slices.SortStableFunc(rows, func(a, b table.StorylineRow) int {
+		if a.NStories != b.NStories {
+			return b.NStories - a.NStories
+		}
+		if a.NArticles != b.NArticles {
+			return b.NArticles - a.NArticles
+		}
+		return strings.Compare(a.StorylineID, b.StorylineID)
+	})
+	if len(rows) > max {
+		rows, page.LinesTruncated = rows[:max], true
+	}
+	byID := map[string]int{}
+	page.Storylines = make([]reportStoryline, len(rows))
+	for k, l := range rows {
+		byID[l.StorylineID] = k
+		rl := reportStoryline{ID: l.StorylineID, Label: l.Label, NStories: l.NStories, NArticles: l.NArticles, NOutlets: l.NOutlets,
+			First: stamp(l.First), Last: stamp(l.Last)}
+		if d := l.Last.Sub(l.First); !l.First.IsZero() && d > 0 {
+			rl.Span = duration(d)
+		}
+		page.Storylines[k] = rl
+	}
+	var members []table.StoryRow
+	for _, s := range out.Stories {
+		if _, ok := byID[s.StorylineID]; ok {
+			members = append(members, s)
+		}
+	}
+	slices.SortStableFunc(members, func(a, b table.StoryRow) int {
+		return cmp.Or(a.First.Compare(b.First), strings.Compare(a.StoryID, b.StoryID))
+	})
+	for _, s := range members {
+		row, rl := rows[byID[s.StorylineID]], &page.Storylines[byID[s.StorylineID]]
+		x := 20.0
+		if span := row.Last.Sub(row.First); span > 0 && !s.First.IsZero() {
+			x += 680 * float64(s.First.Sub(row.First)) / float64(span)
+		}
+		rl.Stories = append(rl.Stories, reportStoryMark{
+			X: fmt.Sprintf("%.1f", x), R: fmt.Sprintf("%.1f", min(4+2*math.Sqrt(float64(s.NArticles)), 14)),
+			ID: s.StoryID, Label: s.Label, When: stamp(s.First), NArticles: s.NArticles,
+		})
+	}
+	byLine := make(map[string]*reportStoryline, len(rows))
+	for id, k := range byID {
+		byLine[id] = &page.Storylines[k]
+	}
+	return byLine
 }
 
 func stamp(t time.Time) string {

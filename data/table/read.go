@@ -24,11 +24,13 @@ type Output struct {
 	Articles     []ArticleRow
 	Stories      []StoryRow
 	StoryOutlets []StoryOutletRow
+	Storylines   []StorylineRow // none from versions before storylines
 }
 
-// Read reads the articles, stories and story_outlets tables written
-// to dir by a run: one Parquet file per table, or, from scheduled runs, a
-// folder of Hive partitions per table.
+// Read reads the articles, stories, story_outlets and storylines tables
+// written to dir by a run: one Parquet file per table, or, from scheduled
+// runs, a folder of Hive partitions per table. An output written before
+// storylines has none.
 func Read(dir string) (*Output, error) {
 	var out Output
 	var err error
@@ -40,6 +42,11 @@ func Read(dir string) (*Output, error) {
 	}
 	if out.StoryOutlets, err = readTable(dir, "story_outlets", ReadStoryOutlets); err != nil {
 		return nil, err
+	}
+	if !missingTable(dir, "storylines") {
+		if out.Storylines, err = readTable(dir, "storylines", ReadStorylines); err != nil {
+			return nil, err
+		}
 	}
 	return &out, nil
 }
@@ -67,6 +74,16 @@ func readTable[R any](dir, name string, read func(string) ([]R, error)) ([]R, er
 		rows = append(rows, r...)
 	}
 	return rows, nil
+}
+
+// missingTable reports whether dir holds no rows of the table name: neither
+// its file nor a partition of it.
+func missingTable(dir, name string) bool {
+	if _, err := os.Stat(filepath.Join(dir, name+".parquet")); err == nil {
+		return false
+	}
+	parts, err := PartitionFiles(filepath.Join(dir, name))
+	return err == nil && len(parts) == 0
 }
 
 // PartitionFiles lists the Parquet files under dir (a table written as
