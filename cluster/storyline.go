@@ -117,11 +117,13 @@ func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pai
 		l.nbrs[p[1]] = append(l.nbrs[p[1]], p[0])
 	}
 	for i := range l.nbrs {
+		l.scatter(int32(i))
 		for _, j := range l.nbrs[i] {
 			if int32(i) < j {
 				l.push(int32(i), j)
 			}
 		}
+		l.unscatter()
 	}
 	for pops := 0; l.pairs.Len() > 0; pops++ {
 		if pops%cancelCheck == 0 {
@@ -392,23 +394,33 @@ func (l *threadLinkage) merge(a, b int32) {
 	for _, r := range merged {
 		l.seen[r] = -1
 	}
-	v := l.sum[a]
-	for k, t := range v.Terms {
-		l.dense[t] = v.Weights[k]
-	}
-	l.scattered = a
+	l.scatter(a)
 	kept := merged[:0]
 	for _, r := range merged {
 		if l.push(a, r) >= l.minKept {
 			kept = append(kept, r)
 		}
 	}
-	for _, t := range v.Terms {
+	l.unscatter()
+	l.nbrs[b] = nil
+	l.nbrs[a] = kept
+}
+
+// scatter writes root a's centroid into dense (see dot).
+func (l *threadLinkage) scatter(a int32) {
+	v := l.sum[a]
+	for k, t := range v.Terms {
+		l.dense[t] = v.Weights[k]
+	}
+	l.scattered = a
+}
+
+// unscatter clears dense again.
+func (l *threadLinkage) unscatter() {
+	for _, t := range l.sum[l.scattered].Terms {
 		l.dense[t] = 0
 	}
 	l.scattered = -1
-	l.nbrs[b] = nil
-	l.nbrs[a] = kept
 }
 
 // addVectors returns the sum of two vectors sorted by term.
