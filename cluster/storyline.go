@@ -215,10 +215,13 @@ type threadLinkage struct {
 	norm    []float64
 	first   []int64 // Unix seconds; noDate when the storyline has no dated story
 	last    []int64
-	lang    []string
-	nbrs    [][]int32
-	pairs   threadHeap
-	seen    []int32 // per root, the root merging when it was last met; -1 between merges
+	// lang is each root's language as an index into the languages met, 0
+	// for none: it is compared for every pair, and comparing equal
+	// language strings was most of a similarity's cost (BenchmarkStorylines).
+	lang  []int32
+	nbrs  [][]int32
+	pairs threadHeap
+	seen  []int32 // per root, the root merging when it was last met; -1 between merges
 	// dense holds, by term, the centroid of the root being merged
 	// (scattered, -1 between merges), so that its cosine to each
 	// neighbour costs the neighbour's terms, not its own: a storyline
@@ -241,9 +244,10 @@ func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
 	l := &threadLinkage{
 		cfg: cfg, window: cfg.Window.Seconds(),
 		parent: make([]int32, n), version: make([]int32, n), sum: make([]vectorize.Vector, n), norm: make([]float64, n),
-		first: make([]int64, n), last: make([]int64, n), lang: make([]string, n), nbrs: make([][]int32, n),
+		first: make([]int64, n), last: make([]int64, n), lang: make([]int32, n), nbrs: make([][]int32, n),
 		seen: make([]int32, n),
 	}
+	langs := map[string]int32{}
 	for i := range threads {
 		t := &threads[i]
 		l.parent[i] = int32(i)
@@ -258,7 +262,12 @@ func newThreadLinkage(threads []Thread, cfg StorylineConfig) *threadLinkage {
 		if !t.First.IsZero() {
 			l.first[i], l.last[i] = t.First.Unix(), t.Last.Unix()
 		}
-		l.lang[i] = t.Lang
+		if t.Lang != "" {
+			if _, ok := langs[t.Lang]; !ok {
+				langs[t.Lang] = int32(len(langs) + 1)
+			}
+			l.lang[i] = langs[t.Lang]
+		}
 		l.seen[i] = -1
 	}
 	var vocab int32
@@ -298,7 +307,7 @@ func (l *threadLinkage) decay(a, b int32) float64 {
 
 // similarity is the decayed cosine of two roots' centroids.
 func (l *threadLinkage) similarity(a, b int32) float64 {
-	if l.lang[a] != l.lang[b] && l.lang[a] != "" && l.lang[b] != "" {
+	if l.lang[a] != l.lang[b] && l.lang[a] != 0 && l.lang[b] != 0 {
 		return 0
 	}
 	d := l.decay(a, b)
@@ -376,7 +385,7 @@ func (l *threadLinkage) merge(a, b int32) {
 	case l.first[b] != noDate:
 		l.first[a], l.last[a] = min(l.first[a], l.first[b]), max(l.last[a], l.last[b])
 	}
-	if l.lang[a] == "" {
+	if l.lang[a] == 0 {
 		l.lang[a] = l.lang[b]
 	}
 	// The merged list: each neighbouring root once, in the order met.
