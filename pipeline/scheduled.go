@@ -99,6 +99,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	// changes nothing.
 	keep := unchangedStories(r, sids)
 	w := newPartitionWriter(keep)
+	w.lineSame = sameStorylines(st, r, sids, keep)
 	buildTables(r, sids, m, w.sink())
 	w.replace(st, r, sids, keep)
 	// Each run has its partition of lineage and rejects, empty or not.
@@ -182,12 +183,14 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 		named[id] = true
 	}
 	for _, l := range st.lines {
-		w.storylines.drop[l.StorylineID], w.storylines.touch[l.Partition] = true, true
+		if !w.lineKept[l.StorylineID] {
+			w.storylines.drop[l.StorylineID], w.storylines.touch[l.Row.Partition] = true, true
+		}
 	}
 	for _, p := range r.parts {
 		if !named[p.StorylineID] {
 			row := partRow(p)
-			w.lineAt[p.StorylineID] = dateKey(row.First)
+			w.lineAt[p.StorylineID] = lineRowAt{dateKey(row.First), row.NStories, row.NArticles}
 			w.storylines.add(dateKey(row.First), row)
 		}
 	}
@@ -225,7 +228,7 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 // it stay live with all their articles, every article clustered is seen,
 // and the storylines open after it are kept (see nextLines; lineAt is
 // where the run wrote each storyline's row).
-func nextState(st *state, r *processed, run string, sids []string, cfg Config, lineAt map[string]string) *state {
+func nextState(st *state, r *processed, run string, sids []string, cfg Config, lineAt map[string]lineRowAt) *state {
 	c := r.carried
 	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
 	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
@@ -289,6 +292,36 @@ func unchangedStories(r *processed, sids []string) map[string]bool {
 	return keep
 }
 
+// sameStorylines returns the previous rows of the storylines that keep
+// their rows when they count as many stories and articles as before: those
+// whose every story keeps its rows and that hold no closed part but their
+// own. A run that brings nothing new then changes no storyline row, as it
+// changes no story's: the row, its top terms above all, would otherwise
+// come out a little different when stories that were threads of their own
+// have become part of a closed part.
+func sameStorylines(st *state, r *processed, sids []string, keep map[string]bool) map[string]lineRowAt {
+	prev := map[string]lineRowAt{}
+	for _, l := range st.lines {
+		prev[l.StorylineID] = l.Row
+	}
+	changed := map[string]bool{}
+	for s, l := range r.storylineOf {
+		lid := r.lineIDs[l]
+		if s < len(r.stories) {
+			changed[lid] = changed[lid] || !keep[sids[s]]
+		} else if r.parts[s-len(r.stories)].StorylineID != lid {
+			changed[lid] = true
+		}
+	}
+	same := map[string]lineRowAt{}
+	for id, row := range prev {
+		if !changed[id] {
+			same[id] = row
+		}
+	}
+	return same
+}
+
 // linkTables makes out/TABLE and out/_manifest.json symbolic links into
 // the published version, where they are not yet.
 func linkTables(out string) error {
@@ -327,9 +360,13 @@ type partitionWriter struct {
 	lineage     *partitions[lineageRow]
 	lineLineage *partitions[lineageRow]
 	rejects     *partitions[table.RejectRow]
-	storyAt     map[string]string // story id -> partition, for its outlet rows
-	lineAt      map[string]string // storyline id -> partition of its row
-	keep        map[string]bool   // stories whose rows are not written again
+	storyAt     map[string]string    // story id -> partition, for its outlet rows
+	lineAt      map[string]lineRowAt // storyline id -> its row
+	keep        map[string]bool      // stories whose rows are not written again
+	// lineSame holds the previous rows of the storylines that may keep
+	// theirs (see sameStorylines), lineKept those that do.
+	lineSame map[string]lineRowAt
+	lineKept map[string]bool
 }
 
 func newPartitionWriter(keep map[string]bool) *partitionWriter {
@@ -365,7 +402,8 @@ func newPartitionWriter(keep map[string]bool) *partitionWriter {
 		lineLineage: newPartitions(partitions[lineageRow]{name: "storyline_lineage", schema: storylineLineageSchema, append: appendLineage}),
 		rejects:     newPartitions(partitions[table.RejectRow]{name: "rejects", schema: table.RejectsSchema, append: (*table.Table).AppendReject}),
 		storyAt:     map[string]string{},
-		lineAt:      map[string]string{},
+		lineAt:      map[string]lineRowAt{},
+		lineKept:    map[string]bool{},
 		keep:        keep,
 	}
 }
@@ -389,7 +427,11 @@ func (w *partitionWriter) sink() rowSink {
 			}
 		},
 		storyline: func(l table.StorylineRow) {
-			w.lineAt[l.StorylineID] = dateKey(l.First)
+			if prev, ok := w.lineSame[l.StorylineID]; ok && prev.Stories == l.NStories && prev.Articles == l.NArticles {
+				w.lineAt[l.StorylineID], w.lineKept[l.StorylineID] = prev, true
+				return
+			}
+			w.lineAt[l.StorylineID] = lineRowAt{dateKey(l.First), l.NStories, l.NArticles}
 			w.storylines.add(dateKey(l.First), l)
 		},
 	}

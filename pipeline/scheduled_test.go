@@ -136,7 +136,7 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 		m := scheduled(t, state, out, f)
 		total += m.Counts.Clustered
 		after := assignments(t, out)
-		lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
+		lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile), "story")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,10 +210,21 @@ func TestScheduledRerunIsIdempotent(t *testing.T) {
 				break
 			}
 		}
+		for i := range min(len(first.Storylines), len(again.Storylines)) {
+			if !reflect.DeepEqual(first.Storylines[i], again.Storylines[i]) {
+				t.Logf("%+v\n%+v", first.Storylines[i], again.Storylines[i])
+				break
+			}
+		}
 	}
-	lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile))
-	if err != nil || len(lineage) != 0 {
-		t.Errorf("rerun wrote lineage %v (err %v), want none", lineage, err)
+	if len(first.Storylines) == 0 {
+		t.Error("no storylines")
+	}
+	for _, unit := range []string{"story", "storyline"} {
+		lineage, err := readLineage(filepath.Join(out, unit+"_lineage", "run="+m.RunID, partFile), unit)
+		if err != nil || len(lineage) != 0 {
+			t.Errorf("rerun wrote %s lineage %v (err %v), want none", unit, lineage, err)
+		}
 	}
 	// state.json describes the live articles it holds.
 	snap := snapshot.Dir(state).Version(m.RunID)
@@ -401,6 +412,17 @@ func TestScheduledStorylines(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := scheduled(t, state, out, f)
+		// The same day again changes nothing, storylines included, though
+		// the stories that closed are now a closed part of their
+		// storyline.
+		before, err := table.Read(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheduled(t, state, out, f)
+		if after, err := table.Read(out); err != nil || !reflect.DeepEqual(before, after) {
+			t.Errorf("run %d (%s) again: the output changed (%v)", k+1, day, err)
+		}
 		got := storylineAssignments(t, out)
 		if got["a1"] != crash {
 			t.Errorf("after run %d (%s), a1 is in storyline %s, want %s throughout", k+1, day, got["a1"], crash)

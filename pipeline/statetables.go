@@ -136,6 +136,8 @@ var lineSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "label", Type: arrow.BinaryTypes.String},
 	{Name: "label_articles", Type: arrow.PrimitiveTypes.Int32},
 	{Name: "outlets", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+	{Name: "row_stories", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "row_articles", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
 // lineRow is one open storyline of the state. Its closed part, the
@@ -146,9 +148,9 @@ var lineSchema = arrow.NewSchema([]arrow.Field{
 // and undated articles, the span, the language, the label of the largest
 // story (and its articles) and the outlets. A storyline whose stories are
 // all live has no closed part (no terms, no stories). Partition is where
-// its row is in the output's storylines table.
+// its row is in the output's storylines table, and Row what it counts.
 type lineRow struct {
-	StorylineID, Partition     string
+	StorylineID                string
 	Terms                      []string
 	Weights                    []float32
 	Stories, Articles, Undated int
@@ -156,13 +158,21 @@ type lineRow struct {
 	Lang, Label                string
 	LabelArticles              int
 	Outlets                    []string
+	Row                        lineRowAt
+}
+
+// lineRowAt is where a storyline's row is in the output, and how many
+// stories and articles it counts.
+type lineRowAt struct {
+	Partition         string
+	Stories, Articles int
 }
 
 // appendLine adds one row to a table with lineSchema.
 func appendLine(t *table.Table, r lineRow) {
 	f := t.Row()
 	table.AppendString(f[0], r.StorylineID, false)
-	table.AppendString(f[1], r.Partition, false)
+	table.AppendString(f[1], r.Row.Partition, false)
 	table.AppendStrings(f[2], r.Terms)
 	table.AppendFloats(f[3], r.Weights)
 	f[4].(*array.Int32Builder).Append(int32(r.Stories))
@@ -174,17 +184,20 @@ func appendLine(t *table.Table, r lineRow) {
 	table.AppendString(f[10], r.Label, false)
 	f[11].(*array.Int32Builder).Append(int32(r.LabelArticles))
 	table.AppendStrings(f[12], r.Outlets)
+	f[13].(*array.Int32Builder).Append(int32(r.Row.Stories))
+	f[14].(*array.Int32Builder).Append(int32(r.Row.Articles))
 }
 
 // readLines reads a table written with lineSchema.
 func readLines(path string) ([]lineRow, error) {
 	return table.Rows(path, lineSchema, func(c table.Cols, i int) lineRow {
-		return lineRow{StorylineID: c.Str("storyline_id", i), Partition: c.Str("partition", i),
+		return lineRow{StorylineID: c.Str("storyline_id", i),
 			Terms: c.Strs("terms", i), Weights: c.Floats("weights", i),
 			Stories: c.Int("n_stories", i), Articles: c.Int("n_articles", i), Undated: c.Int("n_undated", i),
 			First: c.Time("first_published", i), Last: c.Time("last_published", i),
 			Lang: c.Str("language", i), Label: c.Str("label", i), LabelArticles: c.Int("label_articles", i),
-			Outlets: c.Strs("outlets", i)}
+			Outlets: c.Strs("outlets", i),
+			Row:     lineRowAt{Partition: c.Str("partition", i), Stories: c.Int("row_stories", i), Articles: c.Int("row_articles", i)}}
 	})
 }
 
@@ -234,10 +247,11 @@ func appendLineage(t *table.Table, r lineageRow) {
 	f[6].(*array.Int32Builder).Append(int32(r.NArticles))
 }
 
-// readLineage reads a table written with lineageSchema.
-func readLineage(path string) ([]lineageRow, error) {
-	return table.Rows(path, lineageSchema, func(c table.Cols, i int) lineageRow {
-		return lineageRow{RunID: c.Str("run_id", i), ID: c.Str("story_id", i), PreviousID: c.Str("previous_story_id", i),
+// readLineage reads a table written with lineageSchema, or with
+// storylineLineageSchema when unit is "storyline".
+func readLineage(path, unit string) ([]lineageRow, error) {
+	return table.Rows(path, lineageSchemaOf(unit), func(c table.Cols, i int) lineageRow {
+		return lineageRow{RunID: c.Str("run_id", i), ID: c.Str(unit+"_id", i), PreviousID: c.Str("previous_"+unit+"_id", i),
 			Relation: c.Str("relation", i), Overlap: c.Float("overlap", i),
 			SharedArticles: c.Int("shared_articles", i), NArticles: c.Int("n_articles", i)}
 	})

@@ -178,14 +178,14 @@ func partRow(p lineRow) table.StorylineRow {
 // dated article is within window before horizon. Each keeps its closed
 // part: the state's closed parts in it and its stories that close now.
 // at is where each storyline's row is in the output.
-func nextLines(r *processed, lids []string, live []bool, horizon time.Time, window time.Duration, at map[string]string) []lineRow {
+func nextLines(r *processed, lids []string, live []bool, horizon time.Time, window time.Duration, at map[string]lineRowAt) []lineRow {
 	nl := len(lids)
 	closed := make([]int, len(r.threads)) // label of each closed thread, or -1
 	hasLive := make([]bool, nl)
 	lines := make([]lineRow, nl)
 	outlets := make([]map[string]bool, nl)
 	for l := range lines {
-		lines[l].StorylineID, lines[l].Partition = lids[l], at[lids[l]]
+		lines[l].StorylineID, lines[l].Row = lids[l], at[lids[l]]
 		outlets[l] = map[string]bool{}
 	}
 	for s, l := range r.storylineOf {
