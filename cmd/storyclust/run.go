@@ -53,8 +53,9 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 		fmt.Fprint(fs.Output(), `Usage: storyclust run [flags] [INPUT ...]
 
 Reads news articles, groups coverage of the same event from different outlets
-into stories, and writes the articles, stories, story_outlets and rejects
-tables plus _manifest.json to the output directory.
+into stories and stories that continue one another into storylines, and
+writes the articles, stories, story_outlets, storylines and rejects tables
+plus _manifest.json to the output directory.
 
 INPUT is a file, a directory (walked recursively) or - (JSONL on standard
 input). Formats are told by extension, .gz for any: .jsonl/.ndjson/.json,
@@ -66,8 +67,8 @@ the stories of the runs before, which keep their ids, and --out holds the
 output of all runs as one dataset of Hive partitions (articles/date=…/,
 stories/date=…/, story_outlets/date=…/, storylines/date=…/,
 story_lineage/run=…/, storyline_lineage/run=…/, rejects/run=…/) that a run
-replaces as a whole. Articles seen before are not
-added again; changed ones are updated.
+replaces as a whole. Articles seen before are not added again; changed ones
+are updated.
 
 Flags:
 `)
