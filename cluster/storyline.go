@@ -215,8 +215,8 @@ type threadLinkage struct {
 	first   []int64 // Unix seconds; noDate when the storyline has no dated story
 	last    []int64
 	// lang is each root's language as an index into the languages met, 0
-	// for none: it is compared for every pair, and comparing equal
-	// language strings was most of a similarity's cost (BenchmarkStorylines).
+	// for none: it is compared for every pair, where comparing strings
+	// costs more than the rest of a similarity (BenchmarkStorylines).
 	lang  []int32
 	nbrs  [][]int32
 	pairs threadHeap
@@ -346,9 +346,11 @@ func (l *threadLinkage) push(a, b int32) float64 {
 
 // threadHeap is a binary heap of pairs: the highest similarity first, ties
 // to the lower pair of indexes, so that the merges do not depend on the
-// order of pushes. It is typed rather than container/heap's: boxing every
-// pair pushed into an interface, and calling Less and Swap through one,
-// were a fifth of the linkage at a million articles (BenchmarkStorylines).
+// order of pushes. It is typed, as pairHeap is, where container/heap boxes
+// every pair pushed and calls Less and Swap through an interface
+// (BenchmarkStorylines). One generic heap for both calls before through
+// the instantiation's dictionary and made the average linkage's heap
+// slower (BenchmarkPairHeap).
 type threadHeap []threadPair
 
 // before reports whether p comes out of the heap before q.

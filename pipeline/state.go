@@ -31,8 +31,7 @@ import (
 //   - seen.parquet: the id and content digest of every article written,
 //     and the partition of the articles table that holds it, so that an
 //     article is never added twice and a changed one is found. It grows
-//     with the corpus (16 bytes per article on disk with short ids, some
-//     100–150 in memory by estimate);
+//     with the corpus (docs/SCHEDULED.md measures it);
 //   - docfreq.parquet: in how many articles each term occurred, so that
 //     idf weighs terms over everything seen, not only over one run;
 //   - storylines.parquet: the open storylines, with the centroid of their
