@@ -108,9 +108,11 @@ func checkCurrentView(t *testing.T, out string, wantArticles int) *table.Output 
 	return o
 }
 
-func assignments(t *testing.T, out string) map[string]string {
+// assignments maps each article of the output in out to its story, or
+// to its storyline.
+func assignments(t *testing.T, out string, storylines bool) map[string]string {
 	t.Helper()
-	ids, stories, err := table.ReadAssignments(out, false)
+	ids, stories, err := table.ReadAssignments(out, storylines)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,7 @@ func TestScheduledRunsAgreeWithOneRun(t *testing.T) {
 	for _, f := range files {
 		m := scheduled(t, state, out, f)
 		total += m.Counts.Clustered
-		after := assignments(t, out)
+		after := assignments(t, out, false)
 		lineage, err := readLineage(filepath.Join(out, "story_lineage", "run="+m.RunID, partFile), "story")
 		if err != nil {
 			t.Fatal(err)
@@ -423,7 +425,7 @@ func TestScheduledStorylines(t *testing.T) {
 		if after, err := table.Read(out); err != nil || !reflect.DeepEqual(before, after) {
 			t.Errorf("run %d (%s) again: the output changed (%v)", k+1, day, err)
 		}
-		got := storylineAssignments(t, out)
+		got := assignments(t, out, true)
 		if got["a1"] != crash {
 			t.Errorf("after run %d (%s), a1 is in storyline %s, want %s throughout", k+1, day, got["a1"], crash)
 		}
@@ -453,7 +455,7 @@ func TestScheduledStorylines(t *testing.T) {
 	if _, err := Run(context.Background(), Config{Inputs: files, Out: one, Workers: 2}); err != nil {
 		t.Fatal(err)
 	}
-	want, got := storylineAssignments(t, one), storylineAssignments(t, out)
+	want, got := assignments(t, one, true), assignments(t, out, true)
 	if want["a1"] != crash {
 		t.Errorf("one run names the crash's storyline %s, want %s (after its first article)", want["a1"], crash)
 	}
@@ -505,21 +507,6 @@ func lineID(t *testing.T, line string) string {
 		t.Fatal(err)
 	}
 	return a.ID
-}
-
-// storylineAssignments maps each article of the output in dir to its
-// storyline.
-func storylineAssignments(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	ids, lines, err := table.ReadAssignments(dir, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := map[string]string{}
-	for i, id := range ids {
-		m[id] = lines[i]
-	}
-	return m
 }
 
 // readPartitions reads every partition of a table of scheduled runs.
