@@ -487,7 +487,7 @@ func addVectors(x, y vectorize.Vector) vectorize.Vector {
 // of the k heaviest terms of the storyline's centroid: the sum of its
 // stories' centroids, each weighted by its articles.
 func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
-	out := make([][]int32, labelCount(labels))
+	out := make([][]int32, LabelCount(labels))
 	eachStorylineSum(threads, labels, func(l int, sum vectorize.Vector) { out[l] = heaviest(sum, k) })
 	return out
 }
@@ -498,7 +498,7 @@ func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
 // thread. A negative label leaves its thread out; a label without a thread
 // that has terms gets an empty vector.
 func StorylineCentroids(threads []Thread, labels []int, k int) []vectorize.Vector {
-	out := make([]vectorize.Vector, labelCount(labels))
+	out := make([]vectorize.Vector, LabelCount(labels))
 	eachStorylineSum(threads, labels, func(l int, sum vectorize.Vector) {
 		keep := heaviest(sum, k)
 		slices.Sort(keep)
@@ -519,8 +519,9 @@ func StorylineCentroids(threads []Thread, labels []int, k int) []vectorize.Vecto
 	return out
 }
 
-// labelCount is one more than the largest label.
-func labelCount(labels []int) int {
+// LabelCount is how many storylines labels (as from Storylines) name: one
+// more than the largest label.
+func LabelCount(labels []int) int {
 	n := 0
 	for _, l := range labels {
 		n = max(n, l+1)
@@ -531,7 +532,7 @@ func labelCount(labels []int) int {
 // eachStorylineSum calls fn with each label and the sum of its threads'
 // centroids, each weighted by its articles.
 func eachStorylineSum(threads []Thread, labels []int, fn func(l int, sum vectorize.Vector)) {
-	members := make([][]int, labelCount(labels))
+	members := make([][]int, LabelCount(labels))
 	var vocab int32
 	for i, l := range labels {
 		if l < 0 {

@@ -56,7 +56,7 @@ func partThreads(lines []lineRow, terms []string, df *vectorize.DocFreq) ([]line
 			}
 			v.Terms[k] = want[t]
 		}
-		sortVector(v)
+		vectorize.SortByTerm(v)
 		if norm := vectorize.Norm(v); norm > 0 {
 			for k := range v.Weights {
 				v.Weights[k] = float32(float64(v.Weights[k]) / norm)
@@ -66,19 +66,6 @@ func partThreads(lines []lineRow, terms []string, df *vectorize.DocFreq) ([]line
 		threads = append(threads, cluster.Thread{Centroid: v, Articles: l.Articles, First: l.First, Last: l.Last, Lang: l.Lang, Closed: true})
 	}
 	return parts, threads, all
-}
-
-// sortVector sorts v's entries by term.
-func sortVector(v vectorize.Vector) {
-	idx := make([]int, v.Len())
-	for k := range idx {
-		idx[k] = k
-	}
-	slices.SortFunc(idx, func(a, b int) int { return int(v.Terms[a] - v.Terms[b]) })
-	terms, weights := slices.Clone(v.Terms), slices.Clone(v.Weights)
-	for k, i := range idx {
-		v.Terms[k], v.Weights[k] = terms[i], weights[i]
-	}
 }
 
 // nameStorylines names the storylines of a scheduled run by the rules of
@@ -98,7 +85,7 @@ func nameStorylines(r *processed, run string) ([]string, []lineageRow) {
 		previous = append(previous, p.StorylineID)
 		weight = append(weight, p.Articles)
 	}
-	groups := make([][]int, labelCount(r.storylineOf))
+	groups := make([][]int, cluster.LabelCount(r.storylineOf))
 	for s, l := range r.storylineOf {
 		if s < len(r.stories) {
 			groups[l] = append(groups[l], r.stories[s].Members...)
@@ -129,15 +116,6 @@ func latest(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// labelCount is one more than the largest label.
-func labelCount(labels []int) int {
-	n := 0
-	for _, l := range labels {
-		n = max(n, l+1)
-	}
-	return n
 }
 
 // addPart counts the closed part of an open storyline into storyline l.

@@ -227,12 +227,7 @@ func (ss *storylineSummary) add(l int, st *table.StoryRow) {
 	for _, o := range st.Outlets {
 		ss.outlets[l][o] = true
 	}
-	if !st.First.IsZero() && (row.First.IsZero() || st.First.Before(row.First)) {
-		row.First = st.First
-	}
-	if st.Last.After(row.Last) {
-		row.Last = st.Last
-	}
+	row.First, row.Last = earliest(row.First, st.First), latest(row.Last, st.Last)
 }
 
 // emit emits the rows, in order, with their top terms.

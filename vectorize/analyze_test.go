@@ -624,7 +624,7 @@ func TestSortByTerm(t *testing.T) {
 					v.Weights = append(v.Weights, float32(id)/3)
 				}
 			}
-			sortByTerm(v)
+			SortByTerm(v)
 			if !slices.IsSorted(v.Terms) || len(v.Terms) != n {
 				t.Fatalf("%d terms below %d: not sorted: %v", n, top, v.Terms)
 			}

@@ -120,7 +120,7 @@ func BenchmarkSortByTerm(b *testing.B) {
 		for i, v := range vecs {
 			copy(work[i].Terms, v.Terms)
 			copy(work[i].Weights, v.Weights)
-			sortByTerm(work[i])
+			SortByTerm(work[i])
 		}
 	}
 	b.ReportMetric(float64(len(vecs))*float64(b.N)/b.Elapsed().Seconds(), "vectors/s")

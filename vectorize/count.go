@@ -221,13 +221,13 @@ func (a *analysis) count(an *Analyzer, cv *chunkVocab, title, text, outlet, lang
 	return v
 }
 
-// sortByTerm sorts v's entries by term id. Each entry is packed into one
-// uint64 (term id high, weight bits low) and the packed values sorted as
-// integers, with no call through an interface per comparison, as sort.Sort
-// makes (BenchmarkSortByTerm). Term ids are unique in a vector, so
-// the order is the same. Vectors of radixMin entries or more are sorted by
-// radixSort.
-func sortByTerm(v Vector) {
+// SortByTerm sorts v's entries by term id, which must be unique in v.
+// Each entry is packed into one uint64 (term id high, weight bits low) and
+// the packed values sorted as integers, with no call through an interface
+// per comparison, as sort.Sort makes (BenchmarkSortByTerm). Term ids are
+// unique in a vector, so the order is the same. Vectors of radixMin
+// entries or more are sorted by radixSort.
+func SortByTerm(v Vector) {
 	if slices.IsSorted(v.Terms) {
 		return
 	}

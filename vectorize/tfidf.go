@@ -267,7 +267,7 @@ func (res *Result) renumber(ctx context.Context, chunks []chunkVocab, cfg Config
 		for k, t := range v.Terms {
 			v.Terms[k] = global[t]
 		}
-		sortByTerm(v)
+		SortByTerm(v)
 		if cfg.KeepCounts {
 			// The counts share the term ids with the vector; weigh does not
 			// write to them.

@@ -113,13 +113,7 @@ func Write(w io.Writer, out *table.Output, opts Options) error {
 	}
 	page.NStories = len(stories)
 	slices.SortStableFunc(stories, func(a, b table.StoryRow) int {
-		if a.NOutlets != b.NOutlets {
-			return b.NOutlets - a.NOutlets
-		}
-		if a.NArticles != b.NArticles {
-			return b.NArticles - a.NArticles
-		}
-		return strings.Compare(a.StoryID, b.StoryID)
+		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), strings.Compare(a.StoryID, b.StoryID))
 	})
 	if len(stories) > opts.MaxStories {
 		stories, page.Truncated = stories[:opts.MaxStories], true
@@ -187,13 +181,7 @@ func storylines(out *table.Output, max int, page *reportPage) map[string]*report
 	}
 	page.NStorylines = len(rows)
 	slices.SortStableFunc(rows, func(a, b table.StorylineRow) int {
-		if a.NStories != b.NStories {
-			return b.NStories - a.NStories
-		}
-		if a.NArticles != b.NArticles {
-			return b.NArticles - a.NArticles
-		}
-		return strings.Compare(a.StorylineID, b.StorylineID)
+		return cmp.Or(cmp.Compare(b.NStories, a.NStories), cmp.Compare(b.NArticles, a.NArticles), strings.Compare(a.StorylineID, b.StorylineID))
 	})
 	if len(rows) > max {
 		rows, page.LinesTruncated = rows[:max], true
