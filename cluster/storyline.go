@@ -33,6 +33,14 @@ type StorylineConfig struct {
 	// ones decays with the gap (see decay). Zero means
 	// DefaultStorylineWindow.
 	Window time.Duration
+	// Terms is how many of its heaviest terms (ties to the lower term) a
+	// merged storyline's summed centroid keeps, zero keeping all. Each
+	// merge compares the merged centroid with every neighbour's, and a sum
+	// gains terms with each story: left whole, a large storyline costs the
+	// terms of all its stories at every comparison (the storylines stage
+	// of make bench).
+	// Scheduled runs keep as many of an open storyline's in their state.
+	Terms int
 	// Workers is the number of goroutines of the candidate search; zero
 	// means one. The result does not depend on it.
 	Workers int
@@ -407,6 +415,9 @@ func (l *threadLinkage) merge(a, b int32) {
 	l.version[a]++
 	l.version[b]++
 	l.sum[a] = addVectors(l.sum[a], l.sum[b])
+	if l.cfg.Terms > 0 && l.sum[a].Len() > l.cfg.Terms {
+		l.sum[a] = keepHeaviest(l.sum[a], l.cfg.Terms)
+	}
 	l.sum[b] = vectorize.Vector{}
 	l.norm[a] = vectorize.Norm(l.sum[a])
 	switch {
@@ -500,15 +511,7 @@ func StorylineTerms(threads []Thread, labels []int, k int) [][]int32 {
 func StorylineCentroids(threads []Thread, labels []int, k int) []vectorize.Vector {
 	out := make([]vectorize.Vector, LabelCount(labels))
 	eachStorylineSum(threads, labels, func(l int, sum vectorize.Vector) {
-		keep := heaviest(sum, k)
-		slices.Sort(keep)
-		v := vectorize.Vector{Terms: keep, Weights: make([]float32, len(keep))}
-		for j, k := 0, 0; j < len(keep); k++ {
-			if sum.Terms[k] == keep[j] {
-				v.Weights[j] = sum.Weights[k]
-				j++
-			}
-		}
+		v := keepHeaviest(sum, k)
 		if norm := vectorize.Norm(v); norm > 0 {
 			for j := range v.Weights {
 				v.Weights[j] = float32(float64(v.Weights[j]) / norm)
@@ -516,6 +519,24 @@ func StorylineCentroids(threads []Thread, labels []int, k int) []vectorize.Vecto
 		}
 		out[l] = v
 	})
+	return out
+}
+
+// keepHeaviest returns the k heaviest terms of v (ties to the lower term)
+// with their weights, sorted by term.
+func keepHeaviest(v vectorize.Vector, k int) vectorize.Vector {
+	idx := make([]int32, v.Len())
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	keep := keepBest(idx[:0:0], idx, k, func(a, b int32) bool {
+		return v.Weights[a] < v.Weights[b] || v.Weights[a] == v.Weights[b] && a > b
+	})
+	slices.Sort(keep) // positions in v, so by term
+	out := vectorize.Vector{Terms: make([]int32, len(keep)), Weights: make([]float32, len(keep))}
+	for j, i := range keep {
+		out.Terms[j], out.Weights[j] = v.Terms[i], v.Weights[i]
+	}
 	return out
 }
 

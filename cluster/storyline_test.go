@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -15,7 +16,8 @@ import (
 // every round computes the decayed cosine of every two storylines joined by
 // a candidate pair from their summed centroids (kept dense) and merges the
 // best that reaches the threshold, ties to the lowest pair of ids, into the
-// lower id. It is cubic, for small tests only.
+// lower id, whose sum then keeps its cfg.Terms heaviest terms. It is
+// cubic, for small tests only.
 func referenceStorylines(threads []Thread, cfg StorylineConfig, pairs [][2]int32) []int {
 	n := len(threads)
 	vocab := 0
@@ -98,8 +100,19 @@ func referenceStorylines(threads []Thread, cfg StorylineConfig, pairs [][2]int32
 			break
 		}
 		root[bb] = ba
+		var terms []int
 		for t := range sum[ba] {
 			sum[ba][t] += sum[bb][t]
+			if sum[ba][t] != 0 {
+				terms = append(terms, t)
+			}
+		}
+		if cfg.Terms > 0 && len(terms) > cfg.Terms {
+			// The heaviest first, ties to the lower term; the rest go.
+			slices.SortStableFunc(terms, func(x, y int) int { return cmp.Compare(sum[ba][y], sum[ba][x]) })
+			for _, t := range terms[cfg.Terms:] {
+				sum[ba][t] = 0
+			}
 		}
 		switch {
 		case first[ba] == noDate:
@@ -171,6 +184,9 @@ func TestStorylinesMatchReference(t *testing.T) {
 			}
 		}
 		cfg := StorylineConfig{Threshold: 0.2 + 0.4*rng.Float64(), Window: time.Duration(10+rng.IntN(50)) * 24 * time.Hour}
+		if round%2 == 1 {
+			cfg.Terms = 4 + rng.IntN(8) // fewer than two stories' terms
+		}
 		got, err := linkThreads(context.Background(), threads, cfg, pairs, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -286,7 +302,7 @@ func BenchmarkStorylines(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Storylines(context.Background(), threads, StorylineConfig{Workers: 2}); err != nil {
+		if _, err := Storylines(context.Background(), threads, StorylineConfig{Terms: 256, Workers: 2}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -380,7 +380,7 @@ func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error
 	}
 	var err error
 	if r.storylineOf, err = cluster.Storylines(ctx, r.threads, cluster.StorylineConfig{
-		Threshold: cfg.StorylineThreshold, Window: cfg.StorylineWindow, Workers: cfg.Workers,
+		Threshold: cfg.StorylineThreshold, Window: cfg.StorylineWindow, Terms: lineTerms, Workers: cfg.Workers,
 	}); err != nil {
 		return err
 	}
