@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -195,6 +196,7 @@ type processed struct {
 	lineIDs     []string
 	lineTerms   []string
 	rejects     []table.RejectRow
+	summaries   *storySummaries
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
@@ -223,8 +225,18 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	if err := r.cluster(ctx, cfg); err != nil {
 		return nil, err
 	}
-	if err := r.storylines(ctx, cfg, st); err != nil {
+	// The stories' summaries need neither their ids nor their storylines:
+	// they are worked out beside the storyline linkage, which leaves a core
+	// idle for most of its time (make bench).
+	var summarising sync.WaitGroup
+	summarising.Go(func() { r.summaries = summariseStories(r) })
+	err = r.storylines(ctx, cfg, st)
+	summarising.Wait()
+	if err != nil {
 		return nil, err
+	}
+	for s := range r.stories {
+		r.stories[s].Centroid = vectorize.Vector{} // the thread holds it
 	}
 	return r, nil
 }
@@ -369,9 +381,6 @@ func (r *processed) cluster(ctx context.Context, cfg Config) error {
 // thread. A scheduled run names them when it names its stories.
 func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error {
 	r.threads = r.storyThreads()
-	for s := range r.stories {
-		r.stories[s].Centroid = vectorize.Vector{} // the thread holds it
-	}
 	r.lineTerms = r.vec.Terms
 	if st != nil {
 		var parts []cluster.Thread

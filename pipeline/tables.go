@@ -54,26 +54,58 @@ func firstArticleIDs(ids []string, stories []cluster.Story) []string {
 	return sids
 }
 
-// buildTables turns a processed run, with its stories named by sids, into
-// rows of the articles, stories and story_outlets tables (each story's row
-// before its outlets' rows) and fills the story counts and the top stories
-// of m. The articles' rows are emitted on a goroutine of their own, beside
-// the stories'. Stories are summarised per outlet in parallel, a batch at a
-// time, while the rows of the batch before are emitted, in order, so that
-// no core waits for the rows to be emitted (the write stage of make bench).
-func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
-	articles, ids, vec, stories := r.articles, r.ids, r.vec, r.stories
+// storySummaries is what the tables say of the stories that depends
+// neither on their ids nor on their storylines: each article's wire copy
+// and same-content original (indexes, -1 for none), and each story's
+// outlets (rows without a story id) and dates. It is worked out beside
+// the storyline linkage (see process).
+type storySummaries struct {
+	storyOf        []int
+	sim            []float32
+	copyOf, sameOf []int
+	outlets        []storyOutlets
+}
+
+// summariseStories works out the summaries of r's stories. Stories are
+// summarised per outlet on r.workers goroutines that take runs of stories
+// in turn (stories differ in cost by their outlets).
+func summariseStories(r *processed) *storySummaries {
+	articles, vec, stories := r.articles, r.vec, r.stories
+	ss := &storySummaries{storyOf: make([]int, len(articles)), sim: make([]float32, len(articles))}
 	outletOf := make([]string, len(articles))
 	for i, a := range articles {
 		outletOf[i] = a.Outlet
 	}
-	storyOf := make([]int, len(articles))
-	sim := make([]float32, len(articles))
 	for s, st := range stories {
 		for k, i := range st.Members {
-			storyOf[i], sim[i] = s, st.Similarity[k]
+			ss.storyOf[i], ss.sim[i] = s, st.Similarity[k]
 		}
 	}
+	workers := max(r.workers, 1)
+	ss.copyOf = cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
+	ss.sameOf = sameContent(articles, ss.storyOf)
+	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
+	sums := make([][2]*cluster.Accumulator, workers)
+	for w := range sums {
+		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
+	}
+	ss.outlets = make([]storyOutlets, len(stories))
+	parallel.Runs(context.Background(), len(stories), workers, summaryRun, func(w, from, to int) {
+		for s := from; s < to; s++ {
+			ss.outlets[s] = summariseOutlets(r, s, ss.copyOf, background, sums[w][0], sums[w][1])
+		}
+	})
+	return ss
+}
+
+// buildTables turns a processed run, with its stories named by sids, into
+// rows of the articles, stories and story_outlets tables (each story's row
+// before its outlets' rows) and fills the story counts and the top stories
+// of m. The articles' rows are emitted on a goroutine of their own, beside
+// the stories'.
+func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
+	articles, ids, vec, stories, sum := r.articles, r.ids, r.vec, r.stories, r.summaries
+	storyOf, copyOf, sameOf := sum.storyOf, sum.copyOf, sum.sameOf
 	lids := r.lineIDs
 	storylineOf := func(s int) string {
 		if r.storylineOf == nil {
@@ -81,9 +113,6 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		}
 		return lids[r.storylineOf[s]]
 	}
-	workers := max(r.workers, 1)
-	copyOf := cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
-	sameOf := sameContent(articles, storyOf)
 
 	var articleRows sync.WaitGroup
 	wireCopies, contentCopies := 0, 0
@@ -91,7 +120,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		for i, a := range articles {
 			row := table.ArticleRow{
 				ArticleID: ids[i], StoryID: sids[storyOf[i]], StorylineID: storylineOf(storyOf[i]), Outlet: a.Outlet, Published: a.Published,
-				Title: a.Title, URL: a.URL, Language: reportedLanguage(vec, i), Similarity: sim[i],
+				Title: a.Title, URL: a.URL, Language: reportedLanguage(vec, i), Similarity: sum.sim[i],
 				SourceFile: a.SourceFile, SourceLine: a.SourceLine,
 			}
 			if j := copyOf[i]; j >= 0 {
@@ -105,24 +134,6 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		}
 	})
 
-	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
-	sums := make([][2]*cluster.Accumulator, workers)
-	for w := range sums {
-		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
-	}
-	// summarise fills dst with the outlets of stories [lo, hi), on workers
-	// goroutines that take runs of stories in turn (stories differ in cost
-	// by their outlets), and returns at once; summarising waits for it.
-	var summarising sync.WaitGroup
-	summarise := func(lo, hi int, dst []storyOutlets) {
-		summarising.Go(func() {
-			parallel.Runs(context.Background(), hi-lo, workers, summaryRun, func(w, from, to int) {
-				for s := lo + from; s < lo+to; s++ {
-					dst[s-lo] = summariseOutlets(r, s, sids[s], copyOf, background, sums[w][0], sums[w][1])
-				}
-			})
-		})
-	}
 	var lines *storylineSummary
 	if r.storylineOf != nil {
 		lines = newStorylineSummary(lids)
@@ -131,58 +142,52 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		}
 	}
 	var top []StorySummary
-	batches := [2][]storyOutlets{make([]storyOutlets, storyBatch), make([]storyOutlets, storyBatch)}
-	summarise(0, min(storyBatch, len(stories)), batches[0])
-	for b, lo := 0, 0; lo < len(stories); b, lo = b+1, lo+storyBatch {
-		hi := min(lo+storyBatch, len(stories))
-		summarising.Wait()
-		batch := batches[b%2]
-		summarise(hi, min(hi+storyBatch, len(stories)), batches[(b+1)%2])
-		for s := lo; s < hi; s++ {
-			story, outlets := stories[s], batch[s-lo].rows
-			names := make([]string, 0, len(outlets))
-			independent := 0
-			for _, o := range outlets {
-				names = append(names, o.Outlet)
-				if o.NWireCopies < o.NArticles {
-					independent++
-				}
+	for s := range stories {
+		story, summary := stories[s], &sum.outlets[s]
+		outlets := summary.rows
+		names := make([]string, 0, len(outlets))
+		independent := 0
+		for _, o := range outlets {
+			names = append(names, o.Outlet)
+			if o.NWireCopies < o.NArticles {
+				independent++
 			}
-			slices.Sort(names)
-			terms := make([]string, len(story.TopTerms))
-			for k, t := range story.TopTerms {
-				terms[k] = vec.Terms[t]
-			}
-			undated := 0
-			for _, i := range story.Members {
-				if articles[i].Published.IsZero() {
-					undated++
-				}
-			}
-			rep := story.Representative
-			row := table.StoryRow{
-				StoryID: sids[s], StorylineID: storylineOf(s), Label: articles[rep].Title, TopTerms: terms,
-				NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
-				First: batch[s-lo].first, Last: batch[s-lo].last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
-				NIndependent: independent, NUndated: undated,
-			}
-			out.story(row)
-			if lines != nil {
-				lines.add(r.storylineOf[s], &row)
-			}
-			for _, o := range outlets {
-				out.storyOutlet(o)
-			}
-			m.Counts.Stories++
-			if len(names) > 1 {
-				m.Counts.CrossOutletStories++
-			}
-			if len(story.Members) == 1 {
-				m.Counts.Singletons++
-			}
-			top = append(top, StorySummary{StoryID: sids[s], Label: articles[rep].Title, NArticles: len(story.Members), NOutlets: len(names)})
-			batch[s-lo] = storyOutlets{}
 		}
+		slices.Sort(names)
+		terms := make([]string, len(story.TopTerms))
+		for k, t := range story.TopTerms {
+			terms[k] = vec.Terms[t]
+		}
+		undated := 0
+		for _, i := range story.Members {
+			if articles[i].Published.IsZero() {
+				undated++
+			}
+		}
+		rep := story.Representative
+		row := table.StoryRow{
+			StoryID: sids[s], StorylineID: storylineOf(s), Label: articles[rep].Title, TopTerms: terms,
+			NArticles: len(story.Members), NOutlets: len(names), Outlets: names,
+			First: summary.first, Last: summary.last, RepresentativeArticleID: ids[rep], Cohesion: story.Cohesion,
+			NIndependent: independent, NUndated: undated,
+		}
+		out.story(row)
+		if lines != nil {
+			lines.add(r.storylineOf[s], &row)
+		}
+		for _, o := range outlets {
+			o.StoryID = sids[s]
+			out.storyOutlet(o)
+		}
+		m.Counts.Stories++
+		if len(names) > 1 {
+			m.Counts.CrossOutletStories++
+		}
+		if len(story.Members) == 1 {
+			m.Counts.Singletons++
+		}
+		top = append(top, StorySummary{StoryID: sids[s], Label: articles[rep].Title, NArticles: len(story.Members), NOutlets: len(names)})
+		*summary = storyOutlets{}
 	}
 	slices.SortStableFunc(top, func(a, b StorySummary) int {
 		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
@@ -244,12 +249,8 @@ func (ss *storylineSummary) emit(r *processed, emit func(table.StorylineRow)) {
 	}
 }
 
-// storyBatch is how many stories are summarised per outlet at once, and
-// summaryRun how many a worker takes at a time.
-const (
-	storyBatch = 1024
-	summaryRun = 16
-)
+// summaryRun is how many stories a worker summarises at a time.
+const summaryRun = 16
 
 // storyOutlets is one story's outlet rows and its first and last dates.
 type storyOutlets struct {
@@ -260,7 +261,7 @@ type storyOutlets struct {
 // summariseOutlets groups the members of story s by outlet and returns the
 // story's outlet rows and dates. story and outlet are the caller's scratch
 // space.
-func summariseOutlets(r *processed, s int, sid string, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) storyOutlets {
+func summariseOutlets(r *processed, s int, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) storyOutlets {
 	var res storyOutlets
 	byOutlet := map[string][]int{}
 	st := r.stories[s]
@@ -276,7 +277,7 @@ func summariseOutlets(r *processed, s int, sid string, copyOf []int, bg *cluster
 		}
 	}
 	delete(byOutlet, "") // articles without an outlet count for no outlet
-	res.rows = outletRows(r, sid, byOutlet, res.first, copyOf, bg, story, outlet)
+	res.rows = outletRows(r, byOutlet, res.first, copyOf, bg, story, outlet)
 	return res
 }
 
@@ -285,7 +286,7 @@ func summariseOutlets(r *processed, s int, sid string, copyOf []int, bg *cluster
 // earliest headline, the terms it stressed against the other outlets, and
 // its wire copies. Rows come in order of first report (undated last), ties
 // by outlet name.
-func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) []table.StoryOutletRow {
+func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf []int, bg *cluster.Background, story, outlet *cluster.Accumulator) []table.StoryOutletRow {
 	names := make([]string, 0, len(byOutlet))
 	for o := range byOutlet {
 		names = append(names, o)
@@ -303,7 +304,7 @@ func outletRows(r *processed, sid string, byOutlet map[string][]int, first time.
 	var rows []table.StoryOutletRow
 	for _, o := range names {
 		members := byOutlet[o]
-		row := table.StoryOutletRow{StoryID: sid, Outlet: o, NArticles: len(members)}
+		row := table.StoryOutletRow{Outlet: o, NArticles: len(members)}
 		earliest := members[0]
 		for _, i := range members {
 			if t := r.articles[i].Published; !t.IsZero() && (row.First.IsZero() || t.Before(row.First)) {
