@@ -64,6 +64,18 @@ type Config struct {
 	MaxInputBytes int64
 	MaxRows       int
 
+	// Outlets is an outlets file (see data.ReadOutlets): the inputs'
+	// outlet names that it lists, by name, alias or domain, become its
+	// canonical names, and its attributes become columns of story_outlets
+	// and of an outlets table. One-off runs only.
+	Outlets string
+	// GroupBy names an attribute of the outlets file by which each story's
+	// coverage is counted in a story_groups table; GroupMinOutlets is how
+	// many outlets of one group a story needs, covered by that group only,
+	// to be marked only_group (zero means DefaultGroupMinOutlets).
+	GroupBy         string
+	GroupMinOutlets int
+
 	// State is the state directory of scheduled runs; empty means a
 	// one-off run. With a state, each run adds its articles to the stories
 	// of the runs before, and Out holds their accumulated output as Hive
@@ -105,6 +117,9 @@ func (c *Config) EnsureDefaults() *Config {
 		c.TitleWeight = (&vectorize.Config{}).EnsureDefaults().TitleWeight
 	}
 	c.MaxArticleBytes = (&data.Options{MaxArticleBytes: c.MaxArticleBytes}).EnsureDefaults().MaxArticleBytes
+	if c.GroupMinOutlets == 0 {
+		c.GroupMinOutlets = DefaultGroupMinOutlets
+	}
 	return c
 }
 
@@ -153,6 +168,15 @@ func (c Config) Validate() error {
 	}
 	if c.Workers < 0 {
 		errs = append(errs, fmt.Errorf("workers %d: want a positive number", c.Workers))
+	}
+	if c.GroupBy != "" && c.Outlets == "" {
+		errs = append(errs, fmt.Errorf("group by %q: an attribute of the outlets file, which needs --outlets", c.GroupBy))
+	}
+	if c.GroupMinOutlets < 0 {
+		errs = append(errs, fmt.Errorf("group min outlets %d: want a positive number", c.GroupMinOutlets))
+	}
+	if c.State != "" && c.Outlets != "" {
+		errs = append(errs, errors.New("outlets: an outlets file applies to one-off runs, not to scheduled runs (a state directory)"))
 	}
 	if c.State != "" && c.Format == table.Arrow {
 		errs = append(errs, errors.New("format arrow: scheduled runs (a state directory) write Parquet only"))

@@ -58,7 +58,7 @@ func Evaluate(ctx context.Context, cfg Config, file, label string, grain Grain, 
 			return nil, err
 		}
 		cfg.Progress = nil
-		r, err := process(ctx, cfg, srcs, nil)
+		r, err := process(ctx, cfg, srcs, nil, nil)
 		if err != nil {
 			return nil, err
 		}

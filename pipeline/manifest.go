@@ -24,15 +24,18 @@ type Manifest struct {
 	PreviousRunID string `json:"previous_run_id,omitempty"`
 	// ParametersChanged lists how this scheduled run's parameters differ
 	// from those of the runs before (accepted with ChangeParameters).
-	ParametersChanged []string       `json:"parameters_changed,omitempty"`
-	State             string         `json:"state,omitempty"`
-	Parameters        Parameters     `json:"parameters"`
-	Inputs            []InputRecord  `json:"inputs"`
-	Skipped           []string       `json:"skipped_files,omitempty"`
-	Counts            Counts         `json:"counts"`
-	Seconds           []StageTime    `json:"seconds"`
-	Outputs           []string       `json:"outputs"`
-	Top               []StorySummary `json:"top_stories"`
+	ParametersChanged []string      `json:"parameters_changed,omitempty"`
+	State             string        `json:"state,omitempty"`
+	Parameters        Parameters    `json:"parameters"`
+	Inputs            []InputRecord `json:"inputs"`
+	Skipped           []string      `json:"skipped_files,omitempty"`
+	Counts            Counts        `json:"counts"`
+	// Outlets says how the inputs' outlets matched the outlets file, when
+	// the run had one.
+	Outlets *OutletCounts  `json:"outlets,omitempty"`
+	Seconds []StageTime    `json:"seconds"`
+	Outputs []string       `json:"outputs"`
+	Top     []StorySummary `json:"top_stories"`
 	// FirstRejects shows the first rejects as "file:line: reason"; the
 	// rejects table has them all.
 	FirstRejects []string `json:"first_rejects,omitempty"`

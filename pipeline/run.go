@@ -68,13 +68,17 @@ func Run(ctx context.Context, cfg Config) (*Manifest, error) {
 	if isScheduledOutput(cfg.Out) {
 		return nil, fmt.Errorf("%w: %q holds the output of scheduled runs: pass their --state, or write to another directory", ErrOutput, cfg.Out)
 	}
-	r, err := process(ctx, cfg, srcs, nil)
+	book, err := loadOutlets(cfg)
+	if err != nil {
+		return nil, err
+	}
+	r, err := process(ctx, cfg, srcs, nil, book)
 	if err != nil {
 		return nil, err
 	}
 	m := r.manifest
 	m.Skipped = skipped
-	sink, tables := tableSink()
+	sink, tables := tableSink(book)
 	buildTables(r, firstArticleIDs(r.ids, r.stories), m, sink)
 	// The tables hold all that is written from here on. What the run held
 	// to build them (the counts, sketches and articles) goes before they
@@ -197,6 +201,7 @@ type processed struct {
 	lineTerms   []string
 	rejects     []table.RejectRow
 	summaries   *storySummaries
+	outlets     *outletBook // nil without an outlets file
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
@@ -206,8 +211,9 @@ type processed struct {
 // process reads, vectorises and clusters; cfg has its defaults set. With a
 // state (a scheduled run), the articles read are merged with the state's
 // live articles before they are vectorised, and their texts are kept.
-func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*processed, error) {
+func process(ctx context.Context, cfg Config, srcs []data.Source, st *state, book *outletBook) (*processed, error) {
 	r := newProcessed(cfg)
+	r.outlets = book
 	articles, err := r.read(ctx, cfg, srcs)
 	if err != nil {
 		return nil, err
@@ -216,6 +222,9 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state) (*p
 	// articles points into are garbage once dedupe has copied them.
 	r.articles, r.ids = dedupe(articles, &r.manifest.Counts)
 	countDates(r.articles, r.manifest)
+	if book != nil {
+		r.manifest.Outlets = book.resolve(r.articles, cfg.Outlets)
+	}
 	if st != nil {
 		r.carried = st.merge(r)
 	}

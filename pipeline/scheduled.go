@@ -76,7 +76,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
 	}
-	r, err := process(ctx, cfg, srcs, st)
+	r, err := process(ctx, cfg, srcs, st, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -34,15 +34,35 @@ type rowSink struct {
 	story       func(table.StoryRow)
 	storyOutlet func(table.StoryOutletRow)
 	storyline   func(table.StorylineRow)
+	// outlet and storyGroup receive the rows of the outlets and
+	// story_groups tables: with an outlets file, and with --group-by.
+	outlet     func(table.OutletRow)
+	storyGroup func(table.StoryGroupRow)
 }
 
-// tableSink appends rows to the articles, stories and story_outlets tables.
-func tableSink() (rowSink, []*table.Table) {
+// tableSink appends rows to the articles, stories, story_outlets and
+// storylines tables, and with an outlets file to outlets and, grouped, to
+// story_groups.
+func tableSink(book *outletBook) (rowSink, []*table.Table) {
+	var attrs []string
+	if book != nil {
+		attrs = book.file.Attributes
+	}
 	at := table.New("articles", table.ArticlesSchema)
 	st := table.New("stories", table.StoriesSchema)
-	so := table.New("story_outlets", table.StoryOutletsSchema)
+	so := table.New("story_outlets", table.StoryOutletsSchemaWith(attrs))
 	sl := table.New("storylines", table.StorylinesSchema)
-	return rowSink{at.AppendArticle, st.AppendStory, so.AppendStoryOutlet, sl.AppendStoryline}, []*table.Table{at, st, so, sl}
+	sink := rowSink{article: at.AppendArticle, story: st.AppendStory, storyOutlet: so.AppendStoryOutlet, storyline: sl.AppendStoryline}
+	tables := []*table.Table{at, st, so, sl}
+	if book != nil {
+		ot := table.New("outlets", table.OutletsSchemaWith(attrs))
+		sink.outlet, tables = ot.AppendOutlet, append(tables, ot)
+		if book.group >= 0 {
+			sg := table.New("story_groups", table.StoryGroupsSchema)
+			sink.storyGroup, tables = sg.AppendStoryGroup, append(tables, sg)
+		}
+	}
+	return sink, tables
 }
 
 // firstArticleIDs names each story by its earliest article.
@@ -141,6 +161,8 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 			lines.addPart(r.storylineOf[len(stories)+k], &r.parts[k])
 		}
 	}
+	book := r.outlets
+	tally := newOutletTally()
 	var top []StorySummary
 	for s := range stories {
 		story, summary := stories[s], &sum.outlets[s]
@@ -175,9 +197,19 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		if lines != nil {
 			lines.add(r.storylineOf[s], &row)
 		}
-		for _, o := range outlets {
+		for k := range outlets {
+			o := &outlets[k]
 			o.StoryID = sids[s]
-			out.storyOutlet(o)
+			if book != nil {
+				o.Attributes = book.attrs[o.Outlet]
+				tally.add(o)
+			}
+			out.storyOutlet(*o)
+		}
+		if book != nil && book.group >= 0 {
+			for _, g := range book.storyGroups(sids[s], outlets) {
+				out.storyGroup(g)
+			}
 		}
 		m.Counts.Stories++
 		if len(names) > 1 {
@@ -196,6 +228,9 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	if lines != nil {
 		lines.emit(r, out.storyline)
 		m.Counts.Storylines = len(lids)
+	}
+	if book != nil {
+		tally.emit(book, out.outlet)
 	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies

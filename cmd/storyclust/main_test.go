@@ -67,7 +67,7 @@ func TestHelp(t *testing.T) {
 	if r.code != 0 {
 		t.Errorf("run --help exit code %d", r.code)
 	}
-	for _, flag := range []string{"-out", "-format", "-threshold", "-window", "-title-weight", "-field", "-year", "-strict", "-max-article-bytes", "-workers", "-quiet", "-state"} {
+	for _, flag := range []string{"-out", "-format", "-threshold", "-window", "-title-weight", "-field", "-year", "-strict", "-max-article-bytes", "-workers", "-quiet", "-state", "-outlets", "-group-by", "-group-min-outlets"} {
 		if !strings.Contains(r.stderr, flag) {
 			t.Errorf("run --help does not explain %s", flag)
 		}
@@ -226,6 +226,11 @@ func TestReadmeSnippets(t *testing.T) {
 	}
 	dir := t.TempDir()
 	if r := runBin(t, "", "run", "--quiet", "--out", filepath.Join(dir, "out")); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	// The outlets snippet reads grouped/.
+	outlets, _ := filepath.Abs("../../examples/outlets.csv")
+	if r := runBin(t, "", "run", "--quiet", "--outlets", outlets, "--group-by", "country", "--out", filepath.Join(dir, "grouped")); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
 	// The scheduled-runs snippets read daily/, written by two runs.

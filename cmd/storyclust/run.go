@@ -45,6 +45,9 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.ChangeParameters, "change-parameters", false, "with --state: accept a --threshold, --window or --title-weight other than the state's (its live stories are formed anew; the manifest records the change)")
 	fs.StringVar(&cfg.State, "state", "", "state `directory` of scheduled runs: each run adds its articles to the stories of the runs before, and --out holds the accumulated output as Hive partitions")
 	jobFlags(fs, &cfg, &fields)
+	fs.StringVar(&cfg.Outlets, "outlets", "", "outlets `file`: a CSV with an outlet column (the canonical name), an optional aliases column (names or domains, separated by |) and any other columns as attributes (lean, country…); the inputs' outlets it lists take its names, its attributes become columns of story_outlets, and an outlets table is written (one-off runs)")
+	fs.StringVar(&cfg.GroupBy, "group-by", "", "with --outlets: an `attribute` (such as lean) by which each story's coverage is counted in a story_groups table")
+	fs.IntVar(&cfg.GroupMinOutlets, "group-min-outlets", pipeline.DefaultGroupMinOutlets, "with --group-by: how many outlets of one group a story needs, with none of another, to be marked only_group")
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
 	fs.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to `file` (for go tool pprof)")
 	var memLimit memoryLimit
@@ -164,6 +167,16 @@ func printSummary(w io.Writer, out string, m *pipeline.Manifest) {
 	fmt.Fprintf(w, "stories:              %d (%d single articles)\n", c.Stories, c.Singletons)
 	fmt.Fprintf(w, "cross-outlet stories: %d\n", c.CrossOutletStories)
 	fmt.Fprintf(w, "rejects:              %d\n", c.Rejected)
+	if o := m.Outlets; o != nil {
+		fmt.Fprintf(w, "outlets file:         %d articles of listed outlets, %d of %d unlisted outlets, %d without an outlet\n", o.Listed, o.Unlisted, o.UnlistedOutlets, o.NoOutlet)
+		for i, u := range o.FirstUnlisted {
+			if i == 3 {
+				fmt.Fprintf(w, "  … the outlets table lists them all\n")
+				break
+			}
+			fmt.Fprintf(w, "  not listed: %s (%d articles)\n", clip(u.Outlet, 80), u.Articles)
+		}
+	}
 	for i, r := range m.FirstRejects {
 		if i == 3 {
 			fmt.Fprintf(w, "  … %d more in rejects%s\n", c.Rejected-3, filepath.Ext(m.Outputs[0]))

@@ -137,6 +137,49 @@ var StoryOutletsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "n_wire_copies", Type: arrow.PrimitiveTypes.Int32},
 }, nil)
 
+// StoryOutletsSchemaWith is StoryOutletsSchema followed by a string
+// column per outlet attribute (see --outlets), named as the attribute.
+func StoryOutletsSchemaWith(attributes []string) *arrow.Schema {
+	return withStrings(StoryOutletsSchema, attributes)
+}
+
+// withStrings is schema followed by a nullable string column per name.
+func withStrings(schema *arrow.Schema, names []string) *arrow.Schema {
+	fields := slices.Clone(schema.Fields())
+	for _, n := range names {
+		fields = append(fields, arrow.Field{Name: n, Type: arrow.BinaryTypes.String, Nullable: true})
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// OutletsSchema is the schema of outlets.parquet, one row per outlet of a
+// run: those of the outlets file, then those the inputs name that it does
+// not list, each followed (OutletsSchemaWith) by its attributes.
+var OutletsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "outlet", Type: arrow.BinaryTypes.String},
+	{Name: "listed", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "aliases", Type: strList},
+	{Name: "input_names", Type: strList},
+	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_stories", Type: arrow.PrimitiveTypes.Int32},
+}, nil)
+
+// OutletsSchemaWith is OutletsSchema followed by a string column per
+// attribute.
+func OutletsSchemaWith(attributes []string) *arrow.Schema {
+	return withStrings(OutletsSchema, attributes)
+}
+
+// StoryGroupsSchema is the schema of story_groups.parquet: each story's
+// coverage by the groups of one outlet attribute (see --group-by).
+var StoryGroupsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "story_id", Type: arrow.BinaryTypes.String},
+	{Name: "group", Type: dictStr, Nullable: true},
+	{Name: "n_outlets", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "n_articles", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "only_group", Type: arrow.FixedWidthTypes.Boolean},
+}, nil)
+
 // RejectsSchema is the schema of rejects.parquet.
 var RejectsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "source_file", Type: arrow.BinaryTypes.String},
@@ -231,6 +274,26 @@ type StoryOutletRow struct {
 	DistinctiveTerms []string
 	Scores           []float32
 	NWireCopies      int
+	// Attributes are the outlet's attributes, in the columns that follow
+	// those of StoryOutletsSchema (empty is null).
+	Attributes []string
+}
+
+// OutletRow is one row of outlets.parquet.
+type OutletRow struct {
+	Outlet              string
+	Listed              bool
+	Aliases, InputNames []string
+	NArticles, NStories int
+	Attributes          []string // empty is null
+}
+
+// StoryGroupRow is one row of story_groups.parquet.
+type StoryGroupRow struct {
+	StoryID             string
+	Group               string // empty is null: outlets without a value
+	NOutlets, NArticles int
+	OnlyGroup           bool
 }
 
 // RejectRow is one row of rejects.parquet.
@@ -355,6 +418,41 @@ func (t *Table) AppendStoryOutlet(r StoryOutletRow) {
 	AppendStrings(f[6], r.DistinctiveTerms)
 	AppendFloats(f[7], r.Scores)
 	f[8].(*array.Int32Builder).Append(int32(r.NWireCopies))
+	appendAttributes(f[9:], r.Attributes)
+}
+
+// appendAttributes appends vals to the attribute columns f, null where a
+// value is empty or missing.
+func appendAttributes(f []array.Builder, vals []string) {
+	for k, b := range f {
+		v := ""
+		if k < len(vals) {
+			v = vals[k]
+		}
+		AppendString(b, v, true)
+	}
+}
+
+// AppendOutlet adds one row to a table with OutletsSchemaWith's schema.
+func (t *Table) AppendOutlet(r OutletRow) {
+	f := t.Row()
+	AppendString(f[0], r.Outlet, false)
+	f[1].(*array.BooleanBuilder).Append(r.Listed)
+	AppendStrings(f[2], r.Aliases)
+	AppendStrings(f[3], r.InputNames)
+	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
+	f[5].(*array.Int32Builder).Append(int32(r.NStories))
+	appendAttributes(f[6:], r.Attributes)
+}
+
+// AppendStoryGroup adds one row to a table with StoryGroupsSchema.
+func (t *Table) AppendStoryGroup(r StoryGroupRow) {
+	f := t.Row()
+	AppendString(f[0], r.StoryID, false)
+	AppendString(f[1], r.Group, true)
+	f[2].(*array.Int32Builder).Append(int32(r.NOutlets))
+	f[3].(*array.Int32Builder).Append(int32(r.NArticles))
+	f[4].(*array.BooleanBuilder).Append(r.OnlyGroup)
 }
 
 // AppendReject adds one row to a table with RejectsSchema. Raw is stored as

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A corpus as AllSides has it, outlets named every way the inputs name
+// them: "CNN (Opinion)", a host name, no outlet but a URL, plain names,
+// and one outlet the outlets file does not list. Four events:
+//
+//	dam:     CNN (left), Fox News (right), New York Times (left)
+//	vaccine: CNN, New York Times (left only: two outlets)
+//	rail:    Fox News (right), Breitbart News (unlisted)
+//	tariff:  Fox News, Washington Examiner (right only: two outlets)
+var outletArticles = []struct{ event, outlet, url, text string }{
+	{"dam", "CNN (Opinion)", "", "The river dam burst after days of heavy rain flooded the valley villages downstream and engineers warned the reservoir wall had cracked."},
+	{"dam", "www.foxnews.com", "", "Engineers warned the cracked reservoir wall of the river dam would burst, and it did after days of rain, flooding valley villages downstream."},
+	{"dam", "", "https://www.nytimes.com/2024/05/02/world/dam.html", "Valley villages downstream were flooded when the river dam burst after heavy rain; engineers had warned that the reservoir wall cracked."},
+	{"vaccine", "CNN", "", "Health officials approved the new malaria vaccine for children after trials in six countries showed it prevented most severe infections."},
+	{"vaccine", "The New York Times", "", "Trials in six countries showed the new malaria vaccine prevented most severe infections in children, and health officials approved it."},
+	{"rail", "Fox News", "", "Striking rail workers halted freight trains across the country as the union rejected the latest wage offer from the railway companies."},
+	{"rail", "Breitbart News", "", "Freight trains across the country stopped as striking rail workers and their union rejected the railway companies' latest wage offer."},
+	{"tariff", "foxnews.com", "", "The trade ministry announced steep tariffs on imported steel and aluminum, and exporters warned of retaliation against farm goods."},
+	{"tariff", "Washington Examiner", "", "Exporters warned of retaliation against farm goods after the trade ministry announced steep tariffs on imported steel and aluminum."},
+}
+
+const outletsFile = "outlet,aliases,lean,country\n" +
+	"New York Times,nytimes.com|The New York Times,left,US\n" +
+	"CNN,CNN (Opinion)|cnn.com,left,US\n" +
+	"Fox News,foxnews.com,right,US\n" +
+	"Washington Examiner,washingtonexaminer.com,right,US\n" +
+	"Reuters,reuters.com,center,UK\n"
+
+func TestOutletsAndGroups(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	var jsonl strings.Builder
+	for i, a := range outletArticles {
+		row := map[string]string{
+			"id": fmt.Sprintf("%s-%d", a.event, i), "title": a.text[:40], "text": a.text,
+			"published": fmt.Sprintf("2024-05-02T%02d:00:00Z", 8+i%3),
+		}
+		if a.outlet != "" {
+			row["outlet"] = a.outlet
+		}
+		if a.url != "" {
+			row["url"] = a.url
+		}
+		b, _ := json.Marshal(row)
+		jsonl.Write(append(b, '\n'))
+	}
+	input, outlets := filepath.Join(dir, "articles.jsonl"), filepath.Join(dir, "outlets.csv")
+	if err := os.WriteFile(input, []byte(jsonl.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(outlets, []byte(outletsFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	r := runBin(t, "", "run", "--quiet", "--outlets", outlets, "--group-by", "lean", "--out", out, input)
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if !strings.Contains(r.stdout, "outlets file:         8 articles of listed outlets, 1 of 1 unlisted outlets, 0 without an outlet") ||
+		!strings.Contains(r.stdout, "not listed: Breitbart News (1 articles)") {
+		t.Errorf("summary:\n%s", r.stdout)
+	}
+
+	query := func(sql string) string {
+		t.Helper()
+		cmd := exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
+		cmd.Stdin, cmd.Dir = strings.NewReader(sql), out
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s\n%s", err, sql, b)
+		}
+		return string(b)
+	}
+	// Every article's outlet, resolved.
+	got := query(`SELECT split_part(article_id, '-', 1) AS event, outlet, count(*) FROM 'articles.parquet' GROUP BY ALL ORDER BY ALL`)
+	want := "('dam', 'CNN', 1)\n('dam', 'Fox News', 1)\n('dam', 'New York Times', 1)\n" +
+		"('rail', 'Breitbart News', 1)\n('rail', 'Fox News', 1)\n" +
+		"('tariff', 'Fox News', 1)\n('tariff', 'Washington Examiner', 1)\n" +
+		"('vaccine', 'CNN', 1)\n('vaccine', 'New York Times', 1)\n"
+	if got != want {
+		t.Errorf("articles' outlets:\n%s\nwant\n%s", got, want)
+	}
+	// Each story of one event, its outlets with their attributes.
+	got = query(`SELECT count(DISTINCT story_id) FROM 'articles.parquet'`)
+	if got != "(4,)\n" {
+		t.Fatalf("stories: %s, want the four events apart", got)
+	}
+	got = query(`SELECT DISTINCT o.outlet, o.lean, o.country FROM 'story_outlets.parquet' o ORDER BY ALL`)
+	want = "('Breitbart News', None, None)\n('CNN', 'left', 'US')\n('Fox News', 'right', 'US')\n('New York Times', 'left', 'US')\n('Washington Examiner', 'right', 'US')\n"
+	if got != want {
+		t.Errorf("story_outlets' attributes:\n%s\nwant\n%s", got, want)
+	}
+	// The groups of each story, named by its event.
+	got = query(`SELECT e.event, g."group", g.n_outlets, g.n_articles, g.only_group
+		FROM 'story_groups.parquet' g
+		JOIN (SELECT DISTINCT story_id, split_part(article_id, '-', 1) AS event FROM 'articles.parquet') e USING (story_id)
+		ORDER BY e.event, g."group" NULLS LAST`)
+	want = "('dam', 'left', 2, 2, False)\n('dam', 'right', 1, 1, False)\n" +
+		"('rail', 'right', 1, 1, False)\n('rail', None, 1, 1, False)\n" +
+		"('tariff', 'right', 2, 2, True)\n" +
+		"('vaccine', 'left', 2, 2, True)\n"
+	if got != want {
+		t.Errorf("story_groups:\n%s\nwant\n%s", got, want)
+	}
+	// The outlets table: the file's outlets in its order, then the rest.
+	got = query(`SELECT outlet, listed, lean, input_names, n_articles, n_stories FROM 'outlets.parquet'`)
+	want = "('New York Times', True, 'left', ['The New York Times', 'nytimes.com'], 2, 2)\n" +
+		"('CNN', True, 'left', ['CNN', 'CNN (Opinion)'], 2, 2)\n" +
+		"('Fox News', True, 'right', ['Fox News', 'foxnews.com'], 3, 3)\n" +
+		"('Washington Examiner', True, 'right', ['Washington Examiner'], 1, 1)\n" +
+		"('Reuters', True, 'center', [], 0, 0)\n" +
+		"('Breitbart News', False, None, ['Breitbart News'], 1, 1)\n"
+	if got != want {
+		t.Errorf("outlets:\n%s\nwant\n%s", got, want)
+	}
+	var m struct {
+		Counts  struct{ Clustered int }
+		Outlets struct {
+			Listed   int `json:"listed_articles"`
+			Unlisted int `json:"unlisted_articles"`
+			NoOutlet int `json:"no_outlet_articles"`
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(out, "_manifest.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	if err != nil || m.Outlets.Listed+m.Outlets.Unlisted+m.Outlets.NoOutlet != m.Counts.Clustered {
+		t.Errorf("manifest's outlet counts %+v do not add up to %d clustered (%v)", m.Outlets, m.Counts.Clustered, err)
+	}
+}
+
+func TestOutletsFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	dup := write("dup.csv", "outlet,aliases\nCNN,cnn.com\nCNN International,edition.cnn.com\n")
+	clash := write("clash.csv", "outlet,n_articles\nCNN,3\n")
+	good := write("good.csv", "outlet,lean\nCNN,left\n")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--outlets", dup}, dup + ":3: \"edition.cnn.com\" is the domain cnn.com, which already names \"CNN\" (line 2)"},
+		{[]string{"--outlets", clash}, clash + ":1: column \"n_articles\": story_outlets has a column of that name"},
+		{[]string{"--outlets", good, "--group-by", "country"}, "group by \"country\": " + good + " has no such column (its attributes: lean)"},
+		{[]string{"--group-by", "lean"}, "needs --outlets"},
+		{[]string{"--outlets", good, "--state", filepath.Join(dir, "state")}, "an outlets file applies to one-off runs"},
+	} {
+		args := append([]string{"run", "--quiet", "--out", filepath.Join(dir, "out")}, c.args...)
+		r := runBin(t, "", args...)
+		if r.code == 0 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want an error with %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+}

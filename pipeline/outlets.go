@@ -1,0 +1,204 @@
+package pipeline
+
+import (
+	"cmp"
+
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/apache/arrow/go/v15/arrow"
+
+	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
+)
+
+// DefaultGroupMinOutlets is how many outlets of one group a story needs,
+// with no outlet of another group, to be marked only_group.
+const DefaultGroupMinOutlets = 2
+
+// maxUnlisted is how many of the outlets an outlets file does not list the
+// manifest names; the outlets table has them all.
+const maxUnlisted = 50
+
+// outletBook is a run's outlets file, resolved against its articles.
+type outletBook struct {
+	file  *data.Outlets
+	group int // the index of the --group-by attribute, -1 for none
+	// inputs holds, per outlet of the file, the input names that became
+	// its name; attrs the attributes of each outlet of the file by name.
+	inputs []map[string]bool
+	attrs  map[string][]string
+	min    int // GroupMinOutlets
+}
+
+// loadOutlets reads cfg's outlets file, if it has one. An attribute may
+// not be named as a column that story_outlets or outlets has already, and
+// --group-by must name an attribute.
+func loadOutlets(cfg Config) (*outletBook, error) {
+	if cfg.Outlets == "" {
+		return nil, nil
+	}
+	f, err := data.ReadOutlets(cfg.Outlets)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[string]bool{}
+	for _, s := range []*arrow.Schema{table.StoryOutletsSchema, table.OutletsSchema} {
+		for _, fld := range s.Fields() {
+			taken[fld.Name] = true
+		}
+	}
+	b := &outletBook{file: f, group: -1, inputs: make([]map[string]bool, len(f.List)), attrs: map[string][]string{}, min: cfg.GroupMinOutlets}
+	for k, a := range f.Attributes {
+		if taken[strings.ToLower(a)] {
+			return nil, fmt.Errorf("%w: %s:1: column %q: story_outlets has a column of that name; rename it", data.ErrInput, cfg.Outlets, a)
+		}
+		if cfg.GroupBy != "" && strings.EqualFold(a, cfg.GroupBy) {
+			b.group = k
+		}
+	}
+	if cfg.GroupBy != "" && b.group < 0 {
+		return nil, fmt.Errorf("%w: group by %q: %s has no such column (its attributes: %s)", ErrConfig, cfg.GroupBy, cfg.Outlets, strings.Join(f.Attributes, ", "))
+	}
+	for i, o := range f.List {
+		b.inputs[i] = map[string]bool{}
+		b.attrs[o.Name] = o.Values
+	}
+	return b, nil
+}
+
+// OutletCounts says how the articles' outlets matched the outlets file:
+// Listed + Unlisted + NoOutlet is the articles clustered.
+type OutletCounts struct {
+	File     string `json:"file"`
+	Listed   int    `json:"listed_articles"`
+	Unlisted int    `json:"unlisted_articles"`
+	NoOutlet int    `json:"no_outlet_articles"`
+	// UnlistedOutlets counts the outlets the file does not list, and
+	// FirstUnlisted names those with the most articles.
+	UnlistedOutlets int           `json:"unlisted_outlets"`
+	FirstUnlisted   []OutletCount `json:"first_unlisted,omitempty"`
+}
+
+// OutletCount is an outlet and its articles.
+type OutletCount struct {
+	Outlet   string `json:"outlet"`
+	Articles int    `json:"articles"`
+}
+
+// resolve gives each article the canonical name of its outlet, if the file
+// lists it, and counts how they matched.
+func (b *outletBook) resolve(articles []data.Article, path string) *OutletCounts {
+	c := &OutletCounts{File: path}
+	unlisted := map[string]int{}
+	for i := range articles {
+		a := &articles[i]
+		if a.Outlet == "" {
+			c.NoOutlet++
+			continue
+		}
+		k, ok := b.file.Resolve(a.Outlet)
+		if !ok {
+			c.Unlisted++
+			unlisted[a.Outlet]++
+			continue
+		}
+		c.Listed++
+		b.inputs[k][a.Outlet] = true
+		a.Outlet = b.file.List[k].Name
+	}
+	c.UnlistedOutlets = len(unlisted)
+	for o, n := range unlisted {
+		c.FirstUnlisted = append(c.FirstUnlisted, OutletCount{o, n})
+	}
+	slices.SortFunc(c.FirstUnlisted, func(x, y OutletCount) int {
+		return cmp.Or(cmp.Compare(y.Articles, x.Articles), cmp.Compare(x.Outlet, y.Outlet))
+	})
+	c.FirstUnlisted = c.FirstUnlisted[:min(len(c.FirstUnlisted), maxUnlisted)]
+	return c
+}
+
+// outletTally counts, per outlet, the articles and stories of the
+// story_outlets rows it is shown, and emits the outlets table from them.
+type outletTally struct {
+	articles, stories map[string]int
+}
+
+func newOutletTally() *outletTally {
+	return &outletTally{articles: map[string]int{}, stories: map[string]int{}}
+}
+
+func (t *outletTally) add(o *table.StoryOutletRow) {
+	t.articles[o.Outlet] += o.NArticles
+	t.stories[o.Outlet]++
+}
+
+// emit emits the outlets of the file, in its order, then those the
+// inputs named that it does not list, by name.
+func (t *outletTally) emit(b *outletBook, emit func(table.OutletRow)) {
+	listed := map[string]bool{}
+	for k, o := range b.file.List {
+		listed[o.Name] = true
+		names := make([]string, 0, len(b.inputs[k]))
+		for n := range b.inputs[k] {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		emit(table.OutletRow{
+			Outlet: o.Name, Listed: true, Aliases: o.Aliases, InputNames: names,
+			NArticles: t.articles[o.Name], NStories: t.stories[o.Name], Attributes: o.Values,
+		})
+	}
+	var others []string
+	for o := range t.articles {
+		if !listed[o] {
+			others = append(others, o)
+		}
+	}
+	slices.Sort(others)
+	for _, o := range others {
+		emit(table.OutletRow{Outlet: o, InputNames: []string{o}, NArticles: t.articles[o], NStories: t.stories[o]})
+	}
+}
+
+// storyGroups returns the story_groups rows of one story from its outlet
+// rows: per value of the grouping attribute, in order of value, its
+// outlets and articles, then those of the outlets without a value (a null
+// group). The one group that covers a story, with at least b.min outlets
+// and no outlet of another group, is marked OnlyGroup; outlets without a
+// value do not count against it.
+func (b *outletBook) storyGroups(sid string, outlets []table.StoryOutletRow) []table.StoryGroupRow {
+	byGroup := map[string]*table.StoryGroupRow{}
+	for _, o := range outlets {
+		g := ""
+		if vals := b.attrs[o.Outlet]; vals != nil {
+			g = vals[b.group]
+		}
+		row := byGroup[g]
+		if row == nil {
+			row = &table.StoryGroupRow{StoryID: sid, Group: g}
+			byGroup[g] = row
+		}
+		row.NOutlets++
+		row.NArticles += o.NArticles
+	}
+	rows := make([]table.StoryGroupRow, 0, len(byGroup))
+	for _, r := range byGroup {
+		rows = append(rows, *r)
+	}
+	slices.SortFunc(rows, func(x, y table.StoryGroupRow) int {
+		if (x.Group == "") != (y.Group == "") {
+			return cmp.Compare(y.Group, x.Group) // the null group last
+		}
+		return cmp.Compare(x.Group, y.Group)
+	})
+	known := len(rows)
+	if _, ok := byGroup[""]; ok {
+		known--
+	}
+	if known == 1 && rows[0].NOutlets >= b.min {
+		rows[0].OnlyGroup = true
+	}
+	return rows
+}
