@@ -372,9 +372,12 @@ func TestDistinctive(t *testing.T) {
 	if v := all.Vector(); !slices.Equal(v.Terms, []int32{1, 2, 3}) || !slices.Equal(v.Weights, []float32{10, 8, 8}) || all.Total != 26 {
 		t.Fatalf("accumulated %+v, total %v", v, all.Total)
 	}
-	got := bg.Distinctive(own, all.Sum, all.Total, 5)
+	got := bg.Distinctive(own, all.Sum, all.Total, 5, 0.5)
 	if len(got) == 0 || got[0].Term != 2 {
 		t.Fatalf("distinctive = %v, want term 2 first", got)
+	}
+	if above := bg.Distinctive(own, all.Sum, all.Total, 5, float64(got[0].Score)+0.01); above != nil {
+		t.Errorf("with the threshold above every score: %v, want none", above)
 	}
 	for _, ts := range got {
 		if ts.Term == 3 || ts.Score <= 0 || math.IsNaN(float64(ts.Score)) {
@@ -383,7 +386,7 @@ func TestDistinctive(t *testing.T) {
 	}
 	alone := NewAccumulator(4)
 	alone.Add(own)
-	if bg.Distinctive(own, alone.Sum, alone.Total, 5) != nil {
+	if bg.Distinctive(own, alone.Sum, alone.Total, 5, 0.5) != nil {
 		t.Error("no other outlet: want no terms")
 	}
 	all.Reset()

@@ -78,10 +78,9 @@ func storyCopies(items []Item, outlets []string, sketches []vectorize.Sketch, me
 // the whole collection.
 const priorMass = 1000
 
-// minScore is the smallest z-score listed: below it an outlet used the term
-// about as much as the others (z ≥ 1.96 is the usual mark of a clear
-// difference, which a story of a few articles seldom reaches).
-const minScore = 0.5
+// DefaultMinScore is the smallest z-score Distinctive lists by default:
+// the usual mark of a difference unlikely by chance (two-sided, 5%).
+const DefaultMinScore = 1.96
 
 // TermScore is a term with its z-score.
 type TermScore struct {
@@ -116,7 +115,7 @@ func NewBackground(counts []vectorize.Vector, vocab int) *Background {
 // articles in the story; all, indexed by term, those of every article of the
 // story, summing to nAll; the other outlets' counts are the difference. The
 // cost is the length of own.
-func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float64, n int) []TermScore {
+func (b *Background) Distinctive(own vectorize.Vector, all []float64, nAll float64, n int, minScore float64) []TermScore {
 	var nOwn float64
 	for _, c := range own.Weights {
 		nOwn += float64(c)

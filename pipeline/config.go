@@ -69,6 +69,9 @@ type Config struct {
 	// canonical names, and its attributes become columns of story_outlets
 	// and of an outlets table. One-off runs only.
 	Outlets string
+	// MinZ is the smallest z-score of a term story_outlets lists as
+	// distinctive of an outlet; zero means cluster.DefaultMinScore.
+	MinZ float64
 	// GroupBy names an attribute of the outlets file by which each story's
 	// coverage is counted in a story_groups table; GroupMinOutlets is how
 	// many outlets of one group a story needs, covered by that group only,
@@ -117,6 +120,9 @@ func (c *Config) EnsureDefaults() *Config {
 		c.TitleWeight = (&vectorize.Config{}).EnsureDefaults().TitleWeight
 	}
 	c.MaxArticleBytes = (&data.Options{MaxArticleBytes: c.MaxArticleBytes}).EnsureDefaults().MaxArticleBytes
+	if c.MinZ == 0 {
+		c.MinZ = cluster.DefaultMinScore
+	}
 	if c.GroupMinOutlets == 0 {
 		c.GroupMinOutlets = DefaultGroupMinOutlets
 	}
@@ -171,6 +177,9 @@ func (c Config) Validate() error {
 	}
 	if c.GroupBy != "" && c.Outlets == "" {
 		errs = append(errs, fmt.Errorf("group by %q: an attribute of the outlets file, which needs --outlets", c.GroupBy))
+	}
+	if c.MinZ < 0 {
+		errs = append(errs, fmt.Errorf("min z %v: want a positive number", c.MinZ))
 	}
 	if c.GroupMinOutlets < 0 {
 		errs = append(errs, fmt.Errorf("group min outlets %d: want a positive number", c.GroupMinOutlets))

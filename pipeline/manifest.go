@@ -58,6 +58,7 @@ type Parameters struct {
 	Encoding           string   `json:"encoding,omitempty"`
 	MaxArticleBytes    int      `json:"max_article_bytes"`
 	Sample             bool     `json:"embedded_sample"`
+	MinZ               float64  `json:"min_z"`
 }
 
 // InputRecord is one input file.

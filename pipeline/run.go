@@ -202,6 +202,7 @@ type processed struct {
 	rejects     []table.RejectRow
 	summaries   *storySummaries
 	outlets     *outletBook // nil without an outlets file
+	minZ        float64     // Config.MinZ
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
@@ -262,10 +263,10 @@ func newProcessed(cfg Config) *processed {
 			StorylineThreshold: cfg.StorylineThreshold, StorylineWindow: cfg.StorylineWindow.String(),
 			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
 			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter, Encoding: cfg.Encoding,
-			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0,
+			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0, MinZ: cfg.MinZ,
 		},
 	}
-	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers}
+	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers, minZ: cfg.MinZ}
 }
 
 // read reads every source and records, in the manifest and r.rejects,

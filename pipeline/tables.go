@@ -364,7 +364,7 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 				own = outlet.Vector()
 				outlet.Reset()
 			}
-			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms) {
+			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms, r.minZ) {
 				row.DistinctiveTerms = append(row.DistinctiveTerms, r.vec.Terms[ts.Term])
 				row.Scores = append(row.Scores, ts.Score)
 			}

@@ -170,3 +170,37 @@ func TestOutletsFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMinZ runs the embedded sample at two thresholds: every term listed
+// reaches its threshold, some do at the default, and a higher one lists
+// fewer.
+func TestMinZ(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	count := func(minZ string) (listed, below int) {
+		t.Helper()
+		out := filepath.Join(dir, "z"+minZ)
+		if r := runBin(t, "", "run", "--quiet", "--min-z", minZ, "--out", out); r.code != 0 {
+			t.Fatal(r.stderr)
+		}
+		sql := `SELECT count(*), count(*) FILTER (WHERE z < ` + minZ + `) FROM (SELECT unnest(scores) AS z FROM 'story_outlets.parquet')`
+		cmd := exec.Command(py, "-c", "import duckdb, sys\nprint(*duckdb.sql(sys.stdin.read()).fetchall()[0])")
+		cmd.Stdin, cmd.Dir = strings.NewReader(sql), out
+		b, err := cmd.CombinedOutput()
+		if err == nil {
+			_, err = fmt.Sscan(string(b), &listed, &below)
+		}
+		if err != nil {
+			t.Fatalf("%v: %s", err, b)
+		}
+		return listed, below
+	}
+	atDefault, below := count("1.96")
+	if atDefault == 0 || below != 0 {
+		t.Errorf("--min-z 1.96: %d terms listed, %d of them below it", atDefault, below)
+	}
+	higher, below := count("3")
+	if higher >= atDefault || below != 0 {
+		t.Errorf("--min-z 3: %d terms listed (%d at 1.96), %d of them below 3", higher, atDefault, below)
+	}
+}

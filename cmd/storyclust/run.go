@@ -46,6 +46,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.State, "state", "", "state `directory` of scheduled runs: each run adds its articles to the stories of the runs before, and --out holds the accumulated output as Hive partitions")
 	jobFlags(fs, &cfg, &fields)
 	fs.StringVar(&cfg.Outlets, "outlets", "", "outlets `file`: a CSV with an outlet column (the canonical name), an optional aliases column (names or domains, separated by |) and any other columns as attributes (lean, country…); the inputs' outlets it lists take its names, its attributes become columns of story_outlets, and an outlets table is written (one-off runs)")
+	fs.Float64Var(&cfg.MinZ, "min-z", cluster.DefaultMinScore, "smallest z-score of a term that story_outlets lists as distinctive of an outlet (1.96: a difference unlikely by chance at 5%, two-sided); an outlet with none lists none")
 	fs.StringVar(&cfg.GroupBy, "group-by", "", "with --outlets: an `attribute` (such as lean) by which each story's coverage is counted in a story_groups table")
 	fs.IntVar(&cfg.GroupMinOutlets, "group-min-outlets", pipeline.DefaultGroupMinOutlets, "with --group-by: how many outlets of one group a story needs, with none of another, to be marked only_group")
 	fs.BoolVar(&quiet, "quiet", false, "print no progress")
