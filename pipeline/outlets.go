@@ -9,8 +9,10 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 
+	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/table"
+	"github.com/storyclust/storyclust/vectorize"
 )
 
 // DefaultGroupMinOutlets is how many outlets of one group a story needs,
@@ -79,6 +81,9 @@ type OutletCounts struct {
 	// FirstUnlisted names those with the most articles.
 	UnlistedOutlets int           `json:"unlisted_outlets"`
 	FirstUnlisted   []OutletCount `json:"first_unlisted,omitempty"`
+	// ComparedStories counts, with --group-by, the stories that two or
+	// more groups covered: those the framing table compares the groups in.
+	ComparedStories int `json:"compared_stories,omitempty"`
 }
 
 // OutletCount is an outlet and its articles.
@@ -201,4 +206,57 @@ func (b *outletBook) storyGroups(sid string, outlets []table.StoryOutletRow) []t
 		rows[0].OnlyGroup = true
 	}
 	return rows
+}
+
+// framingTerms is how many terms the framing table lists per group at
+// most.
+const framingTerms = 100
+
+// pooledFraming compares the groups of the --group-by attribute within the
+// stories that two or more of them covered (see cluster.Pooled), emits the
+// terms of each group at r.minZ or above, groups in order of value, and
+// returns how many stories it compared. Articles of outlets without a
+// value take no part.
+func pooledFraming(r *processed, b *outletBook, bg *cluster.Background, emit func(table.FramingRow)) int {
+	var values []string
+	groupOf := map[string]int{}
+	for _, o := range b.file.List {
+		if v := o.Values[b.group]; v != "" && !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	slices.Sort(values)
+	for _, o := range b.file.List {
+		if v := o.Values[b.group]; v != "" {
+			groupOf[o.Name] = slices.Index(values, v)
+		}
+	}
+	vocab := len(r.vec.Terms)
+	accs := make([]*cluster.Accumulator, len(values))
+	for g := range accs {
+		accs[g] = cluster.NewAccumulator(vocab)
+	}
+	pooled := bg.NewPooled(len(values))
+	counts := make([]vectorize.Vector, len(values))
+	for _, st := range r.stories {
+		for _, i := range st.Members {
+			if g, ok := groupOf[r.articles[i].Outlet]; ok {
+				accs[g].Add(r.vec.Counts[i])
+			}
+		}
+		for g, acc := range accs {
+			counts[g] = acc.Vector()
+			acc.Reset()
+		}
+		pooled.AddStory(counts)
+	}
+	for g, v := range values {
+		for _, t := range pooled.Terms(g, framingTerms, r.minZ) {
+			emit(table.FramingRow{
+				Group: v, Term: r.vec.Terms[t.Term], Z: t.Z, LogOdds: t.LogOdds,
+				NStories: t.Stories, CountGroup: t.Own, Others: t.Other,
+			})
+		}
+	}
+	return pooled.Stories
 }

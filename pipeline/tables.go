@@ -38,6 +38,7 @@ type rowSink struct {
 	// story_groups tables: with an outlets file, and with --group-by.
 	outlet     func(table.OutletRow)
 	storyGroup func(table.StoryGroupRow)
+	framing    func(table.FramingRow)
 }
 
 // tableSink appends rows to the articles, stories, story_outlets and
@@ -59,7 +60,8 @@ func tableSink(book *outletBook) (rowSink, []*table.Table) {
 		sink.outlet, tables = ot.AppendOutlet, append(tables, ot)
 		if book.group >= 0 {
 			sg := table.New("story_groups", table.StoryGroupsSchema)
-			sink.storyGroup, tables = sg.AppendStoryGroup, append(tables, sg)
+			fr := table.New("framing", table.FramingSchema)
+			sink.storyGroup, sink.framing, tables = sg.AppendStoryGroup, fr.AppendFraming, append(tables, sg, fr)
 		}
 	}
 	return sink, tables
@@ -84,6 +86,7 @@ type storySummaries struct {
 	sim            []float32
 	copyOf, sameOf []int
 	outlets        []storyOutlets
+	background     *cluster.Background
 }
 
 // summariseStories works out the summaries of r's stories. Stories are
@@ -105,6 +108,7 @@ func summariseStories(r *processed) *storySummaries {
 	ss.copyOf = cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
 	ss.sameOf = sameContent(articles, ss.storyOf)
 	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
+	ss.background = background
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
 		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
@@ -231,6 +235,9 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	}
 	if book != nil {
 		tally.emit(book, out.outlet)
+		if book.group >= 0 {
+			m.Outlets.ComparedStories = pooledFraming(r, book, sum.background, out.framing)
+		}
 	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies

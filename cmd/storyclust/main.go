@@ -51,6 +51,7 @@ Usage:
   storyclust run [flags] [INPUT ...]   cluster articles and write Parquet tables
   storyclust eval [flags] FILE.jsonl   score stories against a labelled file
   storyclust compare REF_DIR OUT_DIR   how far two runs' stories agree (B-cubed)
+  storyclust framing OUT_DIR           the terms that set groups of outlets apart (--group-by)
   storyclust report OUT_DIR -o F.html  write an HTML report comparing the outlets of each story
   storyclust synth --articles N --out F write a synthetic labelled corpus for benchmarks
   storyclust version                   print the version
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return (&evalCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "compare":
 		return (&compareCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "framing":
+		return (&framingCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "report":
 		return (&reportCommand{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "synth":

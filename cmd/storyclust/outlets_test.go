@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -202,5 +203,147 @@ func TestMinZ(t *testing.T) {
 	higher, below := count("3")
 	if higher >= atDefault || below != 0 {
 		t.Errorf("--min-z 3: %d terms listed (%d at 1.96), %d of them below 3", higher, atDefault, below)
+	}
+}
+
+// framingCheck is an independent computation of the framing table in
+// Python, from the input file, the outlets file and the stories of
+// articles.parquet: counts by splitting on spaces (titles twice), and the
+// pooled log-odds of cluster.Pooled written out from its formula. It
+// prints the terms at z >= 1.96 it finds, with their z, as JSON, and
+// checks them against framing.parquet.
+const framingCheck = `
+import collections, csv, json, math, sys
+import duckdb
+rows = [json.loads(l) for l in open(sys.argv[1])]
+lean = {r["outlet"]: r["lean"] for r in csv.DictReader(open(sys.argv[2]))}
+story = dict(duckdb.sql("SELECT article_id, story_id FROM 'out/articles.parquet'").fetchall())
+def counts(r):
+    c = collections.Counter(r["text"].split())
+    for w in r["title"].split():
+        c[w] += 2
+    return c
+bg = collections.Counter()
+by_story = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
+for r in rows:
+    c = counts(r)
+    bg.update(c)
+    if lean.get(r["outlet"]):
+        by_story[story[r["id"]]][lean[r["outlet"]]].update(c)
+total = sum(bg.values())
+pooled = collections.defaultdict(lambda: [0.0, 0.0])
+for groups in by_story.values():
+    if len(groups) < 2:
+        continue
+    terms = set().union(*groups.values())
+    for g, own in groups.items():
+        n = sum(own.values())
+        rest = sum(sum(c.values()) for h, c in groups.items() if h != g)
+        for w in terms:
+            a = 1000 * bg[w] / total
+            y = own[w]
+            yr = sum(c[w] for h, c in groups.items() if h != g)
+            d = math.log((y + a) / (n + 1000 - y - a)) - math.log((yr + a) / (rest + 1000 - yr - a))
+            wt = 1 / (1 / (y + a) + 1 / (yr + a))
+            pooled[(g, w)][0] += wt
+            pooled[(g, w)][1] += wt * d
+want = {k: s / math.sqrt(wsum) for k, (wsum, s) in pooled.items() if s / math.sqrt(wsum) >= 1.96}
+got = {(g, t): z for g, t, z in duckdb.sql("SELECT \"group\", term, z FROM 'out/framing.parquet'").fetchall()}
+if set(got) != set(want):
+    sys.exit("terms differ: only in framing.parquet %s, only computed %s" % (sorted(set(got) - set(want)), sorted(set(want) - set(got))))
+for k, z in want.items():
+    if abs(got[k] - z) > 1e-9 * max(1, abs(z)):
+        sys.exit("z of %s: framing.parquet %r, computed %r" % (k, got[k], z))
+print(json.dumps(sorted([g, w, round(z, 3)] for (g, w), z in want.items())))
+`
+
+// TestFramingPlanted plants framing in a corpus: in the six stories both
+// sides told, the right's articles say "regime" where the left's say
+// "administration"; two more stories only the left told, in words of their
+// own, which a comparison across the whole corpus would take for the
+// left's. The framing table must find the planted terms and none of the
+// left-only stories' words, and agree with an independent computation.
+func TestFramingPlanted(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	topics := [][]string{
+		{"river", "flood", "bridge", "storm", "harbor", "tunnel"},
+		{"court", "judge", "ruling", "trial", "verdict", "appeal"},
+		{"vaccine", "doctor", "clinic", "dose", "patient", "nurse"},
+		{"school", "teacher", "pupil", "exam", "classroom", "campus"},
+		{"strike", "union", "factory", "wage", "worker", "shift"},
+		{"volcano", "island", "lava", "ash", "crater", "eruption"},
+		{"museum", "painting", "gallery", "sculpture", "curator", "exhibit"}, // left only
+		{"orchestra", "festival", "concert", "violin", "conductor", "opera"}, // left only
+	}
+	common := []string{"city", "official", "statement", "government", "region", "plan"}
+	rng := rand.New(rand.NewPCG(5, 8))
+	var jsonl strings.Builder
+	n := 0
+	for s, words := range topics {
+		outlets := []string{"Left One", "Left Two", "Right One", "Right Two", "Unrated"}
+		if s >= 6 {
+			outlets = []string{"Left One", "Left Two"}
+		}
+		for _, o := range outlets {
+			var text []string
+			for range 40 {
+				if rng.IntN(3) == 0 {
+					text = append(text, common[rng.IntN(len(common))])
+				} else {
+					text = append(text, words[rng.IntN(len(words))])
+				}
+			}
+			switch {
+			case s < 6 && strings.HasPrefix(o, "Right"):
+				text = append(text, "regime", "regime", "regime")
+			case s < 6 && strings.HasPrefix(o, "Left"):
+				text = append(text, "administration", "administration", "administration")
+			}
+			rng.Shuffle(len(text), func(i, j int) { text[i], text[j] = text[j], text[i] })
+			b, _ := json.Marshal(map[string]string{
+				"id": fmt.Sprintf("a%02d", n), "outlet": o, "language": "en", "title": words[0] + " " + words[1],
+				"text": strings.Join(text, " "), "published": fmt.Sprintf("2024-0%d-10T%02d:00:00Z", 1+s, 6+n%5),
+			})
+			jsonl.Write(append(b, '\n'))
+			n++
+		}
+	}
+	input, outlets := filepath.Join(dir, "articles.jsonl"), filepath.Join(dir, "outlets.csv")
+	if err := os.WriteFile(input, []byte(jsonl.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(outlets, []byte("outlet,lean\nLeft One,left\nLeft Two,left\nRight One,right\nRight Two,right\nUnrated,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runBin(t, "", "run", "--quiet", "--outlets", outlets, "--group-by", "lean", "--out", filepath.Join(dir, "out"), input); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	cmd := exec.Command(py, "-c", framingCheck, input, outlets)
+	cmd.Dir = dir
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	var found [][]any
+	if err := json.Unmarshal(b, &found); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	terms := map[string]string{}
+	for _, f := range found {
+		terms[f[1].(string)] = f[0].(string)
+	}
+	t.Logf("terms at z >= 1.96: %s", b)
+	if terms["regime"] != "right" || terms["administration"] != "left" {
+		t.Errorf("planted terms not found: %s", b)
+	}
+	for _, w := range append(topics[6], topics[7]...) {
+		if g, ok := terms[w]; ok {
+			t.Errorf("%q, a word of a story only the left told, listed for %s", w, g)
+		}
+	}
+	r := runBin(t, "", "framing", filepath.Join(dir, "out"))
+	if r.code != 0 || !strings.Contains(r.stdout, "right uses more than the others") || !strings.Contains(r.stdout, "regime") {
+		t.Errorf("storyclust framing: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -163,6 +163,16 @@ func ReadStorylines(path string) ([]StorylineRow, error) {
 	})
 }
 
+// ReadFraming reads a Parquet file written with FramingSchema.
+func ReadFraming(path string) ([]FramingRow, error) {
+	return Rows(path, FramingSchema, func(c Cols, i int) FramingRow {
+		return FramingRow{
+			Group: c.Str("group", i), Term: c.Str("term", i), Z: c.Float64("z", i), LogOdds: c.Float64("log_odds", i),
+			NStories: c.Int("n_stories", i), CountGroup: c.Float64("count_group", i), Others: c.Float64("count_others", i),
+		}
+	})
+}
+
 // ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
 func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 	return Rows(path, StoryOutletsSchema, func(c Cols, i int) StoryOutletRow {
@@ -218,6 +228,14 @@ func (c Cols) Int(name string, i int) int {
 		return int(a.Value(i))
 	case *array.Int64:
 		return int(a.Value(i))
+	}
+	return 0
+}
+
+// Float64 is the float64 value of column name at row i; zero for null.
+func (c Cols) Float64(name string, i int) float64 {
+	if a, ok := c.col(name).(*array.Float64); ok && !a.IsNull(i) {
+		return a.Value(i)
 	}
 	return 0
 }

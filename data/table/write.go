@@ -180,6 +180,19 @@ var StoryGroupsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "only_group", Type: arrow.FixedWidthTypes.Boolean},
 }, nil)
 
+// FramingSchema is the schema of framing.parquet: the terms that set each
+// group of outlets apart from the others within the stories they all told
+// (see --group-by and cluster.Pooled).
+var FramingSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "group", Type: dictStr},
+	{Name: "term", Type: arrow.BinaryTypes.String},
+	{Name: "z", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "log_odds", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "n_stories", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "count_group", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "count_others", Type: arrow.PrimitiveTypes.Float64},
+}, nil)
+
 // RejectsSchema is the schema of rejects.parquet.
 var RejectsSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "source_file", Type: arrow.BinaryTypes.String},
@@ -286,6 +299,14 @@ type OutletRow struct {
 	Aliases, InputNames []string
 	NArticles, NStories int
 	Attributes          []string // empty is null
+}
+
+// FramingRow is one row of framing.parquet.
+type FramingRow struct {
+	Group, Term        string
+	Z, LogOdds         float64
+	NStories           int
+	CountGroup, Others float64
 }
 
 // StoryGroupRow is one row of story_groups.parquet.
@@ -443,6 +464,18 @@ func (t *Table) AppendOutlet(r OutletRow) {
 	f[4].(*array.Int32Builder).Append(int32(r.NArticles))
 	f[5].(*array.Int32Builder).Append(int32(r.NStories))
 	appendAttributes(f[6:], r.Attributes)
+}
+
+// AppendFraming adds one row to a table with FramingSchema.
+func (t *Table) AppendFraming(r FramingRow) {
+	f := t.Row()
+	AppendString(f[0], r.Group, false)
+	AppendString(f[1], r.Term, false)
+	f[2].(*array.Float64Builder).Append(r.Z)
+	f[3].(*array.Float64Builder).Append(r.LogOdds)
+	f[4].(*array.Int32Builder).Append(int32(r.NStories))
+	f[5].(*array.Float64Builder).Append(r.CountGroup)
+	f[6].(*array.Float64Builder).Append(r.Others)
 }
 
 // AppendStoryGroup adds one row to a table with StoryGroupsSchema.
