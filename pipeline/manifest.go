@@ -59,6 +59,9 @@ type Parameters struct {
 	MaxArticleBytes    int      `json:"max_article_bytes"`
 	Sample             bool     `json:"embedded_sample"`
 	MinZ               float64  `json:"min_z"`
+	Outlets            string   `json:"outlets,omitempty"`
+	GroupBy            string   `json:"group_by,omitempty"`
+	GroupMinOutlets    int      `json:"group_min_outlets,omitempty"`
 }
 
 // InputRecord is one input file.

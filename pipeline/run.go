@@ -225,6 +225,10 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state, boo
 	countDates(r.articles, r.manifest)
 	if book != nil {
 		r.manifest.Outlets = book.resolve(r.articles, cfg.Outlets)
+		if book.group >= 0 {
+			r.manifest.Parameters.GroupBy = book.file.Attributes[book.group]
+			r.manifest.Parameters.GroupMinOutlets = book.min
+		}
 	}
 	if st != nil {
 		r.carried = st.merge(r)
@@ -264,6 +268,7 @@ func newProcessed(cfg Config) *processed {
 			Format: string(cfg.Format), Fields: fields.Overrides(), Year: cfg.Year, Strict: cfg.Strict,
 			DateOrder: cfg.DateOrder, Delimiter: cfg.Delimiter, Encoding: cfg.Encoding,
 			MaxArticleBytes: cfg.MaxArticleBytes, Sample: len(cfg.Inputs) == 0, MinZ: cfg.MinZ,
+			Outlets: cfg.Outlets,
 		},
 	}
 	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers, minZ: cfg.MinZ}

@@ -342,6 +342,13 @@ func TestFramingPlanted(t *testing.T) {
 			t.Errorf("%q, a word of a story only the left told, listed for %s", w, g)
 		}
 	}
+	// examples/side_terms.py answers the same question from the tables.
+	example, _ := filepath.Abs("../../examples/side_terms.py")
+	cmd = exec.Command(py, example, "out")
+	cmd.Dir = dir
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "right: regime (2.1)") || !strings.Contains(string(b), "6 stories covered by two or more values of lean") {
+		t.Errorf("side_terms.py: %v\n%s", err, b)
+	}
 	r := runBin(t, "", "framing", filepath.Join(dir, "out"))
 	if r.code != 0 || !strings.Contains(r.stdout, "right uses more than the others") || !strings.Contains(r.stdout, "regime") {
 		t.Errorf("storyclust framing: %d\n%s%s", r.code, r.stdout, r.stderr)
