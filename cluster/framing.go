@@ -107,6 +107,16 @@ func NewBackground(counts []vectorize.Vector, vocab int) *Background {
 	return b
 }
 
+// BackgroundOf returns the background of the collection's term counts,
+// given summed by term id.
+func BackgroundOf(counts []float64) *Background {
+	b := &Background{counts: counts}
+	for _, c := range counts {
+		b.total += c
+	}
+	return b
+}
+
 // Distinctive returns up to n terms that one outlet used more than the
 // others in the same story, by the weighted log-odds ratio with an
 // informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
@@ -163,6 +173,20 @@ func NewAccumulator(vocab int) *Accumulator { return &Accumulator{Sum: make([]fl
 
 // Add adds v's counts.
 func (a *Accumulator) Add(v vectorize.Vector) { a.addScaled(v, 1) }
+
+// AddMapped adds v's counts under other ids: those of term t to m[t]
+// (terms grouped by stem, say).
+func (a *Accumulator) AddMapped(v vectorize.Vector, m []int32) {
+	for k, t := range v.Terms {
+		t = m[t]
+		if a.Sum[t] == 0 {
+			a.touched = append(a.touched, t)
+		}
+		x := float64(v.Weights[k])
+		a.Sum[t] += x
+		a.Total += x
+	}
+}
 
 // addScaled adds v's weights times w (each product in float32).
 func (a *Accumulator) addScaled(v vectorize.Vector, w float32) {

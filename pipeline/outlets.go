@@ -231,7 +231,7 @@ func pooledFraming(r *processed, b *outletBook, bg *cluster.Background, emit fun
 			groupOf[o.Name] = slices.Index(values, v)
 		}
 	}
-	vocab := len(r.vec.Terms)
+	vocab := len(r.stems.names)
 	accs := make([]*cluster.Accumulator, len(values))
 	for g := range accs {
 		accs[g] = cluster.NewAccumulator(vocab)
@@ -241,7 +241,7 @@ func pooledFraming(r *processed, b *outletBook, bg *cluster.Background, emit fun
 	for _, st := range r.stories {
 		for _, i := range st.Members {
 			if g, ok := groupOf[r.articles[i].Outlet]; ok {
-				accs[g].Add(r.vec.Counts[i])
+				accs[g].AddMapped(r.vec.Counts[i], r.stemsOf(i))
 			}
 		}
 		for g, acc := range accs {
@@ -253,7 +253,7 @@ func pooledFraming(r *processed, b *outletBook, bg *cluster.Background, emit fun
 	for g, v := range values {
 		for _, t := range pooled.Terms(g, framingTerms, r.minZ) {
 			emit(table.FramingRow{
-				Group: v, Term: r.vec.Terms[t.Term], Z: t.Z, LogOdds: t.LogOdds,
+				Group: v, Term: r.stems.names[t.Term], Z: t.Z, LogOdds: t.LogOdds,
 				NStories: t.Stories, CountGroup: t.Own, Others: t.Other,
 			})
 		}

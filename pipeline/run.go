@@ -203,6 +203,7 @@ type processed struct {
 	summaries   *storySummaries
 	outlets     *outletBook // nil without an outlets file
 	minZ        float64     // Config.MinZ
+	stems       *termStems  // the terms by stem, for distinctive terms
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
@@ -419,6 +420,9 @@ func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error
 	r.timer.lap("storylines")
 	return nil
 }
+
+// stemsOf maps the term ids of article i to their stems' ids.
+func (r *processed) stemsOf(i int) []int32 { return r.stems.of[r.vec.Languages[i]] }
 
 // termName is the term of id in the threads' centroids.
 func (r *processed) termName(id int32) string { return r.lineTerms[id] }

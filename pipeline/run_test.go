@@ -317,13 +317,13 @@ func TestRunArrowFormat(t *testing.T) {
 }
 
 // An outlet's distinctive terms in a story come from all its articles in
-// the story, not from its first alone.
+// the story, not from its first alone, and count inflections together.
 func TestRunOutletTermsFromAllArticles(t *testing.T) {
 	in := filepath.Join(t.TempDir(), "in.jsonl")
 	base := "The volcano near Grindavik erupted on Monday, sending lava toward the town; residents were evacuated and the police closed the roads."
 	rows := []string{
 		`{"id":"a1","outlet":"Alpha","published":"2024-01-15T08:00:00Z","title":"Volcano erupts near Grindavik","text":"` + base + `"}`,
-		`{"id":"a2","outlet":"Alpha","published":"2024-01-15T09:00:00Z","title":"Volcano erupts near Grindavik again","text":"` + base + ` Zeppelin crews filmed the zeppelin flight over the zeppelin field."}`,
+		`{"id":"a2","outlet":"Alpha","published":"2024-01-15T09:00:00Z","title":"Volcano erupts near Grindavik again","text":"` + base + ` Zeppelin crews filmed the zeppelins flying over the zeppelin field."}`,
 		`{"id":"b1","outlet":"Beta","published":"2024-01-15T08:30:00Z","title":"Grindavik volcano erupts","text":"` + base + ` Officials said the lava flow slowed."}`,
 		// Other stories, so that the volcano's words are not in every article,
 		// long enough that the collection's counts (the prior) hold many words.
@@ -347,8 +347,9 @@ func TestRunOutletTermsFromAllArticles(t *testing.T) {
 			alpha = line
 		}
 	}
-	if !strings.Contains(alpha, "\t2\t") || !strings.Contains(alpha, "zeppelin") {
-		t.Errorf("Alpha's row should count 2 articles and stress zeppelin:\n%s", dump)
+	// "zeppelins" counts with "zeppelin" (one stem), shown as the commoner.
+	if !strings.Contains(alpha, "\t2\t") || !strings.Contains(alpha, `"zeppelin"`) || strings.Contains(alpha, "zeppelins") {
+		t.Errorf("Alpha's row should count 2 articles and stress zeppelin, once:\n%s", dump)
 	}
 }
 

@@ -107,11 +107,22 @@ func summariseStories(r *processed) *storySummaries {
 	workers := max(r.workers, 1)
 	ss.copyOf = cluster.WireCopies(r.items, outletOf, vec.Sketches, stories, workers)
 	ss.sameOf = sameContent(articles, ss.storyOf)
-	background := cluster.NewBackground(vec.Counts, len(vec.Terms))
+	// Distinctive terms are counted by stem (see termStems); the context
+	// is never cancelled, so neither is the stemming.
+	r.stems, _ = newTermStems(context.Background(), vec, workers)
+	nStems := len(r.stems.names)
+	uses := make([]float64, nStems)
+	for i, c := range vec.Counts {
+		m := r.stems.of[vec.Languages[i]]
+		for k, t := range c.Terms {
+			uses[m[t]] += float64(c.Weights[k])
+		}
+	}
+	background := cluster.BackgroundOf(uses)
 	ss.background = background
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
-		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(len(vec.Terms)), cluster.NewAccumulator(len(vec.Terms))}
+		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(nStems), cluster.NewAccumulator(nStems)}
 	}
 	ss.outlets = make([]storyOutlets, len(stories))
 	parallel.Runs(context.Background(), len(stories), workers, summaryRun, func(w, from, to int) {
@@ -338,7 +349,7 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 	if compare {
 		for _, o := range names {
 			for _, i := range byOutlet[o] {
-				story.Add(r.vec.Counts[i])
+				story.AddMapped(r.vec.Counts[i], r.stemsOf(i))
 			}
 		}
 		defer story.Reset()
@@ -361,18 +372,13 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 			row.LagSeconds, row.HasLag = float64(row.First.Sub(first).Milliseconds())/1000, true
 		}
 		if compare {
-			// An outlet with one article, the most common case, has its
-			// counts as they are.
-			own := r.vec.Counts[members[0]]
-			if len(members) > 1 {
-				for _, i := range members {
-					outlet.Add(r.vec.Counts[i])
-				}
-				own = outlet.Vector()
-				outlet.Reset()
+			for _, i := range members {
+				outlet.AddMapped(r.vec.Counts[i], r.stemsOf(i))
 			}
+			own := outlet.Vector()
+			outlet.Reset()
 			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms, r.minZ) {
-				row.DistinctiveTerms = append(row.DistinctiveTerms, r.vec.Terms[ts.Term])
+				row.DistinctiveTerms = append(row.DistinctiveTerms, r.stems.names[ts.Term])
 				row.Scores = append(row.Scores, ts.Score)
 			}
 		}
