@@ -174,6 +174,15 @@ func NewAccumulator(vocab int) *Accumulator { return &Accumulator{Sum: make([]fl
 // Add adds v's counts.
 func (a *Accumulator) Add(v vectorize.Vector) { a.addScaled(v, 1) }
 
+// AddTerm adds n uses of term t.
+func (a *Accumulator) AddTerm(t int32, n float64) {
+	if a.Sum[t] == 0 {
+		a.touched = append(a.touched, t)
+	}
+	a.Sum[t] += n
+	a.Total += n
+}
+
 // AddMapped adds v's counts under other ids: those of term t to m[t]
 // (terms grouped by stem, say).
 func (a *Accumulator) AddMapped(v vectorize.Vector, m []int32) {

@@ -203,6 +203,7 @@ type processed struct {
 	summaries   *storySummaries
 	outlets     *outletBook // nil without an outlets file
 	minZ        float64     // Config.MinZ
+	titleWeight float64     // Config.TitleWeight
 	stems       *termStems  // the terms by stem, for distinctive terms
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
@@ -272,7 +273,7 @@ func newProcessed(cfg Config) *processed {
 			Outlets: cfg.Outlets,
 		},
 	}
-	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers, minZ: cfg.MinZ}
+	return &processed{manifest: m, timer: stageTimer{m: m, start: time.Now()}, workers: cfg.Workers, minZ: cfg.MinZ, titleWeight: cfg.TitleWeight}
 }
 
 // read reads every source and records, in the manifest and r.rejects,
@@ -320,13 +321,16 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 	return articles, nil
 }
 
-// vectorize computes the articles' vectors. No output needs the article
-// text afterwards (the state keeps it for the next scheduled run), so in a
-// one-off run only the documents hold it, and Vectorize lets each go once
-// analysed: the texts are most of the memory the articles hold.
+// vectorize computes the articles' vectors. No output but the framing
+// table needs the article text afterwards (the state keeps it for the next
+// scheduled run), so in a one-off run without it only the documents hold
+// it, and Vectorize lets each go once analysed: the texts are most of the
+// memory the articles hold.
 func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error {
 	m := r.manifest
-	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: st == nil}
+	// The framing table (--group-by) reads the texts again for phrases.
+	release := st == nil && (r.outlets == nil || r.outlets.group < 0)
+	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: release}
 	if st != nil {
 		vcfg.Prior = st.docFreq
 	}
@@ -335,7 +339,7 @@ func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error 
 		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
 		if r.carried != nil {
 			docs[i].Counted = r.carried.counted[i]
-		} else {
+		} else if release {
 			r.articles[i].Text = ""
 		}
 	}

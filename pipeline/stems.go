@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"slices"
+	"strings"
 
+	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/vectorize"
 	"github.com/storyclust/storyclust/vectorize/parallel"
 )
@@ -71,4 +73,107 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 		ts.names[id] = vec.Terms[t]
 	}
 	return ts, nil
+}
+
+// minPhraseUses is how many uses in the run a two-word phrase needs to be
+// compared in the framing table: rarer pairs are mostly chance.
+const minPhraseUses = 3
+
+// runPhrases are the run's two-word phrases (see vectorize.EachPhrase),
+// counted by the stems of their words and shown as their commonest form.
+// Their ids follow the stems' (first).
+type runPhrases struct {
+	first int32
+	ids   map[string]int32
+	names []string
+	uses  []float64
+	an    *vectorize.Analyzer
+	stem  map[string]func(string) string // by language, nil for none
+	title float64                        // how many times a title's phrase counts
+}
+
+// newRunPhrases counts the phrases of every article (titles counted as
+// their words are, titleWeight times) and keeps those used at least
+// minPhraseUses times.
+func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight float64, workers int) (*runPhrases, error) {
+	ph := &runPhrases{first: first, ids: map[string]int32{}, an: vectorize.NewAnalyzer(), stem: map[string]func(string) string{}, title: titleWeight}
+	for _, l := range r.vec.Languages {
+		if _, ok := ph.stem[l]; !ok {
+			ph.stem[l] = vectorize.Stemmer(l)
+		}
+	}
+	workers = max(workers, 1)
+	counts := make([]map[string]float64, workers) // per worker: key, and key "\x01" surface
+	for w := range counts {
+		counts[w] = map[string]float64{}
+	}
+	err := parallel.Runs(ctx, len(r.articles), workers, 256, func(w, from, to int) {
+		for i := from; i < to; i++ {
+			ph.each(r, i, func(key, surface string, n float64) {
+				counts[w][key] += n
+				counts[w][key+"\x01"+surface] += n
+			})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := counts[0]
+	for _, c := range counts[1:] {
+		for k, n := range c {
+			total[k] += n // whole numbers: the same sum in any order
+		}
+	}
+	var keys []string
+	best := map[string]string{}
+	for k, n := range total {
+		key, surface, isSurface := strings.Cut(k, "\x01")
+		if !isSurface {
+			if n >= minPhraseUses {
+				keys = append(keys, k)
+			}
+			continue
+		}
+		if b, ok := best[key]; !ok || n > total[key+"\x01"+b] || n == total[key+"\x01"+b] && surface < b {
+			best[key] = surface
+		}
+	}
+	slices.Sort(keys)
+	for k, key := range keys {
+		ph.ids[key] = first + int32(k)
+		ph.names = append(ph.names, best[key])
+		ph.uses = append(ph.uses, total[key])
+	}
+	return ph, nil
+}
+
+// each calls fn with the key, form and weight of each phrase of article i.
+func (ph *runPhrases) each(r *processed, i int, fn func(key, surface string, n float64)) {
+	a := &r.articles[i]
+	lang := r.vec.Languages[i]
+	stem := ph.stem[lang]
+	var buf []byte
+	for _, part := range []struct {
+		text string
+		n    float64
+	}{{a.Title, ph.title}, {a.Text, 1}} {
+		buf = ph.an.EachPhrase(part.text, lang, buf, func(p []byte) {
+			surface := string(p)
+			key := "\x00" + surface
+			if stem != nil {
+				w1, w2, _ := strings.Cut(surface, " ")
+				key = lang + "\x00" + stem(w1) + " " + stem(w2)
+			}
+			fn(key, surface, part.n)
+		})
+	}
+}
+
+// add adds the phrases of article i that the run keeps to acc.
+func (ph *runPhrases) add(r *processed, i int, acc *cluster.Accumulator) {
+	ph.each(r, i, func(key, _ string, n float64) {
+		if id, ok := ph.ids[key]; ok {
+			acc.AddTerm(id, n)
+		}
+	})
 }

@@ -86,7 +86,7 @@ type storySummaries struct {
 	sim            []float32
 	copyOf, sameOf []int
 	outlets        []storyOutlets
-	background     *cluster.Background
+	stemUses       []float64 // by stem, the uses of its terms in the run
 }
 
 // summariseStories works out the summaries of r's stories. Stories are
@@ -119,7 +119,7 @@ func summariseStories(r *processed) *storySummaries {
 		}
 	}
 	background := cluster.BackgroundOf(uses)
-	ss.background = background
+	ss.stemUses = uses
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
 		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(nStems), cluster.NewAccumulator(nStems)}
@@ -247,7 +247,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	if book != nil {
 		tally.emit(book, out.outlet)
 		if book.group >= 0 {
-			m.Outlets.ComparedStories = pooledFraming(r, book, sum.background, out.framing)
+			m.Outlets.ComparedStories = pooledFraming(r, book, sum.stemUses, out.framing)
 		}
 	}
 	articleRows.Wait()

@@ -1,6 +1,7 @@
 package vectorize
 
 import (
+	"bytes"
 	"embed"
 	"strings"
 	"unicode"
@@ -82,6 +83,28 @@ func (a *Analyzer) Each(text string, lang string, buf []byte, fn func(tok []byte
 	sl := a.stopList(lang)
 	return a.each(text, sl.words, sl.pairs, buf, fn)
 }
+
+// EachPhrase calls fn with each two-word phrase of text: two adjacent
+// tokens as Each finds them, parted by spaces alone ("illegal aliens";
+// not across punctuation, nor around a stop word, as in "department of
+// justice"), joined by one space. In a syllabic language the words are its
+// syllables. The bytes are only valid during the call.
+func (a *Analyzer) EachPhrase(text string, lang string, buf []byte, fn func(phrase []byte)) []byte {
+	sl := a.stopList(lang)
+	pairs := sl.words
+	if pairs == nil {
+		pairs = noWords
+	}
+	return a.each(text, sl.words, pairs, buf, func(tok []byte) {
+		// Tokens hold word characters only; pairs hold a space.
+		if bytes.IndexByte(tok, ' ') >= 0 {
+			fn(tok)
+		}
+	})
+}
+
+// noWords is an empty word table.
+var noWords = newWordTable(0)
 
 // each is Each with the stop words given (none when stop is nil), and
 // with pairs of syllables not in pairs when pairs is not nil.

@@ -211,16 +211,21 @@ func TestMinZ(t *testing.T) {
 // articles.parquet: counts by splitting on spaces (titles twice), and the
 // pooled log-odds of cluster.Pooled written out from its formula. It
 // prints the terms at z >= 1.96 it finds, with their z, as JSON, and
-// checks them against framing.parquet.
+// checks them against framing.parquet. Phrases are every two adjacent
+// words (the corpus has no stop word and no punctuation), kept when used
+// three times or more.
 const framingCheck = `
 import collections, csv, json, math, sys
 import duckdb
 rows = [json.loads(l) for l in open(sys.argv[1])]
 lean = {r["outlet"]: r["lean"] for r in csv.DictReader(open(sys.argv[2]))}
 story = dict(duckdb.sql("SELECT article_id, story_id FROM 'out/articles.parquet'").fetchall())
+def pairs(words):
+    return [a + " " + b for a, b in zip(words, words[1:])]
 def counts(r):
     c = collections.Counter(r["text"].split())
-    for w in r["title"].split():
+    c.update(pairs(r["text"].split()))
+    for w in r["title"].split() + pairs(r["title"].split()):
         c[w] += 2
     return c
 bg = collections.Counter()
@@ -230,6 +235,12 @@ for r in rows:
     bg.update(c)
     if lean.get(r["outlet"]):
         by_story[story[r["id"]]][lean[r["outlet"]]].update(c)
+# Phrases used fewer than three times take no part.
+for w in [w for w in bg if " " in w and bg[w] < 3]:
+    del bg[w]
+    for groups in by_story.values():
+        for c in groups.values():
+            c.pop(w, None)
 total = sum(bg.values())
 pooled = collections.defaultdict(lambda: [0.0, 0.0])
 for groups in by_story.values():
@@ -258,8 +269,8 @@ print(json.dumps(sorted([g, w, round(z, 3)] for (g, w), z in want.items())))
 `
 
 // TestFramingPlanted plants framing in a corpus: in the six stories both
-// sides told, the right's articles say "regime" where the left's say
-// "administration"; two more stories only the left told, in words of their
+// sides told, the right's articles say "regime" and "illegal aliens" where
+// the left's say "administration" and "undocumented immigrants"; two more stories only the left told, in words of their
 // own, which a comparison across the whole corpus would take for the
 // left's. The framing table must find the planted terms and none of the
 // left-only stories' words, and agree with an independent computation.
@@ -301,6 +312,14 @@ func TestFramingPlanted(t *testing.T) {
 				text = append(text, "administration", "administration", "administration")
 			}
 			rng.Shuffle(len(text), func(i, j int) { text[i], text[j] = text[j], text[i] })
+			for range 3 {
+				switch {
+				case s < 6 && strings.HasPrefix(o, "Right"):
+					text = append(text, "illegal", "aliens")
+				case s < 6 && strings.HasPrefix(o, "Left"):
+					text = append(text, "undocumented", "immigrants")
+				}
+			}
 			b, _ := json.Marshal(map[string]string{
 				"id": fmt.Sprintf("a%02d", n), "outlet": o, "language": "en", "title": words[0] + " " + words[1],
 				"text": strings.Join(text, " "), "published": fmt.Sprintf("2024-0%d-10T%02d:00:00Z", 1+s, 6+n%5),
@@ -334,7 +353,7 @@ func TestFramingPlanted(t *testing.T) {
 		terms[f[1].(string)] = f[0].(string)
 	}
 	t.Logf("terms at z >= 1.96: %s", b)
-	if terms["regime"] != "right" || terms["administration"] != "left" {
+	if terms["regime"] != "right" || terms["administration"] != "left" || terms["illegal aliens"] != "right" || terms["undocumented immigrants"] != "left" {
 		t.Errorf("planted terms not found: %s", b)
 	}
 	for _, w := range append(topics[6], topics[7]...) {
@@ -346,7 +365,7 @@ func TestFramingPlanted(t *testing.T) {
 	example, _ := filepath.Abs("../../examples/side_terms.py")
 	cmd = exec.Command(py, example, "out")
 	cmd.Dir = dir
-	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "right: regime (2.1)") || !strings.Contains(string(b), "6 stories covered by two or more values of lean") {
+	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "right: regime (2.5)") || !strings.Contains(string(b), "6 stories covered by two or more values of lean") {
 		t.Errorf("side_terms.py: %v\n%s", err, b)
 	}
 	r := runBin(t, "", "framing", filepath.Join(dir, "out"))
