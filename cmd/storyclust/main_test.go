@@ -343,7 +343,8 @@ func TestReportInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if regexp.MustCompile(`(?i)(src|href)="(https?:)?//`).Match(page) {
+	// Links to the articles are not assets; scripts, styles and images are.
+	if regexp.MustCompile(`(?i)(src="(https?:)?//|<link[^>]+href="(https?:)?//|url\((https?:)?//|@import)`).Match(page) {
 		t.Error("the report refers to external assets")
 	}
 	dom, logs := headless(t, browser, "--dump-dom", "file://"+report)
@@ -368,7 +369,7 @@ func TestReportInChromium(t *testing.T) {
 	// Sorting runs in the browser: by articles, ascending, the smallest
 	// cross-outlet story (Airbus, 2 articles) comes first, the volcano last.
 	sorted, _ := headless(t, browser, "--dump-dom", "file://"+report+"#sort=articles:asc")
-	rows := regexp.MustCompile(`<tr data-label="([^"]*)"`).FindAllStringSubmatch(sorted, -1)
+	rows := regexp.MustCompile(`<tr [^>]*data-label="([^"]*)"`).FindAllStringSubmatch(sorted, -1)
 	if len(rows) != 4 || !strings.HasPrefix(rows[0][1], "Airbus") || !strings.HasPrefix(rows[3][1], "Volcano") {
 		t.Errorf("sorted by articles: %v", rows)
 	}
@@ -415,7 +416,7 @@ func TestReportStorylinesInChromium(t *testing.T) {
 		t.Errorf("the crash's timeline links %d stories, want 3", len(links))
 	}
 	for _, l := range links {
-		section := regexp.MustCompile(`(?s)<section class="story" id="` + l[1] + `">.*?</p>`).FindString(dom)
+		section := regexp.MustCompile(`(?s)<section class="story" id="` + l[1] + `"[^>]*>.*?</p>`).FindString(dom)
 		if !strings.Contains(section, `part of the storyline <a href="#`+crash[1]+`">`) {
 			t.Errorf("story %s: its section does not link back to storyline %s: %.300s", l[1], crash[1], section)
 		}

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,9 +40,9 @@ const outletsFile = "outlet,aliases,lean,country\n" +
 	"Washington Examiner,washingtonexaminer.com,right,US\n" +
 	"Reuters,reuters.com,center,UK\n"
 
-func TestOutletsAndGroups(t *testing.T) {
-	py := python(t)
-	dir := t.TempDir()
+// writeOutletsCorpus writes outletArticles and outletsFile into dir.
+func writeOutletsCorpus(t *testing.T, dir string) (input, outlets string) {
+	t.Helper()
 	var jsonl strings.Builder
 	for i, a := range outletArticles {
 		row := map[string]string{
@@ -56,13 +58,20 @@ func TestOutletsAndGroups(t *testing.T) {
 		b, _ := json.Marshal(row)
 		jsonl.Write(append(b, '\n'))
 	}
-	input, outlets := filepath.Join(dir, "articles.jsonl"), filepath.Join(dir, "outlets.csv")
+	input, outlets = filepath.Join(dir, "articles.jsonl"), filepath.Join(dir, "outlets.csv")
 	if err := os.WriteFile(input, []byte(jsonl.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(outlets, []byte(outletsFile), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return input, outlets
+}
+
+func TestOutletsAndGroups(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	input, outlets := writeOutletsCorpus(t, dir)
 	out := filepath.Join(dir, "out")
 	r := runBin(t, "", "run", "--quiet", "--outlets", outlets, "--group-by", "lean", "--out", out, input)
 	if r.code != 0 {
@@ -371,5 +380,69 @@ func TestFramingPlanted(t *testing.T) {
 	r := runBin(t, "", "framing", filepath.Join(dir, "out"))
 	if r.code != 0 || !strings.Contains(r.stdout, "right uses more than the others") || !strings.Contains(r.stdout, "regime") {
 		t.Errorf("storyclust framing: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestReportGroupsInChromium opens the report of a grouped run in headless
+// Chromium: groups side by side, articles linked, and the search and the
+// outlet filter, set from the address, leave the matching stories only.
+func TestReportGroupsInChromium(t *testing.T) {
+	browser := chromium(t)
+	dir := t.TempDir()
+	input, outlets := writeOutletsCorpus(t, dir)
+	out, report := filepath.Join(dir, "out"), filepath.Join(dir, "report.html")
+	if r := runBin(t, "", "run", "--quiet", "--outlets", outlets, "--group-by", "lean", "--out", out, input); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := runBin(t, "", "report", out, "-o", report); r.code != 0 {
+		t.Fatalf("report: %+v", r)
+	}
+	visible := func(hash string) []string {
+		t.Helper()
+		dom, _ := headless(t, browser, "--dump-dom", "file://"+report+hash)
+		if !strings.Contains(dom, `data-ready="1"`) || strings.Contains(dom, "data-js-error") {
+			t.Fatalf("%s: the page script did not run cleanly:\n%.500s", hash, dom)
+		}
+		// Each shown story, by words of its headlines (titles are the
+		// texts' first 40 bytes).
+		var shown []string
+		for _, m := range regexp.MustCompile(`<section class="(story[^"]*)" id="s-[0-9a-f]+" data-search="([^"]*)"`).FindAllStringSubmatch(dom, -1) {
+			if strings.Contains(m[1], "hidden") {
+				continue
+			}
+			for event, words := range map[string]string{"dam": "river dam", "vaccine": "six countries", "rail": "striking rail", "tariff": "retaliation"} {
+				if strings.Contains(m[2], words) {
+					shown = append(shown, event)
+				}
+			}
+		}
+		slices.Sort(shown)
+		return shown
+	}
+	if got := visible(""); strings.Join(got, " ") != "dam rail tariff vaccine" {
+		t.Errorf("unfiltered: %v", got)
+	}
+	if got := visible("#q=health%20officials"); strings.Join(got, " ") != "vaccine" {
+		t.Errorf("searching health officials: %v, want the vaccine story", got)
+	}
+	if got := visible("#outlet=Washington%20Examiner"); strings.Join(got, " ") != "tariff" {
+		t.Errorf("filtering Washington Examiner: %v, want the tariff story", got)
+	}
+	dom, _ := headless(t, browser, "--dump-dom", "file://"+report)
+	dam := regexp.MustCompile(`(?s)<section class="story" id="s-[0-9a-f]+" data-search="[^"]*river dam.*?</section>`).FindString(dom)
+	// Every group in every story, in order, the outlets without a value
+	// (Breitbart News) last: Reuters (center) told none of them.
+	var groups []string
+	for _, g := range regexp.MustCompile(`data-group="([^"]*)"`).FindAllStringSubmatch(dam, -1) {
+		groups = append(groups, g[1])
+	}
+	if strings.Join(groups, ",") != "center,left,right," {
+		t.Errorf("the dam story's groups: %q, want center, left, right and none", groups)
+	}
+	if !regexp.MustCompile(`(?s)data-group="left">.*"CNN".*"New York Times".*data-group="right">.*"Fox News"`).MatchString(dam) {
+		t.Errorf("the dam story's outlets are not in their groups:\n%.3000s", dam)
+	}
+	if !strings.Contains(dam, `<a href="https://www.nytimes.com/2024/05/02/world/dam.html">`) || !strings.Contains(dam, "sim ") {
+		t.Errorf("the dam story does not link its articles with their similarity:\n%.2000s", dam)
 	}
 }

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/storyclust/storyclust/data/report"
 	"github.com/storyclust/storyclust/data/table"
+	"github.com/storyclust/storyclust/pipeline"
 )
 
 type reportCommand struct {
@@ -31,7 +35,12 @@ Writes one self-contained HTML file (opens offline, no external assets) from
 the tables of a run: the stories covered by more than one outlet, sortable
 by outlets, articles and time, and for each story its outlets side by side
 with headline, time and lag, distinctive terms, wire-copy marks and a
-timeline of when each outlet published.
+timeline of when each outlet published. Outlets keep one place in every
+story (those that covered the most stories first); a run with --group-by
+shows its groups side by side, and its framing table. Each outlet lists
+its articles, linked, with their similarity to the story. A search box and
+an outlet filter narrow the stories (#q=TEXT&outlet=NAME in the address
+opens the page filtered).
 
 Flags:
 `)
@@ -48,6 +57,13 @@ Flags:
 	o, err := table.Read(dirs[0])
 	if err != nil {
 		return err
+	}
+	// A run grouped by an outlet attribute shows its groups side by side.
+	if b, err := os.ReadFile(filepath.Join(dirs[0], "_manifest.json")); err == nil {
+		var m pipeline.Manifest
+		if json.Unmarshal(b, &m) == nil {
+			opts.GroupBy = m.Parameters.GroupBy
+		}
 	}
 	var buf bytes.Buffer
 	if err := report.Write(&buf, o, opts); err != nil {

@@ -25,6 +25,11 @@ type Output struct {
 	Stories      []StoryRow
 	StoryOutlets []StoryOutletRow
 	Storylines   []StorylineRow // none from versions before storylines
+	// Outlets, with the names of their attributes, and Framing are there
+	// when the run had an outlets file, and grouped it (--group-by).
+	Outlets          []OutletRow
+	OutletAttributes []string
+	Framing          []FramingRow
 }
 
 // Read reads the articles, stories, story_outlets and storylines tables
@@ -45,6 +50,16 @@ func Read(dir string) (*Output, error) {
 	}
 	if !missingTable(dir, "storylines") {
 		if out.Storylines, err = readTable(dir, "storylines", ReadStorylines); err != nil {
+			return nil, err
+		}
+	}
+	if p := filepath.Join(dir, "outlets.parquet"); !missingTable(dir, "outlets") {
+		if out.Outlets, out.OutletAttributes, err = ReadOutlets(p); err != nil {
+			return nil, err
+		}
+	}
+	if p := filepath.Join(dir, "framing.parquet"); !missingTable(dir, "framing") {
+		if out.Framing, err = ReadFraming(p); err != nil {
 			return nil, err
 		}
 	}
@@ -161,6 +176,29 @@ func ReadStorylines(path string) ([]StorylineRow, error) {
 			First: c.Time("first_published", i), Last: c.Time("last_published", i), NUndated: c.Int("n_undated", i),
 		}
 	})
+}
+
+// ReadOutlets reads a Parquet file written with OutletsSchemaWith, and
+// returns the names of its attribute columns.
+func ReadOutlets(path string) ([]OutletRow, []string, error) {
+	var attrs []string
+	rows, err := Rows(path, OutletsSchema, func(c Cols, i int) OutletRow {
+		if attrs == nil {
+			attrs = []string{}
+			for _, f := range c.rec.Schema().Fields()[len(OutletsSchema.Fields()):] {
+				attrs = append(attrs, f.Name)
+			}
+		}
+		r := OutletRow{
+			Outlet: c.Str("outlet", i), Listed: c.Bool("listed", i), Aliases: c.Strs("aliases", i), InputNames: c.Strs("input_names", i),
+			NArticles: c.Int("n_articles", i), NStories: c.Int("n_stories", i),
+		}
+		for _, a := range attrs {
+			r.Attributes = append(r.Attributes, c.Str(a, i))
+		}
+		return r
+	})
+	return rows, attrs, err
 }
 
 // ReadFraming reads a Parquet file written with FramingSchema.
