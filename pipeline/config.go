@@ -67,7 +67,7 @@ type Config struct {
 	// Outlets is an outlets file (see data.ReadOutlets): the inputs'
 	// outlet names that it lists, by name, alias or domain, become its
 	// canonical names, and its attributes become columns of story_outlets
-	// and of an outlets table. One-off runs only.
+	// and, in one-off runs, of an outlets table.
 	Outlets string
 	// MinZ is the smallest z-score of a term story_outlets lists as
 	// distinctive of an outlet; zero means cluster.DefaultMinScore.
@@ -183,9 +183,6 @@ func (c Config) Validate() error {
 	}
 	if c.GroupMinOutlets < 0 {
 		errs = append(errs, fmt.Errorf("group min outlets %d: want a positive number", c.GroupMinOutlets))
-	}
-	if c.State != "" && c.Outlets != "" {
-		errs = append(errs, errors.New("outlets: an outlets file applies to one-off runs, not to scheduled runs (a state directory)"))
 	}
 	if c.State != "" && c.Format == table.Arrow {
 		errs = append(errs, errors.New("format arrow: scheduled runs (a state directory) write Parquet only"))

@@ -3,6 +3,9 @@ package pipeline
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
 
 	"fmt"
 	"slices"
@@ -32,7 +35,21 @@ type outletBook struct {
 	// its name; attrs the attributes of each outlet of the file by name.
 	inputs []map[string]bool
 	attrs  map[string][]string
-	min    int // GroupMinOutlets
+	min    int    // GroupMinOutlets
+	digest string // the file's SHA-256, in hex
+}
+
+// params identifies the book in a state's parameters: the file's
+// SHA-256, and the grouping; empty for none.
+func (b *outletBook) params() string {
+	if b == nil {
+		return ""
+	}
+	p := "sha256:" + b.digest
+	if b.group >= 0 {
+		p += fmt.Sprintf(" group-by %s min %d", b.file.Attributes[b.group], b.min)
+	}
+	return p
 }
 
 // loadOutlets reads cfg's outlets file, if it has one. An attribute may
@@ -64,6 +81,12 @@ func loadOutlets(cfg Config) (*outletBook, error) {
 	if cfg.GroupBy != "" && b.group < 0 {
 		return nil, fmt.Errorf("%w: group by %q: %s has no such column (its attributes: %s)", ErrConfig, cfg.GroupBy, cfg.Outlets, strings.Join(f.Attributes, ", "))
 	}
+	content, err := os.ReadFile(cfg.Outlets)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", data.ErrInput, err)
+	}
+	sum := sha256.Sum256(content)
+	b.digest = hex.EncodeToString(sum[:])
 	for i, o := range f.List {
 		b.inputs[i] = map[string]bool{}
 		b.attrs[o.Name] = o.Values

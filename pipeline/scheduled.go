@@ -65,9 +65,13 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		return nil, err
 	}
 	loaded := stageTime("load state", time.Since(loadStart))
+	book, err := loadOutlets(cfg)
+	if err != nil {
+		return nil, err
+	}
 	var changed []string
 	if st.info.Params != nil {
-		changed = st.info.Params.changes(paramsOf(cfg))
+		changed = st.info.Params.changes(paramsOf(cfg, book))
 	}
 	if len(changed) > 0 && !cfg.ChangeParameters {
 		return nil, fmt.Errorf("%w: the state in %q was built with other parameters (%s): its live stories would be formed anew; pass --change-parameters to accept it, or run with the state's parameters", ErrConfig, sdir, strings.Join(changed, ", "))
@@ -76,7 +80,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err != nil {
 		return nil, fmt.Errorf("%w: state %q: %w", ErrOutput, sdir, err)
 	}
-	r, err := process(ctx, cfg, srcs, st, nil)
+	r, err := process(ctx, cfg, srcs, st, book)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,12 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	// storyline, keeps the rows it has: a run that brings nothing new
 	// changes nothing.
 	keep := unchangedStories(r, sids)
-	w := newPartitionWriter(keep)
+	if st.info.Params != nil && st.info.Params.Outlets != book.params() {
+		// Another outlets file: the live stories' rows name outlets and
+		// groups anew, whatever their articles.
+		keep = map[string]bool{}
+	}
+	w := newPartitionWriter(keep, book)
 	w.lineSame = sameStorylines(st, r, sids, keep)
 	buildTables(r, sids, m, w.sink())
 	w.replace(st, r, sids, keep)
@@ -121,7 +130,10 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	if err := w.write(prevDir, outDir, meta); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
-	m.Outputs = scheduledTables
+	m.Outputs = slices.Clone(scheduledTables)
+	if w.groups != nil {
+		m.Outputs = append(m.Outputs, "story_groups")
+	}
 	crashPoint("output-written")
 	stateDir, err := stateSnaps.Create(run)
 	if err == nil {
@@ -139,7 +151,7 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 		return nil, fmt.Errorf("%w: state %q: %w", ErrWrite, sdir, err)
 	}
 	crashPoint("state-published")
-	if err := linkTables(out); err != nil {
+	if err := linkTables(out, outDir); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrWrite, err)
 	}
 	if err := outSnaps.Publish(run); err != nil {
@@ -163,6 +175,9 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 			continue
 		}
 		w.stories.drop[sids[s]], w.outlets.drop[sids[s]] = true, true
+		if w.groups != nil {
+			w.groups.drop[sids[s]] = true
+		}
 		for _, i := range story.Members {
 			id := r.ids[i]
 			w.articles.drop[id] = true
@@ -219,6 +234,9 @@ func (w *partitionWriter) replace(st *state, r *processed, sids []string, keep m
 		if !keep[sid] {
 			w.stories.drop[sid], w.stories.touch[dateKey(t)] = true, true
 			w.outlets.drop[sid], w.outlets.touch[dateKey(t)] = true, true
+			if w.groups != nil {
+				w.groups.drop[sid], w.groups.touch[dateKey(t)] = true, true
+			}
 		}
 	}
 }
@@ -232,7 +250,7 @@ func nextState(st *state, r *processed, run string, sids []string, cfg Config, l
 	c := r.carried
 	next := &state{info: st.info, seen: st.seen, docFreq: r.vec.DocFreq}
 	next.info.RunID, next.info.PreviousRunID = run, st.info.RunID
-	next.info.Params = paramsOf(cfg)
+	next.info.Params = paramsOf(cfg, r.outlets)
 	limit := time.Now().UTC().Add(24 * time.Hour)
 	for i, a := range r.articles {
 		if !c.counted[i] && a.Published.After(next.info.Horizon) && !a.Published.After(limit) {
@@ -322,10 +340,21 @@ func sameStorylines(st *state, r *processed, sids []string, keep map[string]bool
 	return same
 }
 
+// optionalTables are tables of scheduled runs that only some runs write:
+// story_groups with --group-by.
+var optionalTables = []string{"story_groups"}
+
 // linkTables makes out/TABLE and out/_manifest.json symbolic links into
-// the published version, where they are not yet.
-func linkTables(out string) error {
-	for _, name := range append(slices.Clone(scheduledTables), manifestFile) {
+// the published version, where they are not yet, and for the optional
+// tables where version, the one about to be published, has them.
+func linkTables(out, version string) error {
+	names := append(slices.Clone(scheduledTables), manifestFile)
+	for _, name := range optionalTables {
+		if _, err := os.Stat(filepath.Join(version, name)); err == nil {
+			names = append(names, name)
+		}
+	}
+	for _, name := range names {
 		link := filepath.Join(out, name)
 		if fi, err := os.Lstat(link); err == nil {
 			if fi.Mode()&os.ModeSymlink == 0 {
@@ -356,6 +385,7 @@ type partitionWriter struct {
 	articles    *partitions[table.ArticleRow]
 	stories     *partitions[table.StoryRow]
 	outlets     *partitions[table.StoryOutletRow]
+	groups      *partitions[table.StoryGroupRow] // with --group-by
 	storylines  *partitions[table.StorylineRow]
 	lineage     *partitions[lineageRow]
 	lineLineage *partitions[lineageRow]
@@ -369,8 +399,12 @@ type partitionWriter struct {
 	lineKept map[string]bool
 }
 
-func newPartitionWriter(keep map[string]bool) *partitionWriter {
-	return &partitionWriter{
+func newPartitionWriter(keep map[string]bool, book *outletBook) *partitionWriter {
+	var attrs []string
+	if book != nil {
+		attrs = book.file.Attributes
+	}
+	w := &partitionWriter{
 		articles: newPartitions(partitions[table.ArticleRow]{
 			name: "articles", schema: table.ArticlesSchema, append: (*table.Table).AppendArticle, read: table.ReadArticles,
 			key: func(a table.ArticleRow) string { return a.ArticleID },
@@ -386,7 +420,8 @@ func newPartitionWriter(keep map[string]bool) *partitionWriter {
 			},
 		}),
 		outlets: newPartitions(partitions[table.StoryOutletRow]{
-			name: "story_outlets", schema: table.StoryOutletsSchema, append: (*table.Table).AppendStoryOutlet, read: table.ReadStoryOutlets,
+			name: "story_outlets", schema: table.StoryOutletsSchemaWith(attrs), append: (*table.Table).AppendStoryOutlet,
+			read: func(path string) ([]table.StoryOutletRow, error) { return table.ReadStoryOutletsWith(path, attrs) },
 			key:  func(o table.StoryOutletRow) string { return o.StoryID },
 			less: func(a, b table.StoryOutletRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
 		}),
@@ -406,6 +441,14 @@ func newPartitionWriter(keep map[string]bool) *partitionWriter {
 		lineKept:    map[string]bool{},
 		keep:        keep,
 	}
+	if book != nil && book.group >= 0 {
+		w.groups = newPartitions(partitions[table.StoryGroupRow]{
+			name: "story_groups", schema: table.StoryGroupsSchema, append: (*table.Table).AppendStoryGroup, read: table.ReadStoryGroups,
+			key:  func(g table.StoryGroupRow) string { return g.StoryID },
+			less: func(a, b table.StoryGroupRow) int { return cmp.Compare(a.StoryID, b.StoryID) },
+		})
+	}
+	return w
 }
 
 func (w *partitionWriter) sink() rowSink {
@@ -424,6 +467,11 @@ func (w *partitionWriter) sink() rowSink {
 		storyOutlet: func(o table.StoryOutletRow) {
 			if !w.keep[o.StoryID] {
 				w.outlets.add(w.storyAt[o.StoryID], o)
+			}
+		},
+		storyGroup: func(g table.StoryGroupRow) {
+			if !w.keep[g.StoryID] {
+				w.groups.add(w.storyAt[g.StoryID], g)
 			}
 		},
 		storyline: func(l table.StorylineRow) {
@@ -446,6 +494,11 @@ func (w *partitionWriter) write(prev, next string, meta map[string]string) error
 	}
 	if err := w.outlets.write(prev, next, meta); err != nil {
 		return err
+	}
+	if w.groups != nil {
+		if err := w.groups.write(prev, next, meta); err != nil {
+			return err
+		}
 	}
 	if err := w.storylines.write(prev, next, meta); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,10 +74,14 @@ type storyParams struct {
 	Threshold   float64 `json:"threshold"`
 	Window      string  `json:"window"`
 	TitleWeight float64 `json:"title_weight"`
+	// Outlets identifies the outlets file and its grouping (see
+	// outletBook.params), empty without one: another file renames
+	// outlets and changes the columns of story_outlets.
+	Outlets string `json:"outlets,omitempty"`
 }
 
-func paramsOf(cfg Config) *storyParams {
-	return &storyParams{Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight}
+func paramsOf(cfg Config, book *outletBook) *storyParams {
+	return &storyParams{Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight, Outlets: book.params()}
 }
 
 // changes lists, as "flag old → new", how p differs from q.
@@ -90,6 +95,9 @@ func (p *storyParams) changes(q *storyParams) []string {
 	}
 	if p.TitleWeight != q.TitleWeight {
 		out = append(out, fmt.Sprintf("--title-weight %v → %v", p.TitleWeight, q.TitleWeight))
+	}
+	if p.Outlets != q.Outlets {
+		out = append(out, fmt.Sprintf("--outlets %s → %s", cmp.Or(p.Outlets, "none"), cmp.Or(q.Outlets, "none")))
 	}
 	return out
 }

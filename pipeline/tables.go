@@ -244,11 +244,14 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		lines.emit(r, out.storyline)
 		m.Counts.Storylines = len(lids)
 	}
-	if book != nil {
+	// The outlets and framing tables describe the run's stories as a
+	// whole: scheduled runs, which see a day's stories at a time, write
+	// neither (their sink has no place for them).
+	if out.outlet != nil {
 		tally.emit(book, out.outlet)
-		if book.group >= 0 {
-			m.Outlets.ComparedStories = pooledFraming(r, book, sum.stemUses, out.framing)
-		}
+	}
+	if out.framing != nil {
+		m.Outlets.ComparedStories = pooledFraming(r, book, sum.stemUses, out.framing)
 	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies

@@ -171,7 +171,6 @@ func TestOutletsFileErrors(t *testing.T) {
 		{[]string{"--outlets", clash}, clash + ":1: column \"n_articles\": story_outlets has a column of that name"},
 		{[]string{"--outlets", good, "--group-by", "country"}, "group by \"country\": " + good + " has no such column (its attributes: lean)"},
 		{[]string{"--group-by", "lean"}, "needs --outlets"},
-		{[]string{"--outlets", good, "--state", filepath.Join(dir, "state")}, "an outlets file applies to one-off runs"},
 	} {
 		args := append([]string{"run", "--quiet", "--out", filepath.Join(dir, "out")}, c.args...)
 		r := runBin(t, "", args...)
@@ -444,5 +443,72 @@ func TestReportGroupsInChromium(t *testing.T) {
 	}
 	if !strings.Contains(dam, `<a href="https://www.nytimes.com/2024/05/02/world/dam.html">`) || !strings.Contains(dam, "sim ") {
 		t.Errorf("the dam story does not link its articles with their similarity:\n%.2000s", dam)
+	}
+}
+
+// TestOutletsScheduled runs the outlets corpus as scheduled runs: the
+// partitions of story_outlets carry the attributes and story_groups gives
+// the one-off run's answers; a rerun changes nothing, and another outlets
+// file is a change of parameters.
+func TestOutletsScheduled(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	input, outlets := writeOutletsCorpus(t, dir)
+	state, out := filepath.Join(dir, "state"), filepath.Join(dir, "daily")
+	run := func(extra ...string) runResult {
+		args := append([]string{"run", "--quiet", "--state", state, "--out", out, "--outlets", outlets, "--group-by", "lean"}, extra...)
+		return runBin(t, "", append(args, input)...)
+	}
+	if r := run(); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	query := func(sql string) string {
+		t.Helper()
+		cmd := exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
+		cmd.Stdin, cmd.Dir = strings.NewReader(sql), out
+		b, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v\n%s\n%s", err, sql, b)
+		}
+		return string(b)
+	}
+	groups := `SELECT e.event, g."group", g.n_outlets, g.n_articles, g.only_group
+		FROM read_parquet('story_groups/**/*.parquet') g
+		JOIN (SELECT DISTINCT story_id, split_part(article_id, '-', 1) AS event FROM read_parquet('articles/**/*.parquet')) e USING (story_id)
+		ORDER BY e.event, g."group" NULLS LAST`
+	want := "('dam', 'left', 2, 2, False)\n('dam', 'right', 1, 1, False)\n" +
+		"('rail', 'right', 1, 1, False)\n('rail', None, 1, 1, False)\n" +
+		"('tariff', 'right', 2, 2, True)\n" +
+		"('vaccine', 'left', 2, 2, True)\n"
+	if got := query(groups); got != want {
+		t.Errorf("story_groups of a scheduled run:\n%s\nwant\n%s", got, want)
+	}
+	leans := `SELECT DISTINCT outlet, lean FROM read_parquet('story_outlets/**/*.parquet') ORDER BY ALL`
+	wantLeans := "('Breitbart News', None)\n('CNN', 'left')\n('Fox News', 'right')\n('New York Times', 'left')\n('Washington Examiner', 'right')\n"
+	if got := query(leans); got != wantLeans {
+		t.Errorf("story_outlets' attributes in a scheduled run:\n%s", got)
+	}
+	// A rerun of the same input changes no row.
+	if r := run(); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if got := query(groups); got != want {
+		t.Errorf("story_groups after a rerun:\n%s", got)
+	}
+	if got := query(leans); got != wantLeans {
+		t.Errorf("story_outlets' attributes after a rerun:\n%s", got)
+	}
+	// Another outlets file renames outlets: a change of parameters.
+	if err := os.WriteFile(outlets, []byte(outletsFile+"Breitbart News,breitbart.com,right,US\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(); r.code == 0 || !strings.Contains(r.stderr, "--outlets sha256:") {
+		t.Errorf("another outlets file: exit %d, %s", r.code, r.stderr)
+	}
+	if r := run("--change-parameters"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if got := query(`SELECT "group", only_group FROM read_parquet('story_groups/**/*.parquet') g JOIN (SELECT DISTINCT story_id FROM read_parquet('articles/**/*.parquet') WHERE article_id LIKE 'rail%') USING (story_id)`); got != "('right', True)\n" {
+		t.Errorf("the rail story once Breitbart News is listed as right: %s", got)
 	}
 }

@@ -201,6 +201,16 @@ func ReadOutlets(path string) ([]OutletRow, []string, error) {
 	return rows, attrs, err
 }
 
+// ReadStoryGroups reads a Parquet file written with StoryGroupsSchema.
+func ReadStoryGroups(path string) ([]StoryGroupRow, error) {
+	return Rows(path, StoryGroupsSchema, func(c Cols, i int) StoryGroupRow {
+		return StoryGroupRow{
+			StoryID: c.Str("story_id", i), Group: c.Str("group", i), NOutlets: c.Int("n_outlets", i),
+			NArticles: c.Int("n_articles", i), OnlyGroup: c.Bool("only_group", i),
+		}
+	})
+}
+
 // ReadFraming reads a Parquet file written with FramingSchema.
 func ReadFraming(path string) ([]FramingRow, error) {
 	return Rows(path, FramingSchema, func(c Cols, i int) FramingRow {
@@ -212,7 +222,12 @@ func ReadFraming(path string) ([]FramingRow, error) {
 }
 
 // ReadStoryOutlets reads a Parquet file written with StoryOutletsSchema.
-func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
+func ReadStoryOutlets(path string) ([]StoryOutletRow, error) { return ReadStoryOutletsWith(path, nil) }
+
+// ReadStoryOutletsWith reads a Parquet file written with
+// StoryOutletsSchemaWith(attrs), the attributes into each row's Attributes
+// (empty where the file has no such column).
+func ReadStoryOutletsWith(path string, attrs []string) ([]StoryOutletRow, error) {
 	return Rows(path, StoryOutletsSchema, func(c Cols, i int) StoryOutletRow {
 		r := StoryOutletRow{
 			StoryID: c.Str("story_id", i), Outlet: c.Str("outlet", i), NArticles: c.Int("n_articles", i),
@@ -228,6 +243,9 @@ func ReadStoryOutlets(path string) ([]StoryOutletRow, error) {
 			case *array.Int64:
 				r.LagSeconds, r.HasLag = float64(col.Value(i)), true
 			}
+		}
+		for _, a := range attrs {
+			r.Attributes = append(r.Attributes, c.Str(a, i))
 		}
 		return r
 	})
