@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"cmp"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -238,11 +237,11 @@ const framingTerms = 100
 
 // pooledFraming compares the groups of the --group-by attribute within the
 // stories that two or more of them covered (see cluster.Pooled), by the
-// terms' stems (their uses in the run are stemUses) and by two-word
-// phrases, emits the terms and phrases of each group at r.minZ or above,
+// terms' stems and two-word phrases (their uses in the run are termUses),
+// emits the terms and phrases of each group at r.minZ or above,
 // groups in order of value, and returns how many stories it compared.
 // Articles of outlets without a value take no part.
-func pooledFraming(r *processed, b *outletBook, stemUses []float64, emit func(table.FramingRow)) int {
+func pooledFraming(r *processed, b *outletBook, termUses []float64, emit func(table.FramingRow)) int {
 	var values []string
 	groupOf := map[string]int{}
 	for _, o := range b.file.List {
@@ -256,13 +255,8 @@ func pooledFraming(r *processed, b *outletBook, stemUses []float64, emit func(ta
 			groupOf[o.Name] = slices.Index(values, v)
 		}
 	}
-	nStems := int32(len(r.stems.names))
-	phrases, err := newRunPhrases(context.Background(), r, nStems, r.titleWeight, r.workers)
-	if err != nil {
-		return 0 // the context is never cancelled
-	}
-	vocab := int(nStems) + len(phrases.names)
-	bg := cluster.BackgroundOf(append(slices.Clone(stemUses), phrases.uses...))
+	vocab := len(termUses)
+	bg := cluster.BackgroundOf(termUses)
 	accs := make([]*cluster.Accumulator, len(values))
 	for g := range accs {
 		accs[g] = cluster.NewAccumulator(vocab)
@@ -272,8 +266,7 @@ func pooledFraming(r *processed, b *outletBook, stemUses []float64, emit func(ta
 	for _, st := range r.stories {
 		for _, i := range st.Members {
 			if g, ok := groupOf[r.articles[i].Outlet]; ok {
-				accs[g].AddMapped(r.vec.Counts[i], r.stemsOf(i))
-				phrases.add(r, i, accs[g])
+				r.addTerms(accs[g], i)
 			}
 		}
 		for g, acc := range accs {
@@ -282,16 +275,10 @@ func pooledFraming(r *processed, b *outletBook, stemUses []float64, emit func(ta
 		}
 		pooled.AddStory(counts)
 	}
-	name := func(t int32) string {
-		if t < nStems {
-			return r.stems.names[t]
-		}
-		return phrases.names[t-nStems]
-	}
 	for g, v := range values {
 		for _, t := range pooled.Terms(g, framingTerms, r.minZ) {
 			emit(table.FramingRow{
-				Group: v, Term: name(t.Term), Z: t.Z, LogOdds: t.LogOdds,
+				Group: v, Term: r.distinctiveName(t.Term), Z: t.Z, LogOdds: t.LogOdds,
 				NStories: t.Stories, CountGroup: t.Own, Others: t.Other,
 			})
 		}

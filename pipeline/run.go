@@ -205,6 +205,7 @@ type processed struct {
 	minZ        float64     // Config.MinZ
 	titleWeight float64     // Config.TitleWeight
 	stems       *termStems  // the terms by stem, for distinctive terms
+	phrases     *runPhrases // with an outlets file, two-word phrases beside them
 	workers     int
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
@@ -328,8 +329,9 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 // memory the articles hold.
 func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error {
 	m := r.manifest
-	// The framing table (--group-by) reads the texts again for phrases.
-	release := st == nil && (r.outlets == nil || r.outlets.group < 0)
+	// With an outlets file, distinctive terms read the texts again for
+	// phrases.
+	release := st == nil && r.outlets == nil
 	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: release}
 	if st != nil {
 		vcfg.Prior = st.docFreq
@@ -427,6 +429,23 @@ func (r *processed) storylines(ctx context.Context, cfg Config, st *state) error
 
 // stemsOf maps the term ids of article i to their stems' ids.
 func (r *processed) stemsOf(i int) []int32 { return r.stems.of[r.vec.Languages[i]] }
+
+// addTerms adds the counts of article i to acc by stem, and its phrases
+// when the run counts them.
+func (r *processed) addTerms(acc *cluster.Accumulator, i int) {
+	acc.AddMapped(r.vec.Counts[i], r.stemsOf(i))
+	if r.phrases != nil {
+		r.phrases.add(r, i, acc)
+	}
+}
+
+// distinctiveName is the shown form of a stem's or a phrase's id.
+func (r *processed) distinctiveName(id int32) string {
+	if n := int32(len(r.stems.names)); id >= n {
+		return r.phrases.names[id-n]
+	}
+	return r.stems.names[id]
+}
 
 // termName is the term of id in the threads' centroids.
 func (r *processed) termName(id int32) string { return r.lineTerms[id] }

@@ -86,7 +86,7 @@ type storySummaries struct {
 	sim            []float32
 	copyOf, sameOf []int
 	outlets        []storyOutlets
-	stemUses       []float64 // by stem, the uses of its terms in the run
+	termUses       []float64 // by stem and phrase (see distinctiveName), their uses in the run
 }
 
 // summariseStories works out the summaries of r's stories. Stories are
@@ -118,11 +118,19 @@ func summariseStories(r *processed) *storySummaries {
 			uses[m[t]] += float64(c.Weights[k])
 		}
 	}
+	if r.outlets != nil {
+		// With an outlets file, two-word phrases count beside the stems
+		// (their ids follow the stems'); they need the texts, which runs
+		// without one let go (see processed.vectorize).
+		r.phrases, _ = newRunPhrases(context.Background(), r, int32(nStems), r.titleWeight, workers)
+		uses = append(uses, r.phrases.uses...)
+	}
 	background := cluster.BackgroundOf(uses)
-	ss.stemUses = uses
+	ss.termUses = uses
+	vocab := len(uses)
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
-		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(nStems), cluster.NewAccumulator(nStems)}
+		sums[w] = [2]*cluster.Accumulator{cluster.NewAccumulator(vocab), cluster.NewAccumulator(vocab)}
 	}
 	ss.outlets = make([]storyOutlets, len(stories))
 	parallel.Runs(context.Background(), len(stories), workers, summaryRun, func(w, from, to int) {
@@ -251,7 +259,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		tally.emit(book, out.outlet)
 	}
 	if out.framing != nil {
-		m.Outlets.ComparedStories = pooledFraming(r, book, sum.stemUses, out.framing)
+		m.Outlets.ComparedStories = pooledFraming(r, book, sum.termUses, out.framing)
 	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies
@@ -352,7 +360,7 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 	if compare {
 		for _, o := range names {
 			for _, i := range byOutlet[o] {
-				story.AddMapped(r.vec.Counts[i], r.stemsOf(i))
+				r.addTerms(story, i)
 			}
 		}
 		defer story.Reset()
@@ -376,12 +384,12 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 		}
 		if compare {
 			for _, i := range members {
-				outlet.AddMapped(r.vec.Counts[i], r.stemsOf(i))
+				r.addTerms(outlet, i)
 			}
 			own := outlet.Vector()
 			outlet.Reset()
 			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms, r.minZ) {
-				row.DistinctiveTerms = append(row.DistinctiveTerms, r.stems.names[ts.Term])
+				row.DistinctiveTerms = append(row.DistinctiveTerms, r.distinctiveName(ts.Term))
 				row.Scores = append(row.Scores, ts.Score)
 			}
 		}

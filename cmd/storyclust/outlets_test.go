@@ -376,6 +376,30 @@ func TestFramingPlanted(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(b), "right: regime (2.5)") || !strings.Contains(string(b), "6 stories covered by two or more values of lean") {
 		t.Errorf("side_terms.py: %v\n%s", err, b)
 	}
+	// With an outlets file, story_outlets counts phrases too: at a lower
+	// threshold (one outlet in a story of five is little evidence), each
+	// side's outlets stress their own phrase and never the other's.
+	if r := runBin(t, "", "run", "--quiet", "--min-z", "0.5", "--outlets", outlets, "--out", filepath.Join(dir, "low"), input); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	cmd = exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(*row)")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(`SELECT split_part(outlet, ' ', 1) AS side,
+		count(*) FILTER (WHERE list_contains(distinctive_terms, 'illegal aliens')),
+		count(*) FILTER (WHERE list_contains(distinctive_terms, 'undocumented immigrants'))
+		FROM 'low/story_outlets.parquet' WHERE outlet <> 'Unrated' GROUP BY 1 ORDER BY 1`)
+	b, err = cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	// Six stories, two outlets a side: most of each side's twelve rows.
+	var left, right struct{ aliens, immigrants int }
+	if _, err := fmt.Sscanf(string(b), "Left %d %d\nRight %d %d", &left.aliens, &left.immigrants, &right.aliens, &right.immigrants); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if left.aliens != 0 || left.immigrants < 8 || right.immigrants != 0 || right.aliens < 8 {
+		t.Errorf("phrases stressed in story_outlets: left %+v, right %+v", left, right)
+	}
 	r := runBin(t, "", "framing", filepath.Join(dir, "out"))
 	if r.code != 0 || !strings.Contains(r.stdout, "right uses more than the others") || !strings.Contains(r.stdout, "regime") {
 		t.Errorf("storyclust framing: %d\n%s%s", r.code, r.stdout, r.stderr)
