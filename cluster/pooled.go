@@ -32,15 +32,20 @@ import (
 //	δ = Σ δ_s/σ²_s / Σ 1/σ²_s,  z = δ · √(Σ 1/σ²_s).
 type Pooled struct {
 	bg     *Background
-	groups []map[int32]*pooledTerm
+	groups []pooledGroup
+	// sum and own are scratch space by term, zero between stories.
+	sum, own []float64
+	touched  []int32
 	// Stories counts the stories added.
 	Stories int
 }
 
-type pooledTerm struct {
-	weights, weighted float64 // Σ 1/σ², Σ δ/σ²
-	stories           int
-	own, other        float64
+// pooledGroup holds one group's sums by term: Σ 1/σ², Σ δ/σ², the
+// stories, and the counts of the group and of the others. The arrays are
+// dense: AddStory visits every term of every story it compares.
+type pooledGroup struct {
+	weights, weighted, own, other []float64
+	stories                       []int32
 }
 
 // PooledTerm is one term of one group in a pooled comparison.
@@ -58,83 +63,93 @@ type PooledTerm struct {
 
 // NewPooled starts a comparison of groups groups with b as the prior.
 func (b *Background) NewPooled(groups int) *Pooled {
-	p := &Pooled{bg: b, groups: make([]map[int32]*pooledTerm, groups)}
+	n := len(b.counts)
+	p := &Pooled{bg: b, groups: make([]pooledGroup, groups), sum: make([]float64, n), own: make([]float64, n)}
 	for g := range p.groups {
-		p.groups[g] = map[int32]*pooledTerm{}
+		p.groups[g] = pooledGroup{
+			weights: make([]float64, n), weighted: make([]float64, n), own: make([]float64, n), other: make([]float64, n),
+			stories: make([]int32, n),
+		}
 	}
 	return p
 }
 
 // AddStory adds one story: counts[g] holds the summed term counts of group
-// g's articles in the story, sorted by term, empty for a group that did
-// not cover it. A story that fewer than two groups covered is left out.
+// g's articles in the story, empty for a group that did not cover it. A
+// story that fewer than two groups covered is left out.
 func (p *Pooled) AddStory(counts []vectorize.Vector) {
-	var totals []float64
+	totals := make([]float64, len(counts))
 	covered := 0
-	sum := map[int32]float64{}
-	for _, c := range counts {
-		var n float64
-		for k, t := range c.Terms {
-			n += float64(c.Weights[k])
-			sum[t] += float64(c.Weights[k])
+	var all float64
+	for g, c := range counts {
+		for _, w := range c.Weights {
+			totals[g] += float64(w)
 		}
-		totals = append(totals, n)
-		if n > 0 {
+		if totals[g] > 0 {
 			covered++
 		}
+		all += totals[g]
 	}
 	if covered < 2 || p.bg.total == 0 {
 		return
 	}
 	p.Stories++
-	var all float64
-	for _, n := range totals {
-		all += n
+	for _, c := range counts {
+		for k, t := range c.Terms {
+			if p.sum[t] == 0 {
+				p.touched = append(p.touched, t)
+			}
+			p.sum[t] += float64(c.Weights[k])
+		}
 	}
-	own := map[int32]float64{}
 	for g, c := range counts {
 		if totals[g] == 0 {
 			continue
 		}
-		clear(own)
 		for k, t := range c.Terms {
-			own[t] = float64(c.Weights[k])
+			p.own[t] = float64(c.Weights[k])
 		}
 		n, nRest := totals[g], all-totals[g]
-		for t, s := range sum {
+		pg := &p.groups[g]
+		for _, t := range p.touched {
 			a := priorMass * p.bg.counts[t] / p.bg.total
 			if a == 0 {
 				continue
 			}
-			y := own[t]
-			yr := s - y
+			y := p.own[t]
+			yr := p.sum[t] - y
 			if n+priorMass-y-a <= 0 || nRest+priorMass-yr-a <= 0 {
 				continue
 			}
 			delta := math.Log((y+a)/(n+priorMass-y-a)) - math.Log((yr+a)/(nRest+priorMass-yr-a))
 			w := 1 / (1/(y+a) + 1/(yr+a))
-			pt := p.groups[g][t]
-			if pt == nil {
-				pt = &pooledTerm{}
-				p.groups[g][t] = pt
-			}
-			pt.weights += w
-			pt.weighted += w * delta
-			pt.stories++
-			pt.own += y
-			pt.other += yr
+			pg.weights[t] += w
+			pg.weighted[t] += w * delta
+			pg.stories[t]++
+			pg.own[t] += y
+			pg.other[t] += yr
+		}
+		for _, t := range c.Terms {
+			p.own[t] = 0
 		}
 	}
+	for _, t := range p.touched {
+		p.sum[t] = 0
+	}
+	p.touched = p.touched[:0]
 }
 
 // Terms returns up to n terms of group g with a pooled z of at least minZ,
 // highest first (ties by term).
 func (p *Pooled) Terms(g, n int, minZ float64) []PooledTerm {
 	var out []PooledTerm
-	for t, pt := range p.groups[g] {
-		z := pt.weighted / math.Sqrt(pt.weights)
-		if z >= minZ {
-			out = append(out, PooledTerm{Term: t, Z: z, LogOdds: pt.weighted / pt.weights, Stories: pt.stories, Own: pt.own, Other: pt.other})
+	pg := &p.groups[g]
+	for t, w := range pg.weights {
+		if w == 0 {
+			continue
+		}
+		if z := pg.weighted[t] / math.Sqrt(w); z >= minZ {
+			out = append(out, PooledTerm{Term: int32(t), Z: z, LogOdds: pg.weighted[t] / w, Stories: int(pg.stories[t]), Own: pg.own[t], Other: pg.other[t]})
 		}
 	}
 	slices.SortFunc(out, func(a, b PooledTerm) int {

@@ -435,7 +435,7 @@ func (r *processed) stemsOf(i int) []int32 { return r.stems.of[r.vec.Languages[i
 func (r *processed) addTerms(acc *cluster.Accumulator, i int) {
 	acc.AddMapped(r.vec.Counts[i], r.stemsOf(i))
 	if r.phrases != nil {
-		r.phrases.add(r, i, acc)
+		r.phrases.add(i, acc)
 	}
 }
 

@@ -1,9 +1,9 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/storyclust/storyclust/cluster"
 	"github.com/storyclust/storyclust/vectorize"
@@ -75,105 +75,162 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 	return ts, nil
 }
 
-// minPhraseUses is how many uses in the run a two-word phrase needs to be
-// compared in the framing table: rarer pairs are mostly chance.
+// minPhraseUses is how many uses a two-word phrase needs among the
+// articles sampled (see phraseSample) to be counted: rarer pairs are
+// mostly chance, and counting every pair of a large run costs more memory
+// than the rest of it.
 const minPhraseUses = 3
 
-// runPhrases are the run's two-word phrases (see vectorize.EachPhrase),
-// counted by the stems of their words and shown as their commonest form.
-// Their ids follow the stems' (first).
+// phraseSample is how many articles, evenly spread, the phrase vocabulary
+// is drawn from: all of them in a smaller run. Reading the phrases costs
+// about as much as the vectorise stage, and the sample adds its share to
+// that.
+const phraseSample = 20_000
+
+// runPhrases are the run's two-word phrases (see vectorize.EachPhrase):
+// pairs of terms, counted by their stems (ids following the stems', from
+// first) and shown in their commonest form. Each article's phrases are
+// counted once, into perArticle.
 type runPhrases struct {
-	first int32
-	ids   map[string]int32
-	names []string
-	uses  []float64
-	an    *vectorize.Analyzer
-	stem  map[string]func(string) string // by language, nil for none
-	title float64                        // how many times a title's phrase counts
+	first      int32
+	names      []string
+	uses       []float64
+	perArticle []vectorize.Vector
 }
 
-// newRunPhrases counts the phrases of every article (titles counted as
-// their words are, titleWeight times) and keeps those used at least
-// minPhraseUses times.
+// phraseKey is a phrase by the stem ids of its two words.
+type phraseKey uint64
+
+// newRunPhrases finds the phrases used at least minPhraseUses times in a
+// sample of the articles, then counts them in every article (titles
+// counted as their words are, titleWeight times).
 func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight float64, workers int) (*runPhrases, error) {
-	ph := &runPhrases{first: first, ids: map[string]int32{}, an: vectorize.NewAnalyzer(), stem: map[string]func(string) string{}, title: titleWeight}
-	for _, l := range r.vec.Languages {
-		if _, ok := ph.stem[l]; !ok {
-			ph.stem[l] = vectorize.Stemmer(l)
+	an := vectorize.NewAnalyzer()
+	termID := make(map[string]int32, len(r.vec.Terms))
+	for id, t := range r.vec.Terms {
+		termID[t] = int32(id)
+	}
+	// each calls fn with the key, the text and the weight of each phrase
+	// of article i whose words are terms of the run.
+	each := func(i int, fn func(k phraseKey, p []byte, n float64)) {
+		a := &r.articles[i]
+		lang, stems := r.vec.Languages[i], r.stemsOf(i)
+		var buf []byte
+		for _, part := range []struct {
+			text string
+			n    float64
+		}{{a.Title, titleWeight}, {a.Text, 1}} {
+			buf = an.EachPhrase(part.text, lang, buf, func(p []byte) {
+				sp := bytes.IndexByte(p, ' ')
+				t1, ok1 := termID[string(p[:sp])]
+				t2, ok2 := termID[string(p[sp+1:])]
+				if ok1 && ok2 {
+					fn(phraseKey(uint64(stems[t1])<<32|uint64(stems[t2])), p, part.n)
+				}
+			})
 		}
 	}
 	workers = max(workers, 1)
-	counts := make([]map[string]float64, workers) // per worker: key, and key "\x01" surface
-	for w := range counts {
-		counts[w] = map[string]float64{}
+	n := len(r.articles)
+	stride := max(1, (n+phraseSample-1)/phraseSample)
+	sampled := make([]map[phraseKey]float64, workers)
+	for w := range sampled {
+		sampled[w] = map[phraseKey]float64{}
 	}
-	err := parallel.Runs(ctx, len(r.articles), workers, 256, func(w, from, to int) {
-		for i := from; i < to; i++ {
-			ph.each(r, i, func(key, surface string, n float64) {
-				counts[w][key] += n
-				counts[w][key+"\x01"+surface] += n
-			})
+	err := parallel.Runs(ctx, (n+stride-1)/stride, workers, 64, func(w, from, to int) {
+		for k := from; k < to; k++ {
+			each(k*stride, func(key phraseKey, _ []byte, c float64) { sampled[w][key] += c })
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	total := counts[0]
-	for _, c := range counts[1:] {
-		for k, n := range c {
-			total[k] += n // whole numbers: the same sum in any order
+	for _, m := range sampled[1:] {
+		for k, c := range m {
+			sampled[0][k] += c // whole numbers: the same sum in any order
 		}
 	}
-	var keys []string
-	best := map[string]string{}
-	for k, n := range total {
-		key, surface, isSurface := strings.Cut(k, "\x01")
-		if !isSurface {
-			if n >= minPhraseUses {
-				keys = append(keys, k)
-			}
-			continue
-		}
-		if b, ok := best[key]; !ok || n > total[key+"\x01"+b] || n == total[key+"\x01"+b] && surface < b {
-			best[key] = surface
+	var keys []phraseKey
+	for k, c := range sampled[0] {
+		if c >= minPhraseUses {
+			keys = append(keys, k)
 		}
 	}
 	slices.Sort(keys)
+	sampled = nil
+	ids := make(map[phraseKey]int32, len(keys))
 	for k, key := range keys {
-		ph.ids[key] = first + int32(k)
-		ph.names = append(ph.names, best[key])
-		ph.uses = append(ph.uses, total[key])
+		ids[key] = int32(k)
+	}
+	// Every article's counts of the phrases kept, and how often each was
+	// written each way.
+	ph := &runPhrases{first: first, perArticle: make([]vectorize.Vector, n), uses: make([]float64, len(keys))}
+	forms := make([]map[int32]map[string]float64, workers)
+	for w := range forms {
+		forms[w] = map[int32]map[string]float64{}
+	}
+	err = parallel.Runs(ctx, n, workers, 64, func(w, from, to int) {
+		acc := map[int32]float32{}
+		for i := from; i < to; i++ {
+			clear(acc)
+			each(i, func(key phraseKey, p []byte, c float64) {
+				id, ok := ids[key]
+				if !ok {
+					return
+				}
+				acc[id] += float32(c)
+				f := forms[w][id]
+				if f == nil {
+					f = map[string]float64{}
+					forms[w][id] = f
+				}
+				f[string(p)] += c
+			})
+			v := vectorize.Vector{Terms: make([]int32, 0, len(acc)), Weights: make([]float32, 0, len(acc))}
+			for id := range acc {
+				v.Terms = append(v.Terms, id)
+			}
+			slices.Sort(v.Terms)
+			for k, id := range v.Terms {
+				v.Terms[k] = first + id
+				v.Weights = append(v.Weights, acc[id])
+			}
+			ph.perArticle[i] = v
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := make([]map[string]float64, len(keys))
+	for _, fw := range forms {
+		for id, f := range fw {
+			if total[id] == nil {
+				total[id] = map[string]float64{}
+			}
+			for form, c := range f {
+				total[id][form] += c
+			}
+		}
+	}
+	// Each phrase's uses, and its commonest form (ties to the first by
+	// bytes).
+	ph.names = make([]string, len(keys))
+	for id, f := range total {
+		var best float64
+		for form, c := range f {
+			ph.uses[id] += c
+			if c > best || c == best && form < ph.names[id] {
+				best, ph.names[id] = c, form
+			}
+		}
 	}
 	return ph, nil
 }
 
-// each calls fn with the key, form and weight of each phrase of article i.
-func (ph *runPhrases) each(r *processed, i int, fn func(key, surface string, n float64)) {
-	a := &r.articles[i]
-	lang := r.vec.Languages[i]
-	stem := ph.stem[lang]
-	var buf []byte
-	for _, part := range []struct {
-		text string
-		n    float64
-	}{{a.Title, ph.title}, {a.Text, 1}} {
-		buf = ph.an.EachPhrase(part.text, lang, buf, func(p []byte) {
-			surface := string(p)
-			key := "\x00" + surface
-			if stem != nil {
-				w1, w2, _ := strings.Cut(surface, " ")
-				key = lang + "\x00" + stem(w1) + " " + stem(w2)
-			}
-			fn(key, surface, part.n)
-		})
+// add adds the phrases of article i to acc.
+func (ph *runPhrases) add(i int, acc *cluster.Accumulator) {
+	v := ph.perArticle[i]
+	for k, id := range v.Terms {
+		acc.AddTerm(id, float64(v.Weights[k]))
 	}
-}
-
-// add adds the phrases of article i that the run keeps to acc.
-func (ph *runPhrases) add(r *processed, i int, acc *cluster.Accumulator) {
-	ph.each(r, i, func(key, _ string, n float64) {
-		if id, ok := ph.ids[key]; ok {
-			acc.AddTerm(id, n)
-		}
-	})
 }
