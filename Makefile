@@ -11,7 +11,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo deve
 DEV     ?= ../shared/data/dev
 OUT     ?= out
 
-.PHONY: all build run test test-deps check eval agreement fuzz bench clean
+.PHONY: all build run test test-deps check eval agreement fuzz bench wheel clean
 
 all: build
 
@@ -89,5 +89,10 @@ agreement: build $(PYTHON)
 	$(PYTHON) docs/bench/agreement.py --bin $(BIN) $(EVENT_SETS:%=$(DEV)/%.jsonl) bin/stream.jsonl
 	$(PYTHON) docs/bench/agreement.py --bin $(BIN) --level storyline $(TOPIC_SETS:%=$(DEV)/%.jsonl)
 
+## wheel: build the Python package's wheel, binary included, into dist/
+## (pip install dist/storyclust-*.whl works without Go)
+wheel: $(PYTHON)
+	$(PYTHON) -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir dist .
+
 clean:
-	rm -rf bin $(OUT) $(VENV)
+	rm -rf bin $(OUT) $(VENV) build dist cmd/python/storyclust.egg-info

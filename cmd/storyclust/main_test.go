@@ -240,6 +240,7 @@ func TestReadmeSnippets(t *testing.T) {
 		}
 	}
 	blocks := regexp.MustCompile("(?s)```(python|sql)\n(.*?)```").FindAllStringSubmatch(string(readme), -1)
+	pkg, _ := filepath.Abs("../python")
 	var ran int
 	for _, b := range blocks {
 		var cmd *exec.Cmd
@@ -251,6 +252,9 @@ func TestReadmeSnippets(t *testing.T) {
 			cmd.Stdin = strings.NewReader(b[2])
 		}
 		cmd.Dir = dir
+		// The Python package's snippet runs the module from the source
+		// tree, with the binary under test.
+		cmd.Env = append(os.Environ(), "PYTHONPATH="+pkg, "STORYCLUST_BINARY="+bin)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Errorf("README %s snippet failed: %v\n%s\n%s", b[1], err, b[2], out)
