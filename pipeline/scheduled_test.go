@@ -351,6 +351,7 @@ func TestScheduledRunGuards(t *testing.T) {
 		{"state in the output directory", Config{State: out, Out: out}, "directories of their own"},
 		{"another window", Config{State: state, Out: out, Window: time.Hour}, "was built with other parameters (--window 72h0m0s → 1h0m0s)"},
 		{"another threshold", Config{State: state, Out: out, Threshold: 0.5}, "(--threshold 0.2 → 0.5): its live stories would be formed anew; pass --change-parameters"},
+		{"another threshold of terms", Config{State: state, Out: out, MinZ: 3}, "(--min-z 1.96 → 3)"},
 		{"one-off output given a state", Config{State: filepath.Join(dir, "state3"), Out: oneOff}, "holds the output of a one-off run"},
 	}
 	for _, c := range cases {

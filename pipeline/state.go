@@ -78,10 +78,13 @@ type storyParams struct {
 	// outletBook.params), empty without one: another file renames
 	// outlets and changes the columns of story_outlets.
 	Outlets string `json:"outlets,omitempty"`
+	// MinZ is the threshold of story_outlets' distinctive terms; zero in
+	// states written before it was recorded, which any value matches.
+	MinZ float64 `json:"min_z,omitempty"`
 }
 
 func paramsOf(cfg Config, book *outletBook) *storyParams {
-	return &storyParams{Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight, Outlets: book.params()}
+	return &storyParams{Threshold: cfg.Threshold, Window: cfg.Window.String(), TitleWeight: cfg.TitleWeight, Outlets: book.params(), MinZ: cfg.MinZ}
 }
 
 // changes lists, as "flag old → new", how p differs from q.
@@ -95,6 +98,9 @@ func (p *storyParams) changes(q *storyParams) []string {
 	}
 	if p.TitleWeight != q.TitleWeight {
 		out = append(out, fmt.Sprintf("--title-weight %v → %v", p.TitleWeight, q.TitleWeight))
+	}
+	if p.MinZ != 0 && p.MinZ != q.MinZ {
+		out = append(out, fmt.Sprintf("--min-z %v → %v", p.MinZ, q.MinZ))
 	}
 	if p.Outlets != q.Outlets {
 		out = append(out, fmt.Sprintf("--outlets %s → %s", cmp.Or(p.Outlets, "none"), cmp.Or(q.Outlets, "none")))
