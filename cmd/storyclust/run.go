@@ -42,7 +42,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.Out, "out", "out", "output `directory`")
 	fs.StringVar(&format, "format", "parquet", "output format: parquet, or arrow (Arrow IPC files with the same schemas)")
-	fs.BoolVar(&cfg.ChangeParameters, "change-parameters", false, "with --state: accept a --threshold, --window or --title-weight other than the state's (its live stories are formed anew; the manifest records the change)")
+	fs.BoolVar(&cfg.ChangeParameters, "change-parameters", false, "with --state: accept a --threshold, --window, --title-weight, --min-z or --outlets file other than the state's (its live stories are formed anew; the manifest records the change)")
 	fs.StringVar(&cfg.State, "state", "", "state `directory` of scheduled runs: each run adds its articles to the stories of the runs before, and --out holds the accumulated output as Hive partitions")
 	jobFlags(fs, &cfg, &fields)
 	fs.StringVar(&cfg.Outlets, "outlets", "", "outlets `file`: a CSV with an outlet column (the canonical name), an optional aliases column (names or domains, separated by |) and any other columns as attributes (lean, country…); the inputs' outlets it lists take its names, its attributes become columns of story_outlets, and one-off runs write an outlets table")
