@@ -48,10 +48,15 @@ func TestPythonPackage(t *testing.T) {
 		return string(out)
 	}
 
+	// A labelled corpus of 600 synthetic articles.
+	labelled := filepath.Join(dir, "labelled.jsonl")
+	if r := runBin(t, "", "synth", "--articles", "600", "--seed", "4", "--out", labelled); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
 	src := newVenv("src")
 	pip(src, "install", root)
 	scratch := t.TempDir()
-	out := run(src, scratch, nil, filepath.Join(root, "cmd/python/tests/check_api.py"), filepath.Join(root, "../shared/data/dev/basil.jsonl"))
+	out := run(src, scratch, nil, filepath.Join(root, "cmd/python/tests/check_api.py"), labelled)
 	if !strings.Contains(out, `"ok": true`) {
 		t.Errorf("check_api.py:\n%s", out)
 	}
