@@ -40,6 +40,19 @@ const outletsFile = "outlet,aliases,lean,country\n" +
 	"Washington Examiner,washingtonexaminer.com,right,US\n" +
 	"Reuters,reuters.com,center,UK\n"
 
+// duckdbRows runs sql in DuckDB from dir and returns its rows as Python
+// prints them, one a line.
+func duckdbRows(t *testing.T, py, dir, sql string) string {
+	t.Helper()
+	cmd := exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
+	cmd.Stdin, cmd.Dir = strings.NewReader(sql), dir
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s\n%s", err, sql, b)
+	}
+	return string(b)
+}
+
 // writeOutletsCorpus writes outletArticles and outletsFile into dir.
 func writeOutletsCorpus(t *testing.T, dir string) (input, outlets string) {
 	t.Helper()
@@ -82,16 +95,7 @@ func TestOutletsAndGroups(t *testing.T) {
 		t.Errorf("summary:\n%s", r.stdout)
 	}
 
-	query := func(sql string) string {
-		t.Helper()
-		cmd := exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
-		cmd.Stdin, cmd.Dir = strings.NewReader(sql), out
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%v\n%s\n%s", err, sql, b)
-		}
-		return string(b)
-	}
+	query := func(sql string) string { t.Helper(); return duckdbRows(t, py, out, sql) }
 	// Every article's outlet, resolved.
 	got := query(`SELECT split_part(article_id, '-', 1) AS event, outlet, count(*) FROM 'articles.parquet' GROUP BY ALL ORDER BY ALL`)
 	want := "('dam', 'CNN', 1)\n('dam', 'Fox News', 1)\n('dam', 'New York Times', 1)\n" +
@@ -486,16 +490,7 @@ func TestOutletsScheduled(t *testing.T) {
 	if r := run(); r.code != 0 {
 		t.Fatal(r.stderr)
 	}
-	query := func(sql string) string {
-		t.Helper()
-		cmd := exec.Command(py, "-c", "import duckdb, sys\nfor row in duckdb.sql(sys.stdin.read()).fetchall(): print(row)")
-		cmd.Stdin, cmd.Dir = strings.NewReader(sql), out
-		b, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%v\n%s\n%s", err, sql, b)
-		}
-		return string(b)
-	}
+	query := func(sql string) string { t.Helper(); return duckdbRows(t, py, out, sql) }
 	groups := `SELECT e.event, g."group", g.n_outlets, g.n_articles, g.only_group
 		FROM read_parquet('story_groups/**/*.parquet') g
 		JOIN (SELECT DISTINCT story_id, split_part(article_id, '-', 1) AS event FROM read_parquet('articles/**/*.parquet')) e USING (story_id)
