@@ -288,7 +288,8 @@ func (sc *searcher) preloadVectors(x *index, touched []int32) {
 // (ties to the earlier item, so that the choice is deterministic), and
 // clears the partial products of all of them. Each product is read once,
 // in the pass that clears it, and kept beside its item: a heap that looked
-// them up for every comparison waited on memory for much of the search. That pass also counts the products by bucket (see bucketOf); only
+// them up for every comparison waited on memory for much of the search.
+// That pass also counts the products by bucket (see bucketOf); only
 // those in the buckets that hold the k largest go through the heap of the
 // best so far: taken in the order they were touched, the products would
 // replace the heap's worst often enough that sifting it would be a

@@ -117,6 +117,9 @@ func BackgroundOf(counts []float64) *Background {
 	return b
 }
 
+// Vocab is how many term ids b counts.
+func (b *Background) Vocab() int { return len(b.counts) }
+
 // Distinctive returns up to n terms that one outlet used more than the
 // others in the same story, by the weighted log-odds ratio with an
 // informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
@@ -187,13 +190,7 @@ func (a *Accumulator) AddTerm(t int32, n float64) {
 // (terms grouped by stem, say).
 func (a *Accumulator) AddMapped(v vectorize.Vector, m []int32) {
 	for k, t := range v.Terms {
-		t = m[t]
-		if a.Sum[t] == 0 {
-			a.touched = append(a.touched, t)
-		}
-		x := float64(v.Weights[k])
-		a.Sum[t] += x
-		a.Total += x
+		a.AddTerm(m[t], float64(v.Weights[k]))
 	}
 }
 

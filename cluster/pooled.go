@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -152,14 +153,6 @@ func (p *Pooled) Terms(g, n int, minZ float64) []PooledTerm {
 			out = append(out, PooledTerm{Term: int32(t), Z: z, LogOdds: pg.weighted[t] / w, Stories: int(pg.stories[t]), Own: pg.own[t], Other: pg.other[t]})
 		}
 	}
-	slices.SortFunc(out, func(a, b PooledTerm) int {
-		if a.Z != b.Z {
-			if a.Z > b.Z {
-				return -1
-			}
-			return 1
-		}
-		return int(a.Term - b.Term)
-	})
+	slices.SortFunc(out, func(a, b PooledTerm) int { return cmp.Or(cmp.Compare(b.Z, a.Z), cmp.Compare(a.Term, b.Term)) })
 	return out[:min(n, len(out))]
 }

@@ -8,8 +8,8 @@ import (
 // Cosine similarity means different things for different texts: two
 // headlines about one event share a word or two, a low cosine, while two
 // full articles about different events of the same kind share much of
-// their vocabulary, a higher one (docs/QUALITY.md). And two articles published minutes apart that share
-// rare words are far more likely to report one event than two published days
+// their vocabulary, a higher one (docs/QUALITY.md). And two articles
+// published minutes apart that share rare words are far more likely to report one event than two published days
 // apart, or two undated ones. calibrate puts pairs on one scale, so that a
 // single threshold serves headlines, excerpts and full text, with or without
 // dates:

@@ -1,12 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"os"
-
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -58,20 +58,27 @@ func loadOutlets(cfg Config) (*outletBook, error) {
 	if cfg.Outlets == "" {
 		return nil, nil
 	}
-	f, err := data.ReadOutlets(cfg.Outlets)
+	// One read: the digest is of the file parsed.
+	content, err := os.ReadFile(cfg.Outlets)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", data.ErrInput, err)
+	}
+	f, err := data.ParseOutlets(bytes.NewReader(content), cfg.Outlets)
 	if err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(content)
 	taken := map[string]bool{}
 	for _, s := range []*arrow.Schema{table.StoryOutletsSchema, table.OutletsSchema} {
 		for _, fld := range s.Fields() {
 			taken[fld.Name] = true
 		}
 	}
-	b := &outletBook{file: f, group: -1, inputs: make([]map[string]bool, len(f.List)), attrs: map[string][]string{}, min: cfg.GroupMinOutlets}
+	b := &outletBook{file: f, group: -1, inputs: make([]map[string]bool, len(f.List)), attrs: map[string][]string{}, min: cfg.GroupMinOutlets,
+		digest: hex.EncodeToString(sum[:])}
 	for k, a := range f.Attributes {
 		if taken[strings.ToLower(a)] {
-			return nil, fmt.Errorf("%w: %s:1: column %q: story_outlets has a column of that name; rename it", data.ErrInput, cfg.Outlets, a)
+			return nil, fmt.Errorf("%w: %s:1: column %q: story_outlets or outlets has a column of that name; rename it", data.ErrInput, cfg.Outlets, a)
 		}
 		if cfg.GroupBy != "" && strings.EqualFold(a, cfg.GroupBy) {
 			b.group = k
@@ -80,12 +87,6 @@ func loadOutlets(cfg Config) (*outletBook, error) {
 	if cfg.GroupBy != "" && b.group < 0 {
 		return nil, fmt.Errorf("%w: group by %q: %s has no such column (its attributes: %s)", ErrConfig, cfg.GroupBy, cfg.Outlets, strings.Join(f.Attributes, ", "))
 	}
-	content, err := os.ReadFile(cfg.Outlets)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", data.ErrInput, err)
-	}
-	sum := sha256.Sum256(content)
-	b.digest = hex.EncodeToString(sum[:])
 	for i, o := range f.List {
 		b.inputs[i] = map[string]bool{}
 		b.attrs[o.Name] = o.Values
@@ -120,14 +121,23 @@ type OutletCount struct {
 func (b *outletBook) resolve(articles []data.Article, path string) *OutletCounts {
 	c := &OutletCounts{File: path}
 	unlisted := map[string]int{}
+	// Outlets repeat: each name is resolved once.
+	resolved := map[string]int{}
 	for i := range articles {
 		a := &articles[i]
 		if a.Outlet == "" {
 			c.NoOutlet++
 			continue
 		}
-		k, ok := b.file.Resolve(a.Outlet)
-		if !ok {
+		k, seen := resolved[a.Outlet]
+		if !seen {
+			var listed bool
+			if k, listed = b.file.Resolve(a.Outlet); !listed {
+				k = -1
+			}
+			resolved[a.Outlet] = k
+		}
+		if k < 0 {
 			c.Unlisted++
 			unlisted[a.Outlet]++
 			continue
@@ -237,11 +247,10 @@ const framingTerms = 100
 
 // pooledFraming compares the groups of the --group-by attribute within the
 // stories that two or more of them covered (see cluster.Pooled), by the
-// terms' stems and two-word phrases (their uses in the run are termUses),
-// emits the terms and phrases of each group at r.minZ or above,
+// terms' stems and two-word phrases (bg their uses in the run), emits the terms and phrases of each group at r.minZ or above,
 // groups in order of value, and returns how many stories it compared.
 // Articles of outlets without a value take no part.
-func pooledFraming(r *processed, b *outletBook, termUses []float64, emit func(table.FramingRow)) int {
+func pooledFraming(r *processed, b *outletBook, bg *cluster.Background, emit func(table.FramingRow)) int {
 	var values []string
 	groupOf := map[string]int{}
 	for _, o := range b.file.List {
@@ -255,8 +264,7 @@ func pooledFraming(r *processed, b *outletBook, termUses []float64, emit func(ta
 			groupOf[o.Name] = slices.Index(values, v)
 		}
 	}
-	vocab := len(termUses)
-	bg := cluster.BackgroundOf(termUses)
+	vocab := bg.Vocab()
 	accs := make([]*cluster.Accumulator, len(values))
 	for g := range accs {
 		accs[g] = cluster.NewAccumulator(vocab)

@@ -322,15 +322,13 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 	return articles, nil
 }
 
-// vectorize computes the articles' vectors. No output but the framing
-// table needs the article text afterwards (the state keeps it for the next
-// scheduled run), so in a one-off run without it only the documents hold
-// it, and Vectorize lets each go once analysed: the texts are most of the
-// memory the articles hold.
+// vectorize computes the articles' vectors. Only the phrases of a run with
+// an outlets file read the article text afterwards (and the state keeps it
+// for the next scheduled run), so in a one-off run without one only the
+// documents hold it, and Vectorize lets each go once analysed: the texts
+// are most of the memory the articles hold.
 func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error {
 	m := r.manifest
-	// With an outlets file, distinctive terms read the texts again for
-	// phrases.
 	release := st == nil && r.outlets == nil
 	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: release}
 	if st != nil {

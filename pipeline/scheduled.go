@@ -102,10 +102,9 @@ func runScheduled(ctx context.Context, cfg Config, srcs []data.Source, skipped [
 	// storyline, keeps the rows it has: a run that brings nothing new
 	// changes nothing.
 	keep := unchangedStories(r, sids)
-	if p := st.info.Params; p != nil && (p.Outlets != book.params() || p.MinZ != 0 && p.MinZ != cfg.MinZ) {
-		// Another outlets file or threshold of terms: the live stories'
-		// rows name outlets, groups and terms anew, whatever their
-		// articles.
+	if len(changed) > 0 {
+		// Other parameters (an outlets file, a threshold of terms…): the
+		// live stories' rows are written anew, whatever their articles.
 		keep = map[string]bool{}
 	}
 	w := newPartitionWriter(keep, book)

@@ -18,8 +18,10 @@ type termStems struct {
 	// of maps, per language of the articles, each term id to its stem id.
 	of map[string][]int32
 	// names holds each stem's surface form: the term among its own with
-	// the most uses in the run, ties to the lower term id.
+	// the most uses in the run, ties to the lower term id; uses holds how
+	// often its terms are used in the articles of its language.
 	names []string
+	uses  []float64
 }
 
 // newTermStems stems every term of the run in every language its articles
@@ -40,9 +42,14 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 	}
 	ts := &termStems{of: map[string][]int32{}}
 	ids := map[string]int32{}
-	best := []int32{} // per stem, its surface term
+	best := []int32{}     // per stem, its surface term
+	var unstemmed []int32 // one map for every language without a stemmer
 	for _, l := range langs {
 		stem := vectorize.Stemmer(l)
+		if stem == nil && unstemmed != nil {
+			ts.of[l] = unstemmed
+			continue
+		}
 		keys := make([]string, len(vec.Terms))
 		err := parallel.For(ctx, len(keys), workers, 4096, func(t int) {
 			if stem == nil {
@@ -67,10 +74,20 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 			m[t] = id
 		}
 		ts.of[l] = m
+		if stem == nil {
+			unstemmed = m
+		}
 	}
 	ts.names = make([]string, len(best))
 	for id, t := range best {
 		ts.names[id] = vec.Terms[t]
+	}
+	ts.uses = make([]float64, len(best))
+	for i, c := range vec.Counts {
+		m := ts.of[vec.Languages[i]]
+		for k, t := range c.Terms {
+			ts.uses[m[t]] += float64(c.Weights[k])
+		}
 	}
 	return ts, nil
 }
@@ -82,9 +99,9 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 const minPhraseUses = 3
 
 // phraseSample is how many articles, evenly spread, the phrase vocabulary
-// is drawn from: all of them in a smaller run. Reading the phrases costs
-// about as much as the vectorise stage, and the sample adds its share to
-// that.
+// is drawn from: all of them in a smaller run. It bounds the map of every
+// pair of words met, which over a large run outgrew the rest of the run's
+// memory (docs/PERFORMANCE.md, tried and dropped).
 const phraseSample = 20_000
 
 // runPhrases are the run's two-word phrases (see vectorize.EachPhrase):
@@ -111,11 +128,11 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 		termID[t] = int32(id)
 	}
 	// each calls fn with the key, the text and the weight of each phrase
-	// of article i whose words are terms of the run.
-	each := func(i int, fn func(k phraseKey, p []byte, n float64)) {
+	// of article i whose words are terms of the run; buf is the caller's
+	// scratch space, returned for reuse.
+	each := func(i int, buf []byte, fn func(k phraseKey, p []byte, n float64)) []byte {
 		a := &r.articles[i]
 		lang, stems := r.vec.Languages[i], r.stemsOf(i)
-		var buf []byte
 		for _, part := range []struct {
 			text string
 			n    float64
@@ -129,6 +146,7 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 				}
 			})
 		}
+		return buf
 	}
 	workers = max(workers, 1)
 	n := len(r.articles)
@@ -138,8 +156,9 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 		sampled[w] = map[phraseKey]float64{}
 	}
 	err := parallel.Runs(ctx, (n+stride-1)/stride, workers, 64, func(w, from, to int) {
+		var buf []byte
 		for k := from; k < to; k++ {
-			each(k*stride, func(key phraseKey, _ []byte, c float64) { sampled[w][key] += c })
+			buf = each(k*stride, buf, func(key phraseKey, _ []byte, c float64) { sampled[w][key] += c })
 		}
 	})
 	if err != nil {
@@ -165,15 +184,18 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 	// Every article's counts of the phrases kept, and how often each was
 	// written each way.
 	ph := &runPhrases{first: first, perArticle: make([]vectorize.Vector, n), uses: make([]float64, len(keys))}
-	forms := make([]map[int32]map[string]float64, workers)
+	// Counts by form are held by pointer, so that a form met again is
+	// looked up without making a string of it.
+	forms := make([]map[int32]map[string]*float64, workers)
 	for w := range forms {
-		forms[w] = map[int32]map[string]float64{}
+		forms[w] = map[int32]map[string]*float64{}
 	}
 	err = parallel.Runs(ctx, n, workers, 64, func(w, from, to int) {
 		acc := map[int32]float32{}
+		var buf []byte
 		for i := from; i < to; i++ {
 			clear(acc)
-			each(i, func(key phraseKey, p []byte, c float64) {
+			buf = each(i, buf, func(key phraseKey, p []byte, c float64) {
 				id, ok := ids[key]
 				if !ok {
 					return
@@ -181,10 +203,14 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 				acc[id] += float32(c)
 				f := forms[w][id]
 				if f == nil {
-					f = map[string]float64{}
+					f = map[string]*float64{}
 					forms[w][id] = f
 				}
-				f[string(p)] += c
+				if n := f[string(p)]; n != nil {
+					*n += c
+				} else {
+					f[string(p)] = &c
+				}
 			})
 			v := vectorize.Vector{Terms: make([]int32, 0, len(acc)), Weights: make([]float32, 0, len(acc))}
 			for id := range acc {
@@ -208,7 +234,7 @@ func newRunPhrases(ctx context.Context, r *processed, first int32, titleWeight f
 				total[id] = map[string]float64{}
 			}
 			for form, c := range f {
-				total[id][form] += c
+				total[id][form] += *c
 			}
 		}
 	}

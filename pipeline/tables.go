@@ -34,8 +34,10 @@ type rowSink struct {
 	story       func(table.StoryRow)
 	storyOutlet func(table.StoryOutletRow)
 	storyline   func(table.StorylineRow)
-	// outlet and storyGroup receive the rows of the outlets and
-	// story_groups tables: with an outlets file, and with --group-by.
+	// outlet, storyGroup and framing receive the rows of the outlets,
+	// story_groups and framing tables: the first with an outlets file in a
+	// one-off run, the others with --group-by (framing in one-off runs
+	// only); nil where the run writes no such table.
 	outlet     func(table.OutletRow)
 	storyGroup func(table.StoryGroupRow)
 	framing    func(table.FramingRow)
@@ -43,7 +45,7 @@ type rowSink struct {
 
 // tableSink appends rows to the articles, stories, story_outlets and
 // storylines tables, and with an outlets file to outlets and, grouped, to
-// story_groups.
+// story_groups and framing.
 func tableSink(book *outletBook) (rowSink, []*table.Table) {
 	var attrs []string
 	if book != nil {
@@ -86,7 +88,7 @@ type storySummaries struct {
 	sim            []float32
 	copyOf, sameOf []int
 	outlets        []storyOutlets
-	termUses       []float64 // by stem and phrase (see distinctiveName), their uses in the run
+	background     *cluster.Background // by stem and phrase (see distinctiveName)
 }
 
 // summariseStories works out the summaries of r's stories. Stories are
@@ -111,22 +113,15 @@ func summariseStories(r *processed) *storySummaries {
 	// is never cancelled, so neither is the stemming.
 	r.stems, _ = newTermStems(context.Background(), vec, workers)
 	nStems := len(r.stems.names)
-	uses := make([]float64, nStems)
-	for i, c := range vec.Counts {
-		m := r.stems.of[vec.Languages[i]]
-		for k, t := range c.Terms {
-			uses[m[t]] += float64(c.Weights[k])
-		}
-	}
+	uses := r.stems.uses
 	if r.outlets != nil {
 		// With an outlets file, two-word phrases count beside the stems
 		// (their ids follow the stems'); they need the texts, which runs
 		// without one let go (see processed.vectorize).
 		r.phrases, _ = newRunPhrases(context.Background(), r, int32(nStems), r.titleWeight, workers)
-		uses = append(uses, r.phrases.uses...)
+		uses = append(slices.Clip(uses), r.phrases.uses...)
 	}
-	background := cluster.BackgroundOf(uses)
-	ss.termUses = uses
+	ss.background = cluster.BackgroundOf(uses)
 	vocab := len(uses)
 	sums := make([][2]*cluster.Accumulator, workers)
 	for w := range sums {
@@ -135,7 +130,7 @@ func summariseStories(r *processed) *storySummaries {
 	ss.outlets = make([]storyOutlets, len(stories))
 	parallel.Runs(context.Background(), len(stories), workers, summaryRun, func(w, from, to int) {
 		for s := from; s < to; s++ {
-			ss.outlets[s] = summariseOutlets(r, s, ss.copyOf, background, sums[w][0], sums[w][1])
+			ss.outlets[s] = summariseOutlets(r, s, ss.copyOf, ss.background, sums[w][0], sums[w][1])
 		}
 	})
 	return ss
@@ -259,7 +254,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		tally.emit(book, out.outlet)
 	}
 	if out.framing != nil {
-		m.Outlets.ComparedStories = pooledFraming(r, book, sum.termUses, out.framing)
+		m.Outlets.ComparedStories = pooledFraming(r, book, sum.background, out.framing)
 	}
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies

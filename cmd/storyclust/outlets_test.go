@@ -172,7 +172,7 @@ func TestOutletsFileErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--outlets", dup}, dup + ":3: \"edition.cnn.com\" is the domain cnn.com, which already names \"CNN\" (line 2)"},
-		{[]string{"--outlets", clash}, clash + ":1: column \"n_articles\": story_outlets has a column of that name"},
+		{[]string{"--outlets", clash}, clash + ":1: column \"n_articles\": story_outlets or outlets has a column of that name"},
 		{[]string{"--outlets", good, "--group-by", "country"}, "group by \"country\": " + good + " has no such column (its attributes: lean)"},
 		{[]string{"--group-by", "lean"}, "needs --outlets"},
 	} {
