@@ -111,21 +111,16 @@ def _inputs(inputs, tmp):
         return []
     if isinstance(inputs, (str, os.PathLike)):
         return [os.fspath(inputs)]
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
-        pa = None
-    if pa is not None:
-        table = None
-        if isinstance(inputs, pa.Table):
-            table = inputs
-        elif type(inputs).__name__ == "DataFrame":
-            table = pa.Table.from_pandas(inputs, preserve_index=False)
-        if table is not None:
-            path = os.path.join(tmp, "articles.parquet")
-            pq.write_table(table, path)
-            return [path]
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if isinstance(inputs, pd.DataFrame):
+        inputs = pa.Table.from_pandas(inputs, preserve_index=False)
+    if isinstance(inputs, pa.Table):
+        path = os.path.join(tmp, "articles.parquet")
+        pq.write_table(inputs, path)
+        return [path]
     return [os.fspath(p) for p in inputs]
 
 
