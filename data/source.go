@@ -14,6 +14,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -165,6 +166,15 @@ func Sources(paths []string) (srcs []Source, skipped []string, err error) {
 		}
 	}
 	return srcs, skipped, nil
+}
+
+// NewSource is an input read through open, such as a file of another
+// file system: its format and compression are told by its name's
+// extension, or sniffed, as those of a file on disk, and its outlet (for
+// text files without a dateline) is its folder's name.
+func NewSource(name string, size int64, modTime time.Time, open func() (io.ReadCloser, error)) Source {
+	f, gz := formatOf(name)
+	return Source{Name: name, Format: f, Gzip: gz, Size: size, ModTime: modTime, Outlet: path.Base(path.Dir(name)), open: open}
 }
 
 func fileSource(path string, info fs.FileInfo, f Format) Source {

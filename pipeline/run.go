@@ -210,6 +210,9 @@ type processed struct {
 	// carried is set in scheduled runs: how the articles relate to the
 	// state (see state.merge).
 	carried *carried
+	// prior is set for a shard of a corpus (see ClusterShard): the
+	// corpus's document frequencies, which count the shard's articles.
+	prior *vectorize.DocFreq
 }
 
 // process reads, vectorises and clusters; cfg has its defaults set. With a
@@ -242,20 +245,28 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state, boo
 	if err := r.cluster(ctx, cfg); err != nil {
 		return nil, err
 	}
-	// The stories' summaries need neither their ids nor their storylines:
-	// they are worked out beside the storyline linkage, which leaves a core
-	// idle for most of its time (make bench).
+	if err := r.summarise(ctx, cfg, st); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// summarise works out the stories' summaries and links them into
+// storylines. The summaries need neither the stories' ids nor their
+// storylines: they are worked out beside the storyline linkage, which
+// leaves a core idle for most of its time (make bench).
+func (r *processed) summarise(ctx context.Context, cfg Config, st *state) error {
 	var summarising sync.WaitGroup
 	summarising.Go(func() { r.summaries = summariseStories(r) })
-	err = r.storylines(ctx, cfg, st)
+	err := r.storylines(ctx, cfg, st)
 	summarising.Wait()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for s := range r.stories {
 		r.stories[s].Centroid = vectorize.Vector{} // the thread holds it
 	}
-	return r, nil
+	return nil
 }
 
 // newProcessed starts a run's record: its manifest, with the parameters
@@ -287,12 +298,7 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 	}
 	var readBytes atomic.Int64
 	bar := startProgress(cfg.Progress, "read", total, "bytes", &readBytes)
-	fields, _ := data.ParseFieldMap(cfg.Fields)
-	order, _ := data.ParseDateOrder(cfg.DateOrder)
-	comma, _ := delimiter(cfg.Delimiter)
-	opts := data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
-		DateOrder: order, Delimiter: comma, Encoding: cfg.Encoding, Now: r.timer.start, MaxInputBytes: cfg.MaxInputBytes, MaxRows: cfg.MaxRows}
-	files, err := readAll(ctx, srcs, opts, cfg.Workers, &readBytes)
+	files, err := readAll(ctx, srcs, readOptions(cfg, r.timer.start), cfg.Workers, &readBytes)
 	bar.finish()
 	if err != nil {
 		return nil, err
@@ -322,6 +328,16 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 	return articles, nil
 }
 
+// readOptions are the readers' options of cfg (validated) in a run
+// started at now.
+func readOptions(cfg Config, now time.Time) data.Options {
+	fields, _ := data.ParseFieldMap(cfg.Fields)
+	order, _ := data.ParseDateOrder(cfg.DateOrder)
+	comma, _ := delimiter(cfg.Delimiter)
+	return data.Options{Fields: fields, Year: cfg.Year, MaxArticleBytes: cfg.MaxArticleBytes, Strict: cfg.Strict,
+		DateOrder: order, Delimiter: comma, Encoding: cfg.Encoding, Now: now, MaxInputBytes: cfg.MaxInputBytes, MaxRows: cfg.MaxRows}
+}
+
 // vectorize computes the articles' vectors. Only the phrases of a run with
 // an outlets file read the article text afterwards (and the state keeps it
 // for the next scheduled run), so in a one-off run without one only the
@@ -331,12 +347,15 @@ func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error 
 	m := r.manifest
 	release := st == nil && r.outlets == nil
 	vcfg := vectorize.Config{TitleWeight: cfg.TitleWeight, Workers: cfg.Workers, KeepCounts: true, ReleaseText: release}
-	if st != nil {
+	switch {
+	case st != nil:
 		vcfg.Prior = st.docFreq
+	case r.prior != nil:
+		vcfg.Prior = r.prior
 	}
 	docs := make([]vectorize.Doc, len(r.articles))
 	for i, a := range r.articles {
-		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language}
+		docs[i] = vectorize.Doc{Title: a.Title, Text: a.Text, Outlet: a.Outlet, Language: a.Language, Counted: r.prior != nil}
 		if r.carried != nil {
 			docs[i].Counted = r.carried.counted[i]
 		} else if release {
@@ -488,6 +507,13 @@ func countDates(articles []data.Article, m *Manifest) {
 	}
 	c.Undated, c.DatesAssumedUTC, c.DatesYearInferred, c.DatesFromFileName = d.Undated, d.AssumedUTC, d.YearInferred, d.FromFileName
 	c.DatesUnparsable, c.DatesAmbiguous, c.DatesImplausible = d.Unparsable, d.Ambiguous, d.Implausible
+	m.noteCounts()
+}
+
+// noteCounts adds to m's notes what its counts of guessed dates and
+// outlets say.
+func (m *Manifest) noteCounts() {
+	c := &m.Counts
 	for _, n := range []struct {
 		count int
 		note  string

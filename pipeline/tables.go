@@ -239,10 +239,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		top = append(top, StorySummary{StoryID: sids[s], Label: articles[rep].Title, NArticles: len(story.Members), NOutlets: len(names)})
 		*summary = storyOutlets{}
 	}
-	slices.SortStableFunc(top, func(a, b StorySummary) int {
-		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
-	})
-	m.Top = top[:min(5, len(top))]
+	m.Top = topStories(top)
 	if lines != nil {
 		lines.emit(r, out.storyline)
 		m.Counts.Storylines = len(lids)
@@ -259,6 +256,15 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	articleRows.Wait()
 	m.Counts.WireCopies += wireCopies
 	m.Counts.ContentDuplicates += contentCopies
+}
+
+// topStories returns the five stories of top that most outlets told,
+// then the largest.
+func topStories(top []StorySummary) []StorySummary {
+	slices.SortStableFunc(top, func(a, b StorySummary) int {
+		return cmp.Or(cmp.Compare(b.NOutlets, a.NOutlets), cmp.Compare(b.NArticles, a.NArticles), cmp.Compare(a.StoryID, b.StoryID))
+	})
+	return top[:min(5, len(top))]
 }
 
 // storylineSummary gathers the storylines' rows from the rows of their

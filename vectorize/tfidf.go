@@ -37,7 +37,8 @@ type Config struct {
 	// Prior, when not nil, holds the document frequencies of the documents
 	// seen by earlier runs: the idf is then taken over those documents and
 	// the ones given here that are not marked Counted, and Result.DocFreq
-	// holds the sum. Prior is not modified.
+	// holds the sum (Prior itself when all are Counted). Prior is not
+	// modified.
 	Prior *DocFreq
 }
 
@@ -45,6 +46,18 @@ type Config struct {
 type DocFreq struct {
 	Docs  int
 	Terms map[string]int
+}
+
+// Add adds the documents counted in o to d: the frequencies of two
+// collections without a document in common.
+func (d *DocFreq) Add(o *DocFreq) {
+	if d.Terms == nil {
+		d.Terms = make(map[string]int, len(o.Terms))
+	}
+	d.Docs += o.Docs
+	for t, n := range o.Terms {
+		d.Terms[t] += n
+	}
 }
 
 // IDF is the weight of term over the documents counted in d, by the
@@ -399,16 +412,21 @@ func fitBlock(m *sparse.CSR, idf []float64) error {
 }
 
 // addDocFreq returns prior plus the frequencies df of the documents not
-// marked Counted.
+// marked Counted: prior itself when every document is, so that a shard
+// weighed with a corpus's frequencies does not copy them.
 func addDocFreq(prior *DocFreq, docs []Doc, terms []string, df []int) *DocFreq {
-	sum := &DocFreq{Docs: prior.Docs, Terms: make(map[string]int, len(prior.Terms)+len(terms))}
-	for t, n := range prior.Terms {
-		sum.Terms[t] = n
-	}
+	uncounted := 0
 	for _, d := range docs {
 		if !d.Counted {
-			sum.Docs++
+			uncounted++
 		}
+	}
+	if uncounted == 0 {
+		return prior
+	}
+	sum := &DocFreq{Docs: prior.Docs + uncounted, Terms: make(map[string]int, len(prior.Terms)+len(terms))}
+	for t, n := range prior.Terms {
+		sum.Terms[t] = n
 	}
 	for t, n := range df {
 		if n > 0 {
