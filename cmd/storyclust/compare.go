@@ -58,7 +58,11 @@ Flags:
 	}
 	s := a.Scores
 	fmt.Fprintf(c.stdout, "articles in both:   %d (%d only in %s, %d only in %s)\n", s.Items, a.OnlyReference, a.Reference, a.OnlyOther, a.Other)
-	fmt.Fprintf(c.stdout, "%-19s %d in %s, %d in %s\n", string(grain)+"s:", s.GoldGroups, a.Reference, s.PredGroups, a.Other)
+	groups := "stories:"
+	if grain == pipeline.GrainStoryline {
+		groups = "storylines:"
+	}
+	fmt.Fprintf(c.stdout, "%-19s %d in %s, %d in %s\n", groups, s.GoldGroups, a.Reference, s.PredGroups, a.Other)
 	fmt.Fprintf(c.stdout, "B-cubed P / R / F1: %.3f / %.3f / %.3f\n", s.BCubedPrecision, s.BCubedRecall, s.BCubedF1)
 	fmt.Fprintf(c.stdout, "pairwise P / R / F1: %.3f / %.3f / %.3f\n", s.PairPrecision, s.PairRecall, s.PairF1)
 	return nil
