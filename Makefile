@@ -7,31 +7,42 @@ GO      ?= go
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 BIN     := bin/storyclust
+# The backfill pipeline on Apache Beam is a module of its own, so that
+# storyclust's module, build and binary stay free of Beam.
+BEAM    := cmd/storyclust-beam
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 DEV     ?= ../shared/data/dev
 OUT     ?= out
 
-.PHONY: all build run test test-deps check eval agreement fuzz bench wheel clean
+.PHONY: all build run test test-deps check eval agreement fuzz bench bench-beam beam wheel clean
 
 all: build
 
 build:
 	$(GO) build -ldflags "-X main.versionStamp=$(VERSION)" -o $(BIN) ./cmd/storyclust
 
+## beam: build the backfill pipeline into bin/storyclust-beam (see docs/BACKFILL.md)
+beam:
+	cd $(BEAM) && $(GO) build -o $(CURDIR)/bin/storyclust-beam .
+
 ## run: build, then cluster the sample corpus embedded in the binary into $(OUT)/
 run: build
 	./$(BIN) run --out $(OUT)
 
 ## test: install the Go modules, Python packages and Chromium the tests use, then test
-## under the race detector (python3 on the tests' PATH is the project's virtual environment)
+## under the race detector (python3 on the tests' PATH is the project's virtual environment);
+## the backfill's module is tested without it: its pipelines run Beam's runner in process,
+## which the detector slows fivefold, and its own code starts no goroutine
 test: test-deps check
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test -race ./...
+	cd $(BEAM) && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test ./...
 
 $(PYTHON):
 	python3 -m venv $(VENV)
 
 test-deps: $(PYTHON)
 	$(GO) mod download
+	cd $(BEAM) && $(GO) mod download
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r .ci/requirements.txt
 	@command -v chromium >/dev/null || { \
 		echo "installing Debian's chromium for the report test"; \
@@ -45,6 +56,7 @@ check:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	cd $(BEAM) && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
 
 ## fuzz: run every fuzz target for FUZZTIME each, a duration or a count of executions
 ## like 5000x (new crashers land in data/testdata/fuzz)
