@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/memfs"
 
 	"github.com/storyclust/storyclust/data"
 	"github.com/storyclust/storyclust/data/synth"
@@ -397,4 +399,58 @@ func python(t *testing.T) string {
 		t.Skipf("python3 with pandas, pyarrow and duckdb not available: %v", err)
 	}
 	return py
+}
+
+// TestOtherFileSystem reads the inputs from and writes the output to a
+// file system of Beam's other than the local disk (its in-memory one, as
+// gs:// and s3:// are reached), and checks that the tables hold the
+// stories of a backfill on local disk.
+func TestOtherFileSystem(t *testing.T) {
+	in := corpus(t, 2000)
+	for _, name := range []string{"a.jsonl", "b.jsonl"} {
+		b, err := os.ReadFile(filepath.Join(in, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		memfs.Write("memfs://corpus/"+name, b)
+	}
+	set := settings{Shard: "month", Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	local := filepath.Join(t.TempDir(), "local")
+	backfill(t, set, in, local)
+	backfill(t, set, "memfs://corpus/*.jsonl", "memfs://out")
+
+	// Copied to disk, the output reads as the local one does.
+	ctx := context.Background()
+	fs := memfs.New(ctx)
+	copied := t.TempDir()
+	names, err := fs.List(ctx, "memfs://out/*/*.parquet")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("listing the output: %v", err)
+	}
+	names = append(names, "memfs://out/_manifest.json")
+	for _, name := range names {
+		r, err := fs.OpenRead(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		dst := filepath.Join(copied, strings.TrimPrefix(name, "memfs://out/"))
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.WriteFile(dst, b, 0o644)
+	}
+	a, err := table.Read(local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := table.Read(copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Stories) == 0 || !reflect.DeepEqual(a.Stories, b.Stories) {
+		t.Errorf("%d stories on another file system, %d on disk, or other rows", len(b.Stories), len(a.Stories))
+	}
+	m, l := readManifest(t, copied), readManifest(t, local)
+	if m.Counts != l.Counts || len(m.Inputs) != 2 || m.Inputs[0].Path != "memfs://corpus/a.jsonl" {
+		t.Errorf("manifest: counts %+v, inputs %+v; want %+v", m.Counts, m.Inputs, l.Counts)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +48,20 @@ func remote(p string) bool { return strings.Contains(p, "://") }
 // directory for the run.
 func newOutput(out string) (output, error) {
 	if remote(out) {
-		return output{Out: out, Dir: strings.TrimSuffix(out, "/")}, nil
+		// Objects are not renamed as a whole: a run writes its parts in
+		// place, so an output there must start empty, or the parts of two
+		// runs would mix.
+		o := output{Out: out, Dir: strings.TrimSuffix(out, "/")}
+		for _, name := range tables {
+			has, err := o.hasParts(context.Background(), name)
+			if err != nil {
+				return output{}, err
+			}
+			if has {
+				return output{}, fmt.Errorf("%s already holds a %s table: give an empty output path", out, name)
+			}
+		}
+		return o, nil
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return output{}, err
@@ -120,7 +132,7 @@ func (o output) write(ctx context.Context, cfg pipeline.Config, t *table.Table, 
 	if err := t.Write(tmp, table.Parquet, pipeline.TableMeta(cfg)); err != nil {
 		return err
 	}
-	return o.copyOut(ctx, filepath.Join(tmp, part+".parquet"), path.Join(o.Dir, name, part+".parquet"))
+	return o.copyOut(ctx, filepath.Join(tmp, part+".parquet"), o.Dir+"/"+name+"/"+part+".parquet")
 }
 
 // copyOut copies the local file src to dst on its file system.
@@ -231,6 +243,19 @@ func (f *publishFn) ProcessElement(ctx context.Context, _ int, parts func(*part)
 
 // publish writes the manifest and makes the output the current one.
 func (o output) publish(ctx context.Context, cfg pipeline.Config, m *pipeline.Manifest) error {
+	// A table without a part (no rejects, say) gets an empty one, which
+	// pandas and DuckDB read as no rows of its columns.
+	for _, name := range tables {
+		has, err := o.hasParts(ctx, name)
+		if err != nil {
+			return err
+		}
+		if !has {
+			if err := o.write(ctx, cfg, table.New(name, schemas[name]), "part-empty"); err != nil {
+				return err
+			}
+		}
+	}
 	if remote(o.Dir) {
 		tmp, err := os.MkdirTemp("", "storyclust-manifest-")
 		if err != nil {
@@ -240,20 +265,7 @@ func (o output) publish(ctx context.Context, cfg pipeline.Config, m *pipeline.Ma
 		if err := pipeline.WriteManifest(tmp, m); err != nil {
 			return err
 		}
-		return o.copyOut(ctx, filepath.Join(tmp, "_manifest.json"), path.Join(o.Dir, "_manifest.json"))
-	}
-	// A table without a part (no rejects, say) gets an empty one, which
-	// pandas and DuckDB read as no rows of its columns.
-	for _, name := range tables {
-		parts, err := filepath.Glob(filepath.Join(o.Dir, name, "*.parquet"))
-		if err != nil {
-			return err
-		}
-		if len(parts) == 0 {
-			if err := o.write(ctx, cfg, table.New(name, schemas[name]), "part-empty"); err != nil {
-				return err
-			}
-		}
+		return o.copyOut(ctx, filepath.Join(tmp, "_manifest.json"), o.Dir+"/_manifest.json")
 	}
 	if err := pipeline.WriteManifest(o.Dir, m); err != nil {
 		return err
@@ -271,4 +283,20 @@ func (o output) publish(ctx context.Context, cfg pipeline.Config, m *pipeline.Ma
 	}
 	snaps.Prune(o.Run, o.Prev)
 	return nil
+}
+
+// hasParts reports whether the folder of table name holds a part.
+func (o output) hasParts(ctx context.Context, name string) (bool, error) {
+	glob := o.Dir + "/" + name + "/*.parquet"
+	if !remote(glob) {
+		parts, err := filepath.Glob(glob)
+		return len(parts) > 0, err
+	}
+	fs, err := filesystem.New(ctx, glob)
+	if err != nil {
+		return false, err
+	}
+	defer fs.Close()
+	parts, err := fs.List(ctx, glob)
+	return len(parts) > 0, err
 }
