@@ -92,6 +92,11 @@ eval: build $(PYTHON)
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r docs/baseline/requirements.txt
 	$(PYTHON) docs/baseline/sklearn_recipe.py $(EVENT_SETS:%=$(DEV)/%.jsonl) $(TOPIC_SETS:%=$(DEV)/%.jsonl)
 
+## bench-beam: the backfill on Prism in process against cores and shards, one shard's
+## steps, and the stitch, into docs/bench/backfill.txt; see docs/BACKFILL.md
+bench-beam:
+	cd $(BEAM) && $(GO) test -run '^$$' -bench . -benchtime 1x | grep -v 'level=' | tee $(CURDIR)/docs/bench/backfill.txt
+
 ## agreement: one run against daily scheduled runs over the same articles, on every
 ## dev set (the topic sets at the storyline grain) and a synthetic stream of
 ## STREAM_SIZE articles; see docs/SCHEDULED.md

@@ -123,6 +123,14 @@ type part struct {
 
 const undated = "undated"
 
+// What the seams cost: the articles two shards hold, the stories stitched,
+// and the stitch's time.
+var (
+	seamArticles  = beam.NewCounter("storyclust", "seam_articles")
+	stitchedCount = beam.NewDistribution("storyclust", "stitched")
+	stitchMicros  = beam.NewDistribution("storyclust", "stitch_us")
+)
+
 // shardOf is the key of the shard of time t: its first day, or undated.
 func shardOf(t time.Time, unit string) string {
 	if t.IsZero() {
@@ -148,7 +156,8 @@ func init() {
 	register.Combiner1[vectorize.DocFreq](&addFreqFn{})
 	register.DoFn7x1[context.Context, string, func(*sharded) bool, vectorize.DocFreq, func(placed), func(string, side), func(int), error](&clusterFn{})
 	register.Function3x0(linkFn)
-	register.DoFn3x0[placed, func(*link) bool, func(string, final)](&stitchFn{})
+	register.Function4x0(stitchFn)
+	register.DoFn3x0[placed, func(*continued) bool, func(string, final)](&rootFn{})
 	register.DoFn6x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(part), func(int), error](&writeFn{})
 	register.DoFn3x1[context.Context, int, func(*part) bool, error](&publishFn{})
 	register.Emitter2[string, item]()
@@ -163,6 +172,9 @@ func init() {
 	register.Iter1[sharded]()
 	register.Iter1[side]()
 	register.Iter1[link]()
+	register.Iter1[continued]()
+	register.Emitter1[link]()
+	register.Emitter1[continued]()
 	register.Iter1[final]()
 	register.Iter1[part]()
 	register.Function2x0(nothing)
@@ -177,7 +189,8 @@ func build(s beam.Scope, set settings, inputs []input, out output) {
 	df := beam.Combine(s, &addFreqFn{}, beam.ParDo(s, &countFn{Set: set}, shards))
 	homes, sides, _ := beam.ParDo3(s, &clusterFn{Set: set}, shards, beam.SideInput{Input: df})
 	links := beam.ParDo(s, linkFn, beam.GroupByKey(s, sides))
-	stitched := beam.ParDo(s, &stitchFn{}, homes, beam.SideInput{Input: links})
+	roots := beam.ParDo(s, stitchFn, beam.GroupByKey(s, beam.AddFixedKey(s, links)))
+	stitched := beam.ParDo(s, &rootFn{}, homes, beam.SideInput{Input: roots})
 	written, _ := beam.ParDo2(s, &writeFn{Set: set, Out: out}, beam.GroupByKey(s, stitched), beam.SideInput{Input: df})
 	parts := beam.Flatten(s, reads, dups, written)
 	beam.ParDo0(s, &publishFn{Set: set, Out: out}, beam.GroupByKey(s, beam.AddFixedKey(s, parts)))
@@ -313,6 +326,9 @@ func (f *clusterFn) ProcessElement(ctx context.Context, key string, members func
 		if m.Forward || !m.Home {
 			emitSide(m.Item.ID, side{Node: n, Home: m.Home})
 		}
+		if !m.Home {
+			seamArticles.Inc(ctx, 1)
+		}
 	}
 	return nil
 }
@@ -335,24 +351,46 @@ func linkFn(_ string, sides func(*side) bool, emit func(link)) {
 	}
 }
 
-// stitchFn gives each article the story its shard's story continues,
-// through the links, to the first shard. A story follows the story of the
-// shard before that holds most of its overlap articles (the first of
-// them on a tie), so that stories a shard keeps apart stay apart. Each
-// worker works the stitch out once, from every link: its cost grows with
-// the articles that lie on seams, not with the corpus.
-type stitchFn struct {
+// stitchFn works the stitch out, on one worker, from every link between
+// the shards' stories: a story follows the story of the shard before that
+// holds most of its overlap articles (the first of them on a tie), so that
+// stories a shard keeps apart stay apart. It emits each story that
+// continues one of an earlier shard with the first story of its chain.
+// Its cost grows with the articles on the seams, not with the corpus.
+func stitchFn(ctx context.Context, _ int, links func(*link) bool, emit func(continued)) {
+	start := time.Now()
+	var all []link
+	var l link
+	for links(&l) {
+		all = append(all, l)
+	}
+	roots := stitch(all)
+	for n, r := range roots {
+		emit(continued{Story: n, Root: r})
+	}
+	stitchMicros.Update(ctx, time.Since(start).Microseconds())
+	stitchedCount.Update(ctx, int64(len(roots)))
+}
+
+// continued is a story that continues one of an earlier shard, and the
+// first story of its chain.
+type continued struct {
+	Story, Root node
+}
+
+// rootFn gives each article the story it belongs to after the stitch,
+// keyed by that story's shard.
+type rootFn struct {
 	roots map[node]node
 }
 
-func (f *stitchFn) ProcessElement(p placed, links func(*link) bool, emit func(string, final)) {
+func (f *rootFn) ProcessElement(p placed, stitched func(*continued) bool, emit func(string, final)) {
 	if f.roots == nil {
-		var all []link
-		var l link
-		for links(&l) {
-			all = append(all, l)
+		f.roots = map[node]node{}
+		var c continued
+		for stitched(&c) {
+			f.roots[c.Story] = c.Root
 		}
-		f.roots = stitch(all)
 	}
 	root, ok := f.roots[p.Node]
 	if !ok {

@@ -224,7 +224,7 @@ func TestBackfillFailureKeepsOutput(t *testing.T) {
 	}
 	// A folder where a part is to go: its rename fails.
 	os.MkdirAll(filepath.Join(o.Dir, "stories", "part-2022-03-01.parquet", "x"), 0o755)
-	if err := runPipeline(context.Background(), set, inputs, o); err == nil {
+	if _, err := runPipeline(context.Background(), set, inputs, o); err == nil {
 		t.Fatal("the job did not fail")
 	}
 	after, err := table.Read(out)

@@ -101,7 +101,12 @@ func run(ctx context.Context, set settings, patterns []string, out string) error
 	if err != nil {
 		return err
 	}
-	return runPipeline(ctx, set, inputs, o)
+	c, err := runPipeline(ctx, set, inputs, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "storyclust-beam: wrote %s: %s\n", out, c)
+	return nil
 }
 
 // check checks the settings and sets the defaults of those not given.
@@ -125,21 +130,53 @@ func (set *settings) check() error {
 	return nil
 }
 
+// seams is what the seams between shards cost a run, from its metrics.
+type seams struct {
+	Articles int64 // articles two shards hold
+	Stitched int64 // stories that continue one of the shard before
+	Stitch   time.Duration
+}
+
+func (s seams) String() string {
+	return fmt.Sprintf("%d articles on the seams between shards; %d stories continue one of the shard before; the stitch took %s",
+		s.Articles, s.Stitched, s.Stitch.Round(time.Microsecond))
+}
+
 // runPipeline runs the backfill of inputs into o on the runner of the
-// --runner flag (Prism in process when it is not given).
-func runPipeline(ctx context.Context, set settings, inputs []input, o output) error {
+// --runner flag (Prism in process when it is not given), and returns
+// what its seams cost, as far as the runner reports metrics.
+func runPipeline(ctx context.Context, set settings, inputs []input, o output) (seams, error) {
 	p, s := beam.NewPipelineWithRoot()
 	build(s, set, inputs, o)
-	if err := beamx.Run(ctx, p); err != nil {
+	res, err := beamx.RunWithMetrics(ctx, p)
+	if err != nil {
 		if o.Run != "" {
 			// The version is never published. Removing it is the best
 			// that can be done here (a worker may still be writing); the
 			// next run's version takes its place and prunes the rest.
 			os.RemoveAll(o.Dir)
 		}
-		return err
+		return seams{}, err
 	}
-	return nil
+	var c seams
+	if res == nil {
+		return c, nil
+	}
+	m := res.Metrics().AllMetrics()
+	for _, r := range m.Counters() {
+		if r.Name() == "seam_articles" {
+			c.Articles += r.Result()
+		}
+	}
+	for _, r := range m.Distributions() {
+		switch r.Name() {
+		case "stitch_us":
+			c.Stitch = max(c.Stitch, time.Duration(r.Result().Max)*time.Microsecond)
+		case "stitched":
+			c.Stitched = max(c.Stitched, r.Result().Max)
+		}
+	}
+	return c, nil
 }
 
 // list expands the inputs into files, numbered in the order storyclust run
