@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -149,9 +150,9 @@ func shardStart(t time.Time, unit string) time.Time {
 }
 
 func init() {
-	register.DoFn4x1[context.Context, input, func(string, item), func(part), error](&readFn{})
-	register.DoFn5x0[context.Context, string, func(*item) bool, func(string, item), func(part)](&dedupeFn{})
-	register.DoFn3x0[string, item, func(string, sharded)](&assignFn{})
+	register.DoFn4x1[context.Context, input, func(int, item), func(part), error](&readFn{})
+	register.DoFn4x0[int, func(*item) bool, func(item), func(part)](&dedupeFn{})
+	register.DoFn2x0[item, func(string, sharded)](&assignFn{})
 	register.DoFn4x1[context.Context, string, func(*sharded) bool, func(vectorize.DocFreq), error](&countFn{})
 	register.Combiner1[vectorize.DocFreq](&addFreqFn{})
 	register.DoFn7x1[context.Context, string, func(*sharded) bool, vectorize.DocFreq, func(placed), func(string, side), func(int), error](&clusterFn{})
@@ -160,7 +161,8 @@ func init() {
 	register.DoFn3x0[placed, func(*continued) bool, func(string, final)](&rootFn{})
 	register.DoFn6x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(part), func(int), error](&writeFn{})
 	register.DoFn3x1[context.Context, int, func(*part) bool, error](&publishFn{})
-	register.Emitter2[string, item]()
+	register.Emitter2[int, item]()
+	register.Emitter1[item]()
 	register.Emitter1[part]()
 	register.Emitter2[string, sharded]()
 	register.Emitter1[vectorize.DocFreq]()
@@ -207,7 +209,7 @@ type readFn struct {
 	Out output
 }
 
-func (f *readFn) ProcessElement(ctx context.Context, in input, emit func(string, item), emitPart func(part)) error {
+func (f *readFn) ProcessElement(ctx context.Context, in input, emit func(int, item), emitPart func(part)) error {
 	src, err := f.Out.source(ctx, in.Path)
 	if err != nil {
 		return err
@@ -221,7 +223,7 @@ func (f *readFn) ProcessElement(ctx context.Context, in input, emit func(string,
 		return err
 	}
 	for i := range r.Articles {
-		emit(r.IDs[i], item{ID: r.IDs[i], Input: in.Index, Article: r.Articles[i]})
+		emit(bucketOf(r.IDs[i]), item{ID: r.IDs[i], Input: in.Index, Article: r.Articles[i]})
 	}
 	m := pipeline.NewManifest(cfg)
 	m.AddSource(r.Input, r.Read, r.Rejects)
@@ -229,22 +231,40 @@ func (f *readFn) ProcessElement(ctx context.Context, in input, emit func(string,
 	return nil
 }
 
-// dedupeFn keeps the first article of each id and counts the others.
+// idBuckets is how many groups the articles are shuffled into to drop
+// duplicates: every copy of an id lands in the same one. A group per id
+// would cost the runner a key per article.
+const idBuckets = 4096
+
+func bucketOf(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % idBuckets)
+}
+
+// dedupeFn keeps the first article of each id in a bucket and counts the
+// others.
 type dedupeFn struct{ Set settings }
 
-func (f *dedupeFn) ProcessElement(ctx context.Context, id string, items func(*item) bool, emit func(string, item), emitPart func(part)) {
-	var first, it item
-	n := 0
+func (f *dedupeFn) ProcessElement(_ int, items func(*item) bool, emit func(item), emitPart func(part)) {
+	first := map[string]item{}
+	dropped := 0
+	var it item
 	for items(&it) {
-		if n == 0 || before(&it, &first) {
-			first = it
+		if prev, ok := first[it.ID]; ok {
+			dropped++
+			if !before(&it, &prev) {
+				continue
+			}
 		}
-		n++
+		first[it.ID] = it
 	}
-	emit(id, first)
-	if n > 1 {
+	for _, it := range first {
+		emit(it)
+	}
+	if dropped > 0 {
 		m := pipeline.NewManifest(f.Set.config())
-		m.Counts.DuplicatesDropped = n - 1
+		m.Counts.DuplicatesDropped = dropped
 		emitPart(part{Order: -1, Manifest: m})
 	}
 }
@@ -253,7 +273,7 @@ func (f *dedupeFn) ProcessElement(ctx context.Context, id string, items func(*it
 // a window of the next shard's start, to that one too.
 type assignFn struct{ Set settings }
 
-func (f *assignFn) ProcessElement(_ string, it item, emit func(string, sharded)) {
+func (f *assignFn) ProcessElement(it item, emit func(string, sharded)) {
 	t := it.Article.Published
 	home := shardOf(t, f.Set.Shard)
 	next := home

@@ -71,7 +71,7 @@ func TestAssign(t *testing.T) {
 		tm, _ := time.Parse(time.RFC3339, tc.t)
 		var got []string
 		var homes []bool
-		(&assignFn{Set: set}).ProcessElement("x", item{Article: data.Article{Published: tm}}, func(k string, s sharded) {
+		(&assignFn{Set: set}).ProcessElement(item{Article: data.Article{Published: tm}}, func(k string, s sharded) {
 			got, homes = append(got, k), append(homes, s.Home)
 		})
 		if !reflect.DeepEqual(got, tc.want) || !homes[0] || len(homes) == 2 && homes[1] {
