@@ -13,6 +13,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -452,5 +454,32 @@ func TestOtherFileSystem(t *testing.T) {
 	m, l := readManifest(t, copied), readManifest(t, local)
 	if m.Counts != l.Counts || len(m.Inputs) != 2 || m.Inputs[0].Path != "memfs://corpus/a.jsonl" {
 		t.Errorf("manifest: counts %+v, inputs %+v; want %+v", m.Counts, m.Inputs, l.Counts)
+	}
+}
+
+// TestBackfillDocSnippets runs the pandas and DuckDB snippets of
+// docs/BACKFILL.md on a backfill's output, as a reader of it would.
+func TestBackfillDocSnippets(t *testing.T) {
+	py := python(t)
+	doc, err := os.ReadFile("../../docs/BACKFILL.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	backfill(t, settings{Shard: "month"}, corpus(t, 1000), filepath.Join(dir, "backfill"))
+	blocks := regexp.MustCompile("(?s)```(python|sql)\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
+	if len(blocks) < 2 {
+		t.Fatalf("%d snippets, want a pandas one and a DuckDB one", len(blocks))
+	}
+	for _, b := range blocks {
+		code := b[2]
+		if b[1] == "sql" {
+			code = "import duckdb\nprint(duckdb.sql(" + strconv.Quote(code) + ").fetchall()[:1])"
+		}
+		cmd := exec.Command(py, "-c", code)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s snippet: %v\n%s\n%s", b[1], err, b[2], out)
+		}
 	}
 }
