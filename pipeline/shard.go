@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -97,17 +98,171 @@ func ClusterShard(ctx context.Context, cfg Config, articles []data.Article, ids 
 
 // ShardTables builds the articles, stories, story_outlets and storylines
 // tables of whole stories as Run builds them, with the idf of df (see
-// ClusterShard): labels[i] names the story of articles[i]. Storylines link
-// the stories given only. It returns the tables and the shard's manifest,
-// with its counts and top stories (see Manifest.Merge).
-func ShardTables(ctx context.Context, cfg Config, articles []data.Article, ids []string, labels []int, df *vectorize.DocFreq) ([]*table.Table, *Manifest, error) {
+// ClusterShard): labels[i] names the story of articles[i]. With lines nil,
+// storylines link the stories given only. Otherwise lines gives the
+// storyline of each story (by id) that shares one with other stories, from
+// LinkStorylines over every shard; a story it does not name is a
+// storyline of its own; and no storylines table is returned, that being
+// LinkStorylines'. It returns the tables and the shard's manifest, with its
+// counts and top stories (see Manifest.Merge).
+func ShardTables(ctx context.Context, cfg Config, articles []data.Article, ids []string, labels []int, df *vectorize.DocFreq, lines map[string]string) ([]*table.Table, *Manifest, error) {
 	cfg.EnsureDefaults()
-	r, order := newShard(cfg, articles, ids, df)
-	if err := r.vectorize(ctx, cfg, nil); err != nil {
+	r, err := shardStories(ctx, cfg, articles, ids, labels, df)
+	if err != nil {
 		return nil, nil, err
 	}
-	// Stories are numbered in the order of their first articles, as the
-	// clusterer numbers them.
+	sids := firstArticleIDs(r.ids, r.stories)
+	if lines == nil {
+		if err := r.summarise(ctx, cfg, nil); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		r.summaries = summariseStories(r)
+		r.threads = r.storyThreads()
+		r.storylineOf = make([]int, len(r.stories))
+		number := map[string]int{}
+		for s, st := range r.stories {
+			lid, ok := lines[sids[s]]
+			if !ok {
+				lid = storylineID(r.ids[st.Members[0]])
+			}
+			l, ok := number[lid]
+			if !ok {
+				l = len(r.lineIDs)
+				number[lid] = l
+				r.lineIDs = append(r.lineIDs, lid)
+			}
+			r.storylineOf[s] = l
+		}
+		r.lineTerms = r.vec.Terms
+	}
+	sink, tables := tableSink(nil)
+	buildTables(r, sids, r.manifest, sink)
+	if lines != nil {
+		tables = slices.DeleteFunc(tables, func(t *table.Table) bool { return t.Name == "storylines" })
+		r.manifest.Counts.Storylines = 0
+	}
+	return tables, r.manifest, nil
+}
+
+// StoryThread is what linking the stories of every shard into storylines
+// needs of one story (see LinkStorylines): its row, its first article, and
+// its centroid's heaviest terms, by name.
+type StoryThread struct {
+	Row          table.StoryRow // without a storyline
+	FirstArticle string         // the id of its first article
+	FirstTime    time.Time      // and that article's publication time
+	Terms        []string
+	Weights      []float32
+	Articles     int
+	First, Last  time.Time // its dated articles' span
+	Lang         string
+}
+
+// ShardThreads returns the threads of whole stories, in the order of
+// their first articles, built as ShardTables builds them.
+func ShardThreads(ctx context.Context, cfg Config, articles []data.Article, ids []string, labels []int, df *vectorize.DocFreq) ([]StoryThread, error) {
+	cfg.EnsureDefaults()
+	r, err := shardStories(ctx, cfg, articles, ids, labels, df)
+	if err != nil {
+		return nil, err
+	}
+	r.summaries = summariseStories(r)
+	threads := r.storyThreads()
+	var rows []table.StoryRow
+	sink := rowSink{
+		article: func(table.ArticleRow) {}, story: func(row table.StoryRow) { rows = append(rows, row) },
+		storyOutlet: func(table.StoryOutletRow) {}, storyline: func(table.StorylineRow) {},
+	}
+	buildTables(r, firstArticleIDs(r.ids, r.stories), r.manifest, sink)
+	out := make([]StoryThread, len(r.stories))
+	for s, st := range r.stories {
+		t := threads[s]
+		terms := make([]string, len(t.Centroid.Terms))
+		for k, id := range t.Centroid.Terms {
+			terms[k] = r.vec.Terms[id]
+		}
+		first := st.Members[0]
+		out[s] = StoryThread{Row: rows[s], FirstArticle: r.ids[first], FirstTime: r.articles[first].Published,
+			Terms: terms, Weights: t.Centroid.Weights, Articles: t.Articles, First: t.First, Last: t.Last, Lang: t.Lang}
+	}
+	return out, nil
+}
+
+// LinkStorylines links the stories of every shard, given by their threads
+// (from ShardThreads), into storylines as Run links its stories. It
+// returns the storyline of each story that shares one with others, by
+// story id (what ShardTables takes), and the rows of the storylines table.
+func LinkStorylines(ctx context.Context, cfg Config, threads []StoryThread) (map[string]string, []table.StorylineRow, error) {
+	cfg.EnsureDefaults()
+	// The stories in the order of their first articles, as a run orders
+	// them, and their terms in one vocabulary.
+	slices.SortFunc(threads, func(a, b StoryThread) int {
+		x, y := data.Article{Published: a.FirstTime}, data.Article{Published: b.FirstTime}
+		return canonical(&x, &y, a.FirstArticle, b.FirstArticle)
+	})
+	var vocab []string
+	for _, t := range threads {
+		vocab = append(vocab, t.Terms...)
+	}
+	slices.Sort(vocab)
+	vocab = slices.Compact(vocab)
+	ct := make([]cluster.Thread, len(threads))
+	for s, t := range threads {
+		c := vectorize.Vector{Terms: make([]int32, len(t.Terms)), Weights: slices.Clone(t.Weights)}
+		for k, term := range t.Terms {
+			id, _ := slices.BinarySearch(vocab, term)
+			c.Terms[k] = int32(id)
+		}
+		sort.Sort(byTerm(c))
+		ct[s] = cluster.Thread{Centroid: c, Articles: t.Articles, First: t.First, Last: t.Last, Lang: t.Lang}
+	}
+	labels, err := cluster.Storylines(ctx, ct, cluster.StorylineConfig{
+		Threshold: cfg.StorylineThreshold, Window: cfg.StorylineWindow, Terms: lineTerms, Workers: cfg.Workers,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var lids []string
+	n := make([]int, len(threads))
+	for s, l := range labels {
+		if l == len(lids) {
+			lids = append(lids, storylineID(threads[s].FirstArticle))
+		}
+		n[l]++
+	}
+	lines := map[string]string{}
+	ss := newStorylineSummary(lids)
+	for s, l := range labels {
+		if n[l] > 1 {
+			lines[threads[s].Row.StoryID] = lids[l]
+		}
+		ss.add(l, &threads[s].Row)
+	}
+	var rows []table.StorylineRow
+	ss.emit(ct, labels, func(t int32) string { return vocab[t] }, func(row table.StorylineRow) { rows = append(rows, row) })
+	return lines, rows, nil
+}
+
+// byTerm sorts a vector's terms, with their weights.
+type byTerm vectorize.Vector
+
+func (v byTerm) Len() int           { return len(v.Terms) }
+func (v byTerm) Less(i, j int) bool { return v.Terms[i] < v.Terms[j] }
+func (v byTerm) Swap(i, j int) {
+	v.Terms[i], v.Terms[j] = v.Terms[j], v.Terms[i]
+	v.Weights[i], v.Weights[j] = v.Weights[j], v.Weights[i]
+}
+
+// shardStories is the run of a shard's whole stories, labels[i] naming the
+// story of articles[i]: vectorised with the idf of df and summarised, the
+// stories numbered in the order of their first articles, as the clusterer
+// numbers them.
+func shardStories(ctx context.Context, cfg Config, articles []data.Article, ids []string, labels []int, df *vectorize.DocFreq) (*processed, error) {
+	r, order := newShard(cfg, articles, ids, df)
+	if err := r.vectorize(ctx, cfg, nil); err != nil {
+		return nil, err
+	}
 	story := make([]int, len(order))
 	number := map[int]int{}
 	for k, i := range order {
@@ -127,12 +282,7 @@ func ShardTables(ctx context.Context, cfg Config, articles []data.Article, ids [
 	for i := range r.items {
 		r.items[i].Vec = vectorize.Vector{}
 	}
-	if err := r.summarise(ctx, cfg, nil); err != nil {
-		return nil, nil, err
-	}
-	sink, tables := tableSink(nil)
-	buildTables(r, firstArticleIDs(r.ids, r.stories), r.manifest, sink)
-	return tables, r.manifest, nil
+	return r, nil
 }
 
 // newShard is the run of a shard's articles, put in canonical order:

@@ -241,7 +241,7 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 	}
 	m.Top = topStories(top)
 	if lines != nil {
-		lines.emit(r, out.storyline)
+		lines.emit(r.threads, r.storylineOf, r.termName, out.storyline)
 		m.Counts.Storylines = len(lids)
 	}
 	// The outlets and framing tables describe the run's stories as a
@@ -301,14 +301,14 @@ func (ss *storylineSummary) add(l int, st *table.StoryRow) {
 }
 
 // emit emits the rows, in order, with their top terms.
-func (ss *storylineSummary) emit(r *processed, emit func(table.StorylineRow)) {
-	terms := cluster.StorylineTerms(r.threads, r.storylineOf, distinctiveTerms)
+func (ss *storylineSummary) emit(threads []cluster.Thread, labels []int, name func(int32) string, emit func(table.StorylineRow)) {
+	terms := cluster.StorylineTerms(threads, labels, distinctiveTerms)
 	for l := range ss.rows {
 		row := ss.rows[l]
 		row.NOutlets = len(ss.outlets[l])
 		row.TopTerms = make([]string, len(terms[l]))
 		for k, t := range terms[l] {
-			row.TopTerms[k] = r.termName(t)
+			row.TopTerms[k] = name(t)
 		}
 		emit(row)
 	}

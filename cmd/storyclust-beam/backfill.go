@@ -155,11 +155,13 @@ func init() {
 	register.DoFn2x0[item, func(string, sharded)](&assignFn{})
 	register.DoFn4x1[context.Context, string, func(*sharded) bool, func(vectorize.DocFreq), error](&countFn{})
 	register.Combiner1[vectorize.DocFreq](&addFreqFn{})
-	register.DoFn7x1[context.Context, string, func(*sharded) bool, vectorize.DocFreq, func(placed), func(string, side), func(int), error](&clusterFn{})
+	register.DoFn6x1[context.Context, string, func(*sharded) bool, vectorize.DocFreq, func(placed), func(string, side), error](&clusterFn{})
 	register.Function3x0(linkFn)
 	register.Function4x0(stitchFn)
 	register.DoFn3x0[placed, func(*continued) bool, func(string, final)](&rootFn{})
-	register.DoFn6x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(part), func(int), error](&writeFn{})
+	register.DoFn5x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(pipeline.StoryThread), error](&threadsFn{})
+	register.DoFn5x1[context.Context, int, func(*pipeline.StoryThread) bool, func(storyline), func(part), error](&storylinesFn{})
+	register.DoFn6x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(*storyline) bool, func(part), error](&writeFn{})
 	register.DoFn3x1[context.Context, int, func(*part) bool, error](&publishFn{})
 	register.Emitter2[int, item]()
 	register.Emitter1[item]()
@@ -168,7 +170,10 @@ func init() {
 	register.Emitter1[vectorize.DocFreq]()
 	register.Emitter1[placed]()
 	register.Emitter2[string, side]()
-	register.Emitter1[int]()
+	register.Emitter1[pipeline.StoryThread]()
+	register.Emitter1[storyline]()
+	register.Iter1[pipeline.StoryThread]()
+	register.Iter1[storyline]()
 	register.Emitter2[string, final]()
 	register.Iter1[item]()
 	register.Iter1[sharded]()
@@ -179,7 +184,6 @@ func init() {
 	register.Emitter1[continued]()
 	register.Iter1[final]()
 	register.Iter1[part]()
-	register.Function2x0(nothing)
 }
 
 // build adds the backfill of inputs to the pipeline of s.
@@ -189,17 +193,17 @@ func build(s beam.Scope, set settings, inputs []input, out output) {
 	unique, dups := beam.ParDo2(s, &dedupeFn{Set: set}, beam.GroupByKey(s, items))
 	shards := beam.GroupByKey(s, beam.ParDo(s, &assignFn{Set: set}, unique))
 	df := beam.Combine(s, &addFreqFn{}, beam.ParDo(s, &countFn{Set: set}, shards))
-	homes, sides, _ := beam.ParDo3(s, &clusterFn{Set: set}, shards, beam.SideInput{Input: df})
+	homes, sides := beam.ParDo2(s, &clusterFn{Set: set}, shards, beam.SideInput{Input: df})
 	links := beam.ParDo(s, linkFn, beam.GroupByKey(s, sides))
 	roots := beam.ParDo(s, stitchFn, beam.GroupByKey(s, beam.AddFixedKey(s, links)))
 	stitched := beam.ParDo(s, &rootFn{}, homes, beam.SideInput{Input: roots})
-	written, _ := beam.ParDo2(s, &writeFn{Set: set, Out: out}, beam.GroupByKey(s, stitched), beam.SideInput{Input: df})
-	parts := beam.Flatten(s, reads, dups, written)
+	groups := beam.GroupByKey(s, stitched)
+	threads := beam.ParDo(s, &threadsFn{Set: set}, groups, beam.SideInput{Input: df})
+	lines, linked := beam.ParDo2(s, &storylinesFn{Set: set, Out: out}, beam.GroupByKey(s, beam.AddFixedKey(s, threads)))
+	written := beam.ParDo(s, &writeFn{Set: set, Out: out}, groups, beam.SideInput{Input: df}, beam.SideInput{Input: lines})
+	parts := beam.Flatten(s, reads, dups, linked, written)
 	beam.ParDo0(s, &publishFn{Set: set, Out: out}, beam.GroupByKey(s, beam.AddFixedKey(s, parts)))
 }
-
-// nothing is the DoFn of a collection that is not read further.
-func nothing(int, func(int)) {}
 
 // readFn reads one input with storyclust run's readers: its articles go
 // on by id, its rejects are written as a part of the rejects table, and
@@ -323,7 +327,7 @@ func (addFreqFn) MergeAccumulators(a, b vectorize.DocFreq) vectorize.DocFreq {
 type clusterFn struct{ Set settings }
 
 func (f *clusterFn) ProcessElement(ctx context.Context, key string, members func(*sharded) bool, df vectorize.DocFreq,
-	emit func(placed), emitSide func(string, side), _ func(int)) error {
+	emit func(placed), emitSide func(string, side)) error {
 	var all []sharded
 	var m sharded
 	for members(&m) {

@@ -121,6 +121,16 @@ func TestBackfillAgreesWithRun(t *testing.T) {
 		t.Errorf("B-cubed F1 %.4f against storyclust run (want >= 0.98); %d articles only in run's output, %d only in the backfill's", s.BCubedF1, a.OnlyReference, a.OnlyOther)
 	}
 
+	// Storylines are linked over every shard at once.
+	lines, err := pipeline.Compare(ref, out, pipeline.GrainStoryline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("storylines: B-cubed F1 %.4f; %d by run, %d by the backfill", lines.Scores.BCubedF1, lines.Scores.GoldGroups, lines.Scores.PredGroups)
+	if lines.Scores.BCubedF1 < 0.98 {
+		t.Errorf("storylines: B-cubed F1 %.4f against storyclust run (want >= 0.98)", lines.Scores.BCubedF1)
+	}
+
 	m := readManifest(t, out)
 	c, w := m.Counts, want.Counts
 	if c.Read != c.Clustered+c.Rejected+c.DuplicatesDropped {
@@ -158,8 +168,9 @@ func TestBackfillAgreesWithRun(t *testing.T) {
 			t.Errorf("undated article %s is in story %s with dated articles", id, storyOf[id])
 		}
 	}
-	if len(got.Stories) != c.Stories || len(got.Articles) != c.Clustered {
-		t.Errorf("%d story rows and %d article rows; the manifest says %d and %d", len(got.Stories), len(got.Articles), c.Stories, c.Clustered)
+	if len(got.Stories) != c.Stories || len(got.Articles) != c.Clustered || len(got.Storylines) != c.Storylines {
+		t.Errorf("%d story rows, %d article rows and %d storyline rows; the manifest says %d, %d and %d",
+			len(got.Stories), len(got.Articles), len(got.Storylines), c.Stories, c.Clustered, c.Storylines)
 	}
 
 	py := python(t)
@@ -282,13 +293,14 @@ func TestWriteRetried(t *testing.T) {
 			*f, k = members[k], k+1
 			return true
 		}
-		if err := fn.ProcessElement(context.Background(), "2024-01-01", iter, *df, func(part) {}, nil); err != nil {
+		noLines := func(*storyline) bool { return false }
+		if err := fn.ProcessElement(context.Background(), "2024-01-01", iter, *df, noLines, func(part) {}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(o.Dir, "*", "*"))
-	if len(files) != 4 {
-		t.Errorf("files %q, want one part of each of the 4 tables", files)
+	if len(files) != 3 {
+		t.Errorf("files %q, want one part of each of the articles, stories and story_outlets tables", files)
 	}
 	rows, err := table.ReadArticles(filepath.Join(o.Dir, "articles", "part-2024-01-01.parquet"))
 	if err != nil || len(rows) != len(members) {

@@ -113,7 +113,10 @@ func BenchmarkShard(b *testing.B) {
 	}{
 		{"count", func() error { _, err := pipeline.TermCounts(ctx, cfg, all); return err }},
 		{"cluster", func() error { _, err := pipeline.ClusterShard(ctx, cfg, clone(all), ids, df); return err }},
-		{"tables", func() error { _, _, err := pipeline.ShardTables(ctx, cfg, clone(all), ids, labels, df); return err }},
+		{"tables", func() error {
+			_, _, err := pipeline.ShardTables(ctx, cfg, clone(all), ids, labels, df, map[string]string{})
+			return err
+		}},
 	} {
 		b.Run(step.name, func(b *testing.B) {
 			for b.Loop() {

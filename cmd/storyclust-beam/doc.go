@@ -11,10 +11,11 @@
 // run. The stitch then joins the stories that cross a seam: a story of a
 // shard that holds overlap articles continues the story of the shard
 // before that holds most of them. The stitched stories are grouped by
-// the shard of their first article, and each group's tables are built
-// and written by the worker that holds it, as Parquet parts of one folder
-// per table. Undated articles, which have no place in time, are a shard
-// of their own.
+// the shard of their first article; one worker links every story into
+// storylines and writes that table, and each group's other tables are
+// built and written by the worker that holds it, as Parquet parts of one
+// folder per table. Undated articles, which have no place in time, are a
+// shard of their own.
 //
 // The output has the tables of storyclust run (articles, stories,
 // story_outlets, storylines, rejects), each a folder of parts, and

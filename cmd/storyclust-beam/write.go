@@ -171,18 +171,9 @@ func (o output) writeRejects(ctx context.Context, cfg pipeline.Config, index int
 	return o.write(ctx, cfg, t, fmt.Sprintf("part-input-%06d", index))
 }
 
-// writeFn builds and writes the tables of the stories whose first
-// article's home is one shard.
-type writeFn struct {
-	Set settings
-	Out output
-}
-
-func (f *writeFn) ProcessElement(ctx context.Context, key string, members func(*final) bool, df vectorize.DocFreq,
-	emit func(part), _ func(int)) error {
-	var articles []data.Article
-	var ids []string
-	var labels []int
+// group is the stitched stories of one shard's group: its articles, ids,
+// and each article's story, numbered.
+func group(members func(*final) bool) (articles []data.Article, ids []string, labels []int) {
 	number := map[node]int{}
 	var m final
 	for members(&m) {
@@ -193,8 +184,87 @@ func (f *writeFn) ProcessElement(ctx context.Context, key string, members func(*
 		}
 		articles, ids, labels = append(articles, m.Item.Article), append(ids, m.Item.ID), append(labels, n)
 	}
+	return articles, ids, labels
+}
+
+// threadsFn sends what the storyline linkage needs of each story of a
+// group to the one worker that links them.
+type threadsFn struct{ Set settings }
+
+func (f *threadsFn) ProcessElement(ctx context.Context, key string, members func(*final) bool, df vectorize.DocFreq,
+	emit func(pipeline.StoryThread)) error {
+	articles, ids, labels := group(members)
+	threads, err := pipeline.ShardThreads(ctx, f.Set.config(), articles, ids, labels, &df)
+	if err != nil {
+		return fmt.Errorf("shard %s: %w", key, err)
+	}
+	for _, t := range threads {
+		emit(t)
+	}
+	return nil
+}
+
+// storyline names the storyline of a story that shares one with others.
+type storyline struct {
+	Story, Line string
+}
+
+// storylinesFn links the stories of every group into storylines, on one
+// worker, and writes the storylines table. It sends on the storyline of
+// each story that shares one with others, for the groups' tables.
+type storylinesFn struct {
+	Set settings
+	Out output
+}
+
+func (f *storylinesFn) ProcessElement(ctx context.Context, _ int, threads func(*pipeline.StoryThread) bool,
+	emit func(storyline), emitPart func(part)) error {
+	var all []pipeline.StoryThread
+	var t pipeline.StoryThread
+	for threads(&t) {
+		all = append(all, t)
+	}
 	cfg := f.Set.config()
-	ts, sm, err := pipeline.ShardTables(ctx, cfg, articles, ids, labels, &df)
+	lines, rows, err := pipeline.LinkStorylines(ctx, cfg, all)
+	if err != nil {
+		return err
+	}
+	tb := table.New("storylines", table.StorylinesSchema)
+	for _, r := range rows {
+		tb.AppendStoryline(r)
+	}
+	if err := f.Out.write(ctx, cfg, tb, "part-all"); err != nil {
+		return err
+	}
+	for story, line := range lines {
+		emit(storyline{Story: story, Line: line})
+	}
+	m := pipeline.NewManifest(cfg)
+	m.Counts.Storylines = len(rows)
+	emitPart(part{Order: -1, Manifest: m})
+	return nil
+}
+
+// writeFn builds and writes the tables of the stories of one group, with
+// the storylines storylinesFn linked.
+type writeFn struct {
+	Set   settings
+	Out   output
+	lines map[string]string
+}
+
+func (f *writeFn) ProcessElement(ctx context.Context, key string, members func(*final) bool, df vectorize.DocFreq,
+	lines func(*storyline) bool, emit func(part)) error {
+	if f.lines == nil {
+		f.lines = map[string]string{}
+		var l storyline
+		for lines(&l) {
+			f.lines[l.Story] = l.Line
+		}
+	}
+	articles, ids, labels := group(members)
+	cfg := f.Set.config()
+	ts, sm, err := pipeline.ShardTables(ctx, cfg, articles, ids, labels, &df, f.lines)
 	if err != nil {
 		return fmt.Errorf("shard %s: %w", key, err)
 	}
