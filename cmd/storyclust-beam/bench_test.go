@@ -81,9 +81,10 @@ func BenchmarkBackfill(b *testing.B) {
 	}
 }
 
-// BenchmarkShard times the three steps a worker runs on one shard, on a
-// week of 100,000 synthetic articles (about five million a year): counting
-// its document frequencies, clustering it, and building its tables.
+// BenchmarkShard times the steps a worker runs on one shard, on a week of
+// 100,000 synthetic articles (about five million a year): counting its
+// document frequencies, clustering it, sending its stories' threads to the
+// storyline linkage, and building its tables.
 func BenchmarkShard(b *testing.B) {
 	const articles = 100_000
 	g := synth.New(synth.Config{Articles: articles, Seed: 1, Days: 7})
@@ -113,6 +114,10 @@ func BenchmarkShard(b *testing.B) {
 	}{
 		{"count", func() error { _, err := pipeline.TermCounts(ctx, cfg, all); return err }},
 		{"cluster", func() error { _, err := pipeline.ClusterShard(ctx, cfg, clone(all), ids, df); return err }},
+		{"threads", func() error {
+			_, err := pipeline.ShardThreads(ctx, cfg, clone(all), ids, labels, df)
+			return err
+		}},
 		{"tables", func() error {
 			_, _, err := pipeline.ShardTables(ctx, cfg, clone(all), ids, labels, df, map[string]string{})
 			return err
