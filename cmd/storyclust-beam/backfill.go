@@ -19,7 +19,8 @@ import (
 )
 
 // settings are the flags that shape the output. The DoFns carry them to
-// the workers.
+// the workers, so they hold values Beam can code: pipeline.Config's own
+// fields, less its progress writer, which Beam cannot.
 type settings struct {
 	Threshold          float64
 	Window             time.Duration
