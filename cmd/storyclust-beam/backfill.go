@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,26 +165,26 @@ func init() {
 	register.DoFn5x1[context.Context, int, func(*pipeline.StoryThread) bool, func(storyline), func(part), error](&storylinesFn{})
 	register.DoFn6x1[context.Context, string, func(*final) bool, vectorize.DocFreq, func(*storyline) bool, func(part), error](&writeFn{})
 	register.DoFn3x1[context.Context, int, func(*part) bool, error](&publishFn{})
-	register.Emitter2[int, item]()
 	register.Emitter1[item]()
-	register.Emitter1[part]()
+	register.Emitter2[int, item]()
 	register.Emitter2[string, sharded]()
 	register.Emitter1[vectorize.DocFreq]()
 	register.Emitter1[placed]()
 	register.Emitter2[string, side]()
+	register.Emitter1[link]()
+	register.Emitter1[continued]()
+	register.Emitter2[string, final]()
 	register.Emitter1[pipeline.StoryThread]()
 	register.Emitter1[storyline]()
-	register.Iter1[pipeline.StoryThread]()
-	register.Iter1[storyline]()
-	register.Emitter2[string, final]()
+	register.Emitter1[part]()
 	register.Iter1[item]()
 	register.Iter1[sharded]()
 	register.Iter1[side]()
 	register.Iter1[link]()
 	register.Iter1[continued]()
-	register.Emitter1[link]()
-	register.Emitter1[continued]()
 	register.Iter1[final]()
+	register.Iter1[pipeline.StoryThread]()
+	register.Iter1[storyline]()
 	register.Iter1[part]()
 }
 
@@ -207,8 +208,8 @@ func build(s beam.Scope, set settings, inputs []input, out output) {
 }
 
 // readFn reads one input with storyclust run's readers: its articles go
-// on by id, its rejects are written as a part of the rejects table, and
-// its record goes to the manifest.
+// on by the bucket of their id, its rejects are written as a part of the
+// rejects table, and its record goes to the manifest.
 type readFn struct {
 	Set settings
 	Out output
@@ -217,7 +218,9 @@ type readFn struct {
 func (f *readFn) ProcessElement(ctx context.Context, in input, emit func(int, item), emitPart func(part)) error {
 	src, err := f.Out.source(ctx, in.Path)
 	if err != nil {
-		return err
+		// A file listed that cannot be opened is a reject, as in
+		// storyclust run, not the end of the job.
+		src = data.NewSource(in.Path, -1, time.Time{}, func() (io.ReadCloser, error) { return nil, err })
 	}
 	cfg := f.Set.config()
 	r, err := pipeline.ReadSource(ctx, cfg, src, f.Set.Now)

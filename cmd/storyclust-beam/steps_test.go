@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/storyclust/storyclust/data"
+	"github.com/storyclust/storyclust/data/table"
 	"github.com/storyclust/storyclust/vectorize"
 )
 
@@ -120,5 +124,31 @@ func TestCoders(t *testing.T) {
 	df := vectorize.DocFreq{Docs: 7, Terms: map[string]int{"a": 1, "é": 300}}
 	if got := decodeDocFreq(encodeDocFreq(df)); !reflect.DeepEqual(got, df) {
 		t.Errorf("doc freq: got %+v", got)
+	}
+}
+
+// TestReadGone reads an input that went between its listing and its
+// reading: it is a reject, with its path and reason, as in storyclust run,
+// and the job goes on.
+func TestReadGone(t *testing.T) {
+	set := settings{Shard: "week"}
+	if err := set.check(); err != nil {
+		t.Fatal(err)
+	}
+	o := output{Dir: t.TempDir()}
+	gone := filepath.Join(t.TempDir(), "gone.jsonl")
+	var parts []part
+	err := (&readFn{Set: set, Out: o}).ProcessElement(context.Background(), input{Index: 3, Path: gone},
+		func(int, item) { t.Error("an article from a file that is not there") }, func(p part) { parts = append(parts, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 1 || parts[0].Manifest.Counts.Rejected != 1 || parts[0].Manifest.Counts.Read != 1 {
+		t.Fatalf("parts %+v, want one with the file rejected", parts)
+	}
+	rows, err := table.Rows(filepath.Join(o.Dir, "rejects", "part-input-000003.parquet"), table.RejectsSchema,
+		func(c table.Cols, i int) [2]string { return [2]string{c.Str("source_file", i), c.Str("reason", i)} })
+	if err != nil || len(rows) != 1 || rows[0][0] != gone || !strings.Contains(rows[0][1], "no such file") {
+		t.Errorf("rejects %q (%v)", rows, err)
 	}
 }
