@@ -33,24 +33,28 @@ func main() {
 	var set settings
 	var inputs, fields stringList
 	var out string
-	flag.Var(&inputs, "input", "input `file`, folder or glob (gs://, s3:// too); repeatable")
-	flag.StringVar(&out, "out", "", "output `directory` (gs://, s3:// too)")
-	flag.StringVar(&set.Shard, "shard", "week", "shard the articles by publication `week` or month")
-	flag.Float64Var(&set.Threshold, "threshold", 0, "story threshold (default as storyclust run)")
-	flag.DurationVar(&set.Window, "window", 0, "story window, and the shards' overlap (default as storyclust run)")
-	flag.Float64Var(&set.StorylineThreshold, "storyline-threshold", 0, "storyline threshold (default as storyclust run)")
-	flag.DurationVar(&set.StorylineWindow, "storyline-window", 0, "storyline window (default as storyclust run)")
-	flag.Float64Var(&set.TitleWeight, "title-weight", 0, "weight of a title token (default as storyclust run)")
-	flag.Var(&fields, "field", "map an input `column` to a field (text=body); repeatable")
-	flag.IntVar(&set.Year, "year", 0, "year of dateline dates without one")
-	flag.BoolVar(&set.Strict, "strict", false, "reject rows whose date cannot be read")
-	flag.StringVar(&set.DateOrder, "date-order", "", "read ambiguous slash dates as `dmy` or mdy")
-	flag.StringVar(&set.Delimiter, "delimiter", "", "CSV `delimiter` (sniffed by default)")
-	flag.StringVar(&set.Encoding, "encoding", "", "text `encoding` (detected by default)")
-	flag.IntVar(&set.Workers, "shard-workers", runtime.GOMAXPROCS(0), "goroutines that cluster one shard")
-	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process to `file` (for go tool pprof)")
+	// storyclust's flags, listed apart from Beam's in the usage.
+	ours := flag.NewFlagSet("storyclust-beam", flag.ExitOnError)
+	ours.Var(&inputs, "input", "input `file`, folder or glob (gs://, s3:// too); repeatable")
+	ours.StringVar(&out, "out", "", "output `directory` (gs://, s3:// too)")
+	ours.StringVar(&set.Shard, "shard", "week", "shard the articles by publication `week` or month")
+	ours.Float64Var(&set.Threshold, "threshold", 0, "story threshold (default as storyclust run)")
+	ours.DurationVar(&set.Window, "window", 0, "story window, and the shards' overlap (default as storyclust run)")
+	ours.Float64Var(&set.StorylineThreshold, "storyline-threshold", 0, "storyline threshold (default as storyclust run)")
+	ours.DurationVar(&set.StorylineWindow, "storyline-window", 0, "storyline window (default as storyclust run)")
+	ours.Float64Var(&set.TitleWeight, "title-weight", 0, "weight of a title token (default as storyclust run)")
+	ours.Var(&fields, "field", "map an input `column` to a field (text=body); repeatable")
+	ours.IntVar(&set.Year, "year", 0, "year of dateline dates without one")
+	ours.BoolVar(&set.Strict, "strict", false, "reject rows whose date cannot be read")
+	ours.StringVar(&set.DateOrder, "date-order", "", "read ambiguous slash dates as `dmy` or mdy")
+	ours.StringVar(&set.Delimiter, "delimiter", "", "CSV `delimiter` (sniffed by default)")
+	ours.StringVar(&set.Encoding, "encoding", "", "text `encoding` (detected by default)")
+	ours.IntVar(&set.Workers, "shard-workers", runtime.GOMAXPROCS(0), "goroutines that cluster one shard")
+	cpuProfile := ours.String("cpuprofile", "", "write a CPU profile of this process to `file` (for go tool pprof)")
+	ours.VisitAll(func(f *flag.Flag) { flag.Var(f.Value, f.Name, f.Usage) })
 	flag.Usage = func() {
-		fmt.Fprint(flag.CommandLine.Output(), `Usage: storyclust-beam --input PATH [--input PATH...] --out DIR [flags] [Beam flags]
+		w := flag.CommandLine.Output()
+		fmt.Fprint(w, `Usage: storyclust-beam --input PATH [--input PATH...] --out DIR [flags] [Beam flags]
 
 Runs storyclust's job as an Apache Beam pipeline: the articles are cut into
 shards by week or month, each clustered on a worker, and the stories that
@@ -60,7 +64,17 @@ Spark, Prism), and --runner dataflow to Dataflow. See docs/BACKFILL.md.
 
 Flags:
 `)
-		flag.PrintDefaults()
+		ours.SetOutput(w)
+		ours.PrintDefaults()
+		fmt.Fprint(w, "\nBeam's flags (runner, endpoint, environment_type, project, region, ...):\n")
+		beamFlags := flag.NewFlagSet("beam", flag.ContinueOnError)
+		flag.VisitAll(func(f *flag.Flag) {
+			if ours.Lookup(f.Name) == nil {
+				beamFlags.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		beamFlags.SetOutput(w)
+		beamFlags.PrintDefaults()
 	}
 	flag.Parse()
 	set.Fields = fields
