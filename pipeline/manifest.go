@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/storyclust/storyclust/data"
@@ -198,6 +199,23 @@ type StorySummary struct {
 	Label     string `json:"label"`
 	NArticles int    `json:"n_articles"`
 	NOutlets  int    `json:"n_outlets"`
+}
+
+// AddSource adds one input's record, rows and rejects to m.
+func (m *Manifest) AddSource(in InputRecord, read int, rejects []table.RejectRow) {
+	m.Inputs = append(m.Inputs, in)
+	m.Counts.Read += read
+	m.Counts.Rejected += len(rejects)
+	for _, rj := range rejects {
+		if len(m.FirstRejects) == maxShownRejects {
+			break
+		}
+		where := rj.SourceFile
+		if rj.SourceLine > 0 {
+			where += ":" + strconv.Itoa(rj.SourceLine)
+		}
+		m.FirstRejects = append(m.FirstRejects, where+": "+rj.Reason)
+	}
 }
 
 // manifestFile is the manifest's name in the output directory.

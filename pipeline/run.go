@@ -253,8 +253,8 @@ func process(ctx context.Context, cfg Config, srcs []data.Source, st *state, boo
 
 // summarise works out the stories' summaries and links them into
 // storylines. The summaries need neither the stories' ids nor their
-// storylines: they are worked out beside the storyline linkage, which
-// leaves a core idle for most of its time (make bench).
+// storylines: they are worked out beside the storyline linkage, whose
+// merges run on one core (the storylines stage of make bench).
 func (r *processed) summarise(ctx context.Context, cfg Config, st *state) error {
 	var summarising sync.WaitGroup
 	summarising.Go(func() { r.summaries = summariseStories(r) })
@@ -305,19 +305,8 @@ func (r *processed) read(ctx context.Context, cfg Config, srcs []data.Source) ([
 	}
 	var articles []*data.Article // into the files' chunks, until dedupe copies them
 	for _, f := range files {
-		m.Inputs = append(m.Inputs, f.input)
-		m.Counts.Read += f.read
-		m.Counts.Rejected += len(f.rejects)
-		for _, rj := range f.rejects {
-			r.rejects = append(r.rejects, rj)
-			if len(m.FirstRejects) < maxShownRejects {
-				where := rj.SourceFile
-				if rj.SourceLine > 0 {
-					where += ":" + strconv.Itoa(rj.SourceLine)
-				}
-				m.FirstRejects = append(m.FirstRejects, where+": "+rj.Reason)
-			}
-		}
+		m.AddSource(f.input, f.read, f.rejects)
+		r.rejects = append(r.rejects, f.rejects...)
 		for _, chunk := range f.articles {
 			for i := range chunk {
 				articles = append(articles, &chunk[i])
@@ -341,8 +330,8 @@ func readOptions(cfg Config, now time.Time) data.Options {
 // vectorize computes the articles' vectors. Only the phrases of a run with
 // an outlets file read the article text afterwards (and the state keeps it
 // for the next scheduled run), so in a one-off run without one only the
-// documents hold it, and Vectorize lets each go once analysed: the texts
-// are most of the memory the articles hold.
+// documents hold it, and Vectorize lets each go once analysed: an article
+// holds little else (make bench's peak RSS).
 func (r *processed) vectorize(ctx context.Context, cfg Config, st *state) error {
 	m := r.manifest
 	release := st == nil && r.outlets == nil

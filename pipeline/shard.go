@@ -4,8 +4,6 @@ import (
 	"context"
 	"reflect"
 	"slices"
-	"sort"
-	"strconv"
 	"time"
 
 	"github.com/storyclust/storyclust/cluster"
@@ -118,7 +116,6 @@ func ShardTables(ctx context.Context, cfg Config, articles []data.Article, ids [
 		}
 	} else {
 		r.summaries = summariseStories(r)
-		r.threads = r.storyThreads()
 		r.storylineOf = make([]int, len(r.stories))
 		number := map[string]int{}
 		for s, st := range r.stories {
@@ -134,14 +131,13 @@ func ShardTables(ctx context.Context, cfg Config, articles []data.Article, ids [
 			}
 			r.storylineOf[s] = l
 		}
-		r.lineTerms = r.vec.Terms
 	}
 	sink, tables := tableSink(nil)
-	buildTables(r, sids, r.manifest, sink)
 	if lines != nil {
+		sink.storyline = nil
 		tables = slices.DeleteFunc(tables, func(t *table.Table) bool { return t.Name == "storylines" })
-		r.manifest.Counts.Storylines = 0
 	}
+	buildTables(r, sids, r.manifest, sink)
 	return tables, r.manifest, nil
 }
 
@@ -172,7 +168,7 @@ func ShardThreads(ctx context.Context, cfg Config, articles []data.Article, ids 
 	var rows []table.StoryRow
 	sink := rowSink{
 		article: func(table.ArticleRow) {}, story: func(row table.StoryRow) { rows = append(rows, row) },
-		storyOutlet: func(table.StoryOutletRow) {}, storyline: func(table.StorylineRow) {},
+		storyOutlet: func(table.StoryOutletRow) {},
 	}
 	buildTables(r, firstArticleIDs(r.ids, r.stories), r.manifest, sink)
 	out := make([]StoryThread, len(r.stories))
@@ -214,7 +210,7 @@ func LinkStorylines(ctx context.Context, cfg Config, threads []StoryThread) (map
 			id, _ := slices.BinarySearch(vocab, term)
 			c.Terms[k] = int32(id)
 		}
-		sort.Sort(byTerm(c))
+		vectorize.SortByTerm(c)
 		ct[s] = cluster.Thread{Centroid: c, Articles: t.Articles, First: t.First, Last: t.Last, Lang: t.Lang}
 	}
 	labels, err := cluster.Storylines(ctx, ct, cluster.StorylineConfig{
@@ -242,16 +238,6 @@ func LinkStorylines(ctx context.Context, cfg Config, threads []StoryThread) (map
 	var rows []table.StorylineRow
 	ss.emit(ct, labels, func(t int32) string { return vocab[t] }, func(row table.StorylineRow) { rows = append(rows, row) })
 	return lines, rows, nil
-}
-
-// byTerm sorts a vector's terms, with their weights.
-type byTerm vectorize.Vector
-
-func (v byTerm) Len() int           { return len(v.Terms) }
-func (v byTerm) Less(i, j int) bool { return v.Terms[i] < v.Terms[j] }
-func (v byTerm) Swap(i, j int) {
-	v.Terms[i], v.Terms[j] = v.Terms[j], v.Terms[i]
-	v.Weights[i], v.Weights[j] = v.Weights[j], v.Weights[i]
 }
 
 // shardStories is the run of a shard's whole stories, labels[i] naming the
@@ -311,23 +297,6 @@ func NewManifest(cfg Config) *Manifest {
 	m := newProcessed(cfg).manifest
 	m.Inputs = []InputRecord{}
 	return m
-}
-
-// AddSource adds one input's record, rows and rejects to m.
-func (m *Manifest) AddSource(in InputRecord, read int, rejects []table.RejectRow) {
-	m.Inputs = append(m.Inputs, in)
-	m.Counts.Read += read
-	m.Counts.Rejected += len(rejects)
-	for _, rj := range rejects {
-		if len(m.FirstRejects) == maxShownRejects {
-			break
-		}
-		where := rj.SourceFile
-		if rj.SourceLine > 0 {
-			where += ":" + strconv.Itoa(rj.SourceLine)
-		}
-		m.FirstRejects = append(m.FirstRejects, where+": "+rj.Reason)
-	}
 }
 
 // Merge adds the manifest of another part of the run to m: of inputs read

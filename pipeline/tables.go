@@ -172,8 +172,10 @@ func buildTables(r *processed, sids []string, m *Manifest, out rowSink) {
 		}
 	})
 
+	// The storylines' rows, when the run has storylines and a place for
+	// them (the shards of a corpus take theirs from LinkStorylines).
 	var lines *storylineSummary
-	if r.storylineOf != nil {
+	if r.storylineOf != nil && out.storyline != nil {
 		lines = newStorylineSummary(lids)
 		for k := range r.parts {
 			lines.addPart(r.storylineOf[len(stories)+k], &r.parts[k])

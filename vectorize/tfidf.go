@@ -191,10 +191,9 @@ func (res *Result) count(ctx context.Context, an *Analyzer, docs []Doc, cfg Conf
 	}
 	chunks := make([]chunkVocab, (len(docs)+chunkDocs-1)/chunkDocs)
 	// A chunk's scratch space goes to a later chunk once the chunk is
-	// analysed, and its term list once it is merged: made new for every
-	// chunk, they would be much of what the stage allocates, garbage
-	// that sets the collector running (BenchmarkVectorizeArticles10k's
-	// B/op).
+	// analysed, and its term list once it is merged, rather than being
+	// made new for every chunk as garbage that sets the collector running
+	// (BenchmarkVectorizeArticles10k's B/op).
 	scratch := sync.Pool{New: func() any { return &chunkScratch{ids: newWordTable(0)} }}
 	termLists := sync.Pool{New: func() any { return new(termList) }}
 	vocab := newWordTable(0)
@@ -328,9 +327,8 @@ func (res *Result) weighAll(ctx context.Context, docs []Doc, cfg Config) error {
 // computes it: log((1+n)/(1+df)). The transformer is fitted on a
 // term-by-document matrix and transforms a column of ones to read the
 // weights out; applying them to each document is then a scaling of its
-// sparse vector, much cheaper than nlp's general sparse product and
-// conversions over the whole matrix, which would be most of the vectorise
-// stage (BenchmarkInverseDocumentFrequency).
+// sparse vector, without nlp's general sparse product and conversions
+// over the whole matrix (BenchmarkInverseDocumentFrequency).
 //
 // Of a CSR matrix, Fit reads only its size and how many non-zeros each row
 // holds (RowNNZ): the term's document frequency. So the matrix it is given
@@ -424,10 +422,8 @@ func addDocFreq(prior *DocFreq, docs []Doc, terms []string, df []int) *DocFreq {
 	if uncounted == 0 {
 		return prior
 	}
-	sum := &DocFreq{Docs: prior.Docs + uncounted, Terms: make(map[string]int, len(prior.Terms)+len(terms))}
-	for t, n := range prior.Terms {
-		sum.Terms[t] = n
-	}
+	sum := &DocFreq{Docs: uncounted, Terms: make(map[string]int, len(prior.Terms)+len(terms))}
+	sum.Add(prior)
 	for t, n := range df {
 		if n > 0 {
 			sum.Terms[terms[t]] += n
