@@ -32,7 +32,7 @@ run: build
 ## test: install the Go modules, Python packages and Chromium the tests use, then test
 ## under the race detector (python3 on the tests' PATH is the project's virtual environment);
 ## the backfill's module is tested without it: its pipelines run Beam's runner in process,
-## which the detector slows fivefold, and its own code starts no goroutine
+## whose goroutines the detector would slow past CI's budget, and its own code starts none
 test: test-deps check
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test -race ./...
 	cd $(BEAM) && PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(GO) test ./...

@@ -287,8 +287,8 @@ func (sc *searcher) preloadVectors(x *index, touched []int32) {
 // best returns the k items of touched with the largest partial products
 // (ties to the earlier item, so that the choice is deterministic), and
 // clears the partial products of all of them. Each product is read once,
-// in the pass that clears it, and kept beside its item: a heap that looked
-// them up for every comparison waited on memory for much of the search.
+// in the pass that clears it, and kept beside its item, so that the heap
+// does not look them up in memory for every comparison.
 // That pass also counts the products by bucket (see bucketOf); only
 // those in the buckets that hold the k largest go through the heap of the
 // best so far: taken in the order they were touched, the products would

@@ -27,8 +27,7 @@ func (p pair) before(q pair) bool {
 
 // pairHeap is a binary heap of pairs, typed to avoid boxing each push. A
 // pair moves into the hole that sifting leaves rather than being swapped
-// at every level, and a node has two children: four were no faster
-// (BenchmarkPairHeap).
+// at every level, and a node has two children (BenchmarkPairHeap).
 type pairHeap struct{ s []pair }
 
 func (h *pairHeap) len() int { return len(h.s) }

@@ -356,9 +356,9 @@ func (l *threadLinkage) push(a, b int32) float64 {
 // to the lower pair of indexes, so that the merges do not depend on the
 // order of pushes. It is typed, as pairHeap is, where container/heap boxes
 // every pair pushed and calls Less and Swap through an interface
-// (BenchmarkStorylines). One generic heap for both calls before through
-// the instantiation's dictionary and made the average linkage's heap
-// slower (BenchmarkPairHeap).
+// (BenchmarkStorylines). It is a type of its own rather than one generic
+// heap with pairHeap, whose calls would go through the instantiation's
+// dictionary (BenchmarkPairHeap).
 type threadHeap []threadPair
 
 // before reports whether p comes out of the heap before q.

@@ -159,8 +159,8 @@ type parallelRows struct {
 	cur   *rowBatch
 	k     int // next result of cur
 	// free holds the line buffers of batches handed back, for the batches
-	// read next: a buffer grown anew for every batch would be most of the
-	// bytes the read allocates (BenchmarkReadJSONL's B/op).
+	// read next, so that the read does not grow a buffer anew for every
+	// batch (BenchmarkReadJSONL's B/op).
 	free chan []byte
 }
 

@@ -13,8 +13,7 @@ import (
 
 // The elements that carry an article, and the document frequencies, are
 // coded in binary: Beam's default coder, JSON, escapes every text each
-// time an article crosses a shuffle, and that was most of a run's time
-// (BenchmarkBackfill).
+// time an article crosses a shuffle (BenchmarkBackfill).
 func init() {
 	beam.RegisterCoder(reflect.TypeFor[item](), func(it item) []byte { return appendItem(nil, &it) },
 		func(b []byte) item { var d decoder = b; return d.item() })

@@ -180,8 +180,8 @@ func (t *Table) Stage(dir string, format Format, meta map[string]string) (st Sta
 			// Version 2 data pages: with version 1, Arrow v15 reserves
 			// room for the levels' length prefix by growing the level
 			// buffer on every run of levels it encodes, a reallocation
-			// and copy each time, which makes the list columns far
-			// costlier to write (BenchmarkStageStoryOutlets).
+			// and copy each time, for every list column
+			// (BenchmarkStageStoryOutlets).
 			// pyarrow (pandas) and DuckDB read both, as the tests check.
 			parquet.WithDataPageVersion(parquet.DataPageV2),
 		)...)
