@@ -133,3 +133,15 @@ func BenchmarkPairHeap(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pops/s")
 }
+
+// BenchmarkDistinctive scores the terms of each of 40 outlets of one story
+// against the others.
+func BenchmarkDistinctive(b *testing.B) {
+	bg, own, all := distinctiveStory(40, 3, 400, 1)
+	for b.Loop() {
+		for _, acc := range own {
+			bg.Distinctive(acc, all, 10, DefaultMinScore)
+		}
+	}
+	b.ReportMetric(float64(len(own))*float64(b.N)/b.Elapsed().Seconds(), "outlets/s")
+}

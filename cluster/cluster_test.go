@@ -364,19 +364,21 @@ func TestDistinctive(t *testing.T) {
 	bg := NewBackground([]vectorize.Vector{
 		{Terms: []int32{1, 2, 3}, Weights: []float32{100, 10, 10}},
 	}, 4)
-	own := vectorize.Vector{Terms: []int32{1, 2}, Weights: []float32{5, 8}}
+	ownCounts := vectorize.Vector{Terms: []int32{1, 2}, Weights: []float32{5, 8}}
 	others := vectorize.Vector{Terms: []int32{1, 3}, Weights: []float32{5, 8}}
+	own := NewAccumulator(4)
+	own.Add(ownCounts)
 	all := NewAccumulator(4)
-	all.Add(own)
+	all.Add(ownCounts)
 	all.Add(others)
 	if v := all.Vector(); !slices.Equal(v.Terms, []int32{1, 2, 3}) || !slices.Equal(v.Weights, []float32{10, 8, 8}) || all.Total != 26 {
 		t.Fatalf("accumulated %+v, total %v", v, all.Total)
 	}
-	got := bg.Distinctive(own, all.Sum, all.Total, 5, 0.5)
+	got := bg.Distinctive(own, all, 5, 0.5)
 	if len(got) == 0 || got[0].Term != 2 {
 		t.Fatalf("distinctive = %v, want term 2 first", got)
 	}
-	if above := bg.Distinctive(own, all.Sum, all.Total, 5, float64(got[0].Score)+0.01); above != nil {
+	if above := bg.Distinctive(own, all, 5, float64(got[0].Score)+0.01); above != nil {
 		t.Errorf("with the threshold above every score: %v, want none", above)
 	}
 	for _, ts := range got {
@@ -384,9 +386,7 @@ func TestDistinctive(t *testing.T) {
 			t.Errorf("unexpected %v", ts)
 		}
 	}
-	alone := NewAccumulator(4)
-	alone.Add(own)
-	if bg.Distinctive(own, alone.Sum, alone.Total, 5, 0.5) != nil {
+	if bg.Distinctive(own, own, 5, 0.5) != nil {
 		t.Error("no other outlet: want no terms")
 	}
 	all.Reset()
@@ -553,4 +553,92 @@ func TestQueryTerms(t *testing.T) {
 			t.Fatalf("trial %d, n %d, weights %v: got %v, want %v", trial, n, v.Weights, got, want)
 		}
 	}
+}
+
+// distinctiveStory returns a background and the per-outlet term counts of
+// one story: outlets whose articles draw from a Zipf-shaped vocabulary,
+// each with a few terms of its own that it stresses.
+func distinctiveStory(outlets, articles, terms int, seed uint64) (*Background, []*Accumulator, *Accumulator) {
+	r := rand.New(rand.NewPCG(seed, 2))
+	zipf := rand.NewZipf(r, 1.1, 1, 49_999)
+	vocab := 50_000
+	draw := func(n int, own int32) vectorize.Vector {
+		counts := map[int32]float32{}
+		for range n {
+			t := int32(zipf.Uint64())
+			if r.IntN(20) == 0 {
+				t = own
+			}
+			counts[t]++
+		}
+		var v vectorize.Vector
+		for t, c := range counts {
+			v.Terms = append(v.Terms, t)
+			v.Weights = append(v.Weights, c)
+		}
+		vectorize.SortByTerm(v)
+		return v
+	}
+	var docs []vectorize.Vector
+	for range 2000 {
+		docs = append(docs, draw(terms, int32(r.IntN(vocab))))
+	}
+	bg := NewBackground(docs, vocab)
+	all := NewAccumulator(vocab)
+	own := make([]*Accumulator, outlets)
+	for o := range own {
+		own[o] = NewAccumulator(vocab)
+		for range 1 + r.IntN(articles) {
+			v := draw(terms, int32(vocab-1-o))
+			own[o].Add(v)
+			all.Add(v)
+		}
+	}
+	return bg, own, all
+}
+
+// TestDistinctiveBound holds Distinctive, with the bound that spares it
+// most logarithms, to the log-odds z-scores computed for every term.
+func TestDistinctiveBound(t *testing.T) {
+	for seed := range uint64(5) {
+		bg, own, all := distinctiveStory(12, 4, 300, seed)
+		for _, minScore := range []float64{-1, 0, 0.5, DefaultMinScore, 4} {
+			for o, acc := range own {
+				got := bg.Distinctive(acc, all, 10, minScore)
+				want := distinctiveByFormula(bg, acc, all, 10, minScore)
+				if !slices.Equal(got, want) {
+					t.Fatalf("seed %d, min %v, outlet %d: got %v, want %v", seed, minScore, o, got, want)
+				}
+				if minScore == DefaultMinScore && o == 0 && len(want) == 0 {
+					t.Fatalf("seed %d: no term reaches %v; the test compares nothing", seed, minScore)
+				}
+			}
+		}
+	}
+}
+
+// distinctiveByFormula is Distinctive without its shortcuts: the z-score
+// of every term the outlet used, kept when it reaches minScore, the n
+// highest first (ties to the lower term).
+func distinctiveByFormula(b *Background, own, all *Accumulator, n int, minScore float64) []TermScore {
+	nOwn, nRest := own.Total, all.Total-own.Total
+	var out []TermScore
+	for _, t := range own.Vector().Terms {
+		y, a := own.Sum[t], priorMass*b.counts[t]/b.total
+		yr := max(all.Sum[t]-y, 0)
+		if a == 0 || nOwn+priorMass-y-a <= 0 || nRest+priorMass-yr-a <= 0 {
+			continue
+		}
+		delta := math.Log((y+a)/(nOwn+priorMass-y-a)) - math.Log((yr+a)/(nRest+priorMass-yr-a))
+		if z := delta / math.Sqrt(1/(y+a)+1/(yr+a)); z > 0 && z >= minScore {
+			out = append(out, TermScore{Term: t, Score: float32(z)})
+		}
+	}
+	slices.SortFunc(out, func(x, y TermScore) int {
+		if x.Score != y.Score {
+			return cmp.Compare(y.Score, x.Score)
+		}
+		return cmp.Compare(x.Term, y.Term)
+	})
+	return out[:min(n, len(out))]
 }

@@ -389,12 +389,11 @@ func outletRows(r *processed, byOutlet map[string][]int, first time.Time, copyOf
 			for _, i := range members {
 				r.addTerms(outlet, i)
 			}
-			own := outlet.Vector()
-			outlet.Reset()
-			for _, ts := range bg.Distinctive(own, story.Sum, story.Total, distinctiveTerms, r.minZ) {
+			for _, ts := range bg.Distinctive(outlet, story, distinctiveTerms, r.minZ) {
 				row.DistinctiveTerms = append(row.DistinctiveTerms, r.distinctiveName(ts.Term))
 				row.Scores = append(row.Scores, ts.Score)
 			}
+			outlet.Reset()
 		}
 		rows = append(rows, row)
 	}
