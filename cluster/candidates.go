@@ -31,6 +31,7 @@ type Search struct {
 	MinSim        float64       // the smallest calibrated similarity kept as an edge
 	MaxPostings   int           // most recent postings scanned per term
 	MaxCandidates int           // earlier items per item that get an exact cosine
+	LongTerms     int           // distinct terms from which an item is long, and its pairs need two shared terms (see longTerms); zero for no such rule
 	Workers       int           // goroutines; zero means one
 	Done          *atomic.Int64 // counts items searched, when not nil
 }
@@ -45,7 +46,8 @@ const (
 
 // Candidates returns the pairs of items with calibrated similarity of at
 // least s.MinSim that lie within s.Window of each other (pairs with an
-// undated item always do). items must be in canonical order (see the package
+// undated item always do), and that share two terms or more when either is
+// long (s.LongTerms). items must be in canonical order (see the package
 // doc). Edges come sorted by (J, I), whatever the number of workers.
 //
 // Each item is compared with earlier items through an inverted index: for
@@ -199,9 +201,11 @@ func (sc *searcher) search(x *index, i int, s Search, dst []Edge) []Edge {
 			sc.hits = make([]int32, len(v.Terms))
 		}
 		dot := sc.dot(v, sc.hits)
-		if c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window); c >= s.MinSim {
-			dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
+		c := calibrateWith(dot, min(x.length[i], x.length[j]), &x.items[j], it, s.Window)
+		if c < s.MinSim || s.LongTerms > 0 && max(len(v.Terms), len(it.Vec.Terms)) >= s.LongTerms && !sc.sharesTwo(v) {
+			continue
 		}
+		dst = append(dst, Edge{I: j, J: int32(i), Sim: float32(c)})
 	}
 	for _, t := range it.Vec.Terms {
 		sc.query[t] = 0
@@ -241,6 +245,20 @@ func (sc *searcher) dot(v *vectorize.Vector, hits []int32) float64 {
 		dot += float64(weights[k] * query[terms[k]])
 	}
 	return dot
+}
+
+// sharesTwo reports whether v has at least two of the query's terms (see
+// dot for the marks).
+func (sc *searcher) sharesTwo(v *vectorize.Vector) bool {
+	n := 0
+	for _, t := range v.Terms {
+		if sc.marks[t&markMask] == 1 && sc.query[t] != 0 {
+			if n++; n == 2 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // preloadPostings reads, for each query term, the first and last postings

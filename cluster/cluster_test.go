@@ -146,6 +146,47 @@ func TestCandidatesWindow(t *testing.T) {
 	}
 }
 
+// TestCandidatesLongShareTwo: a headline and a long text that share one
+// word, the word the text uses in passing, are no edge, however high their
+// calibrated similarity; sharing two words, or both short, they are.
+func TestCandidatesLongShareTwo(t *testing.T) {
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	long := func(shared ...float64) vectorize.Vector {
+		p := append([]float64{}, shared...)
+		for term := range longTerms {
+			p = append(p, float64(100+term), 1)
+		}
+		return vec(p...)
+	}
+	items := []Item{
+		{Vec: vec(1, 1, 2, 1, 3, 1, 4, 1, 5, 1), Time: day},                    // 0: a headline of five words
+		{Vec: long(1, 3), Time: day.Add(time.Hour)},                            // 1: a text with word 1
+		{Vec: long(1, 3, 2, 3), Time: day.Add(2 * time.Hour)},                  // 2: a text with words 1 and 2
+		{Vec: vec(1, 1, 6, 1, 7, 1, 8, 1, 9, 1), Time: day.Add(3 * time.Hour)}, // 3: a headline with word 1
+	}
+	edges, err := Candidates(context.Background(), items, Search{Window: DefaultWindow, MinSim: 0.12, MaxPostings: 1000, MaxCandidates: 60, LongTerms: longTerms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]int32]bool{}
+	for _, e := range edges {
+		got[[2]int32{e.I, e.J}] = true
+	}
+	for _, c := range []struct {
+		pair [2]int32
+		want bool
+	}{{[2]int32{0, 1}, false}, {[2]int32{0, 2}, true}, {[2]int32{0, 3}, true}, {[2]int32{1, 3}, false}, {[2]int32{2, 3}, false}} {
+		if got[c.pair] != c.want {
+			t.Errorf("edge %v: %v, want %v (edges %v)", c.pair, got[c.pair], c.want, edges)
+		}
+	}
+	// Without the rule, the headline and the text of one shared word
+	// reach the edges' similarity: the rule, not the cosine, parts them.
+	if c := calibrate(vectorize.Dot(items[0].Vec, items[1].Vec), &items[0], &items[1], DefaultWindow); c < 0.12 {
+		t.Fatalf("calibrated similarity of the headline and the text of one shared word is %.3f: the test shows nothing", c)
+	}
+}
+
 // TestTimePower holds timePower to math.Pow, bit for bit, on uniform
 // values, on values spread over many orders of magnitude, and at the ends.
 func TestTimePower(t *testing.T) {
