@@ -3,11 +3,9 @@ package cluster
 import (
 	"context"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/storyclust/storyclust/vectorize"
-	"github.com/storyclust/storyclust/vectorize/parallel"
 )
 
 // Thread is what the storyline linkage knows of one story: its centroid
@@ -125,7 +123,15 @@ func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pai
 		l.nbrs[p[0]] = append(l.nbrs[p[0]], p[1])
 		l.nbrs[p[1]] = append(l.nbrs[p[1]], p[0])
 	}
-	l.pushAll()
+	for i := range l.nbrs {
+		l.scatter(int32(i))
+		for _, j := range l.nbrs[i] {
+			if int32(i) < j {
+				l.push(int32(i), j)
+			}
+		}
+		l.unscatter()
+	}
 	for pops := 0; len(l.pairs) > 0; pops++ {
 		if pops%cancelCheck == 0 {
 			if err := ctx.Err(); err != nil {
@@ -149,40 +155,6 @@ func linkThreads(ctx context.Context, threads []Thread, cfg StorylineConfig, pai
 	}
 	return labels, nil
 }
-
-// pushAll pushes every candidate pair of threads that reaches the
-// threshold. No thread has merged yet, so the similarities are read-only
-// work: up to cfg.Workers goroutines take the threads in runs, each with a
-// dense centroid of its own, and the heap is made at once from the pairs
-// they found (BenchmarkStorylines). Its order is total, so the pops do not
-// depend on the workers.
-func (l *threadLinkage) pushAll() {
-	workers := max(l.cfg.Workers, 1)
-	found := make([]threadHeap, workers)
-	dense := make([][]float32, workers)
-	parallel.Runs(context.Background(), len(l.nbrs), workers, threadRun, func(w, from, to int) {
-		if dense[w] == nil {
-			dense[w] = make([]float32, len(l.dense))
-		}
-		d := dense[w]
-		for i := int32(from); i < int32(to); i++ {
-			scatter(d, l.sum[i])
-			for _, j := range l.nbrs[i] {
-				if i < j {
-					if sim := l.similarityWith(d, i, j); sim >= l.cfg.Threshold {
-						found[w] = append(found[w], threadPair{sim, i, j, l.version[i], l.version[j]})
-					}
-				}
-			}
-			unscatter(d, l.sum[i])
-		}
-	})
-	l.pairs = slices.Concat(found...)
-	l.pairs.init()
-}
-
-// threadRun is how many threads a worker of pushAll takes at a time.
-const threadRun = 256
 
 const (
 	// storylineEdgeFraction sets the smallest calibrated similarity between
@@ -265,8 +237,7 @@ type threadLinkage struct {
 	// (BenchmarkStorylines).
 	dense     []float32
 	scattered int32
-	minKept   float64   // see linkThreads
-	sims      []float64 // scratch space of merge
+	minKept   float64 // see linkThreads
 }
 
 type threadPair struct {
@@ -341,21 +312,8 @@ func (l *threadLinkage) decay(a, b int32) float64 {
 	return 1 - (1-gapDecay)*gap/l.window
 }
 
-// similarityWith is the decayed cosine of two roots' centroids, given
-// a's scattered in dense, so that it costs b's terms, not a's. Terms of b
-// absent from a add zero, so the dot product is that of vectorize.Dot, to
-// the bit.
-func (l *threadLinkage) similarityWith(dense []float32, a, b int32) float64 {
-	var s float64
-	v := l.sum[b]
-	for k, t := range v.Terms {
-		s += float64(dense[t]) * float64(v.Weights[k])
-	}
-	return l.cosine(a, b, s)
-}
-
-// cosine is the decayed cosine of two roots given their dot product.
-func (l *threadLinkage) cosine(a, b int32, dot float64) float64 {
+// similarity is the decayed cosine of two roots' centroids.
+func (l *threadLinkage) similarity(a, b int32) float64 {
 	if l.lang[a] != l.lang[b] && l.lang[a] != 0 && l.lang[b] != 0 {
 		return 0
 	}
@@ -363,7 +321,35 @@ func (l *threadLinkage) cosine(a, b int32, dot float64) float64 {
 	if d == 0 || l.norm[a] == 0 || l.norm[b] == 0 {
 		return 0
 	}
-	return d * dot / (l.norm[a] * l.norm[b])
+	return d * l.dot(a, b) / (l.norm[a] * l.norm[b])
+}
+
+// dot returns the dot product of two roots' centroids. Terms of b absent
+// from a add zero, so the sum is that of vectorize.Dot, to the bit.
+func (l *threadLinkage) dot(a, b int32) float64 {
+	if a != l.scattered {
+		a, b = b, a
+		if a != l.scattered {
+			return vectorize.Dot(l.sum[a], l.sum[b])
+		}
+	}
+	var s float64
+	v := l.sum[b]
+	for k, t := range v.Terms {
+		s += float64(l.dense[t]) * float64(v.Weights[k])
+	}
+	return s
+}
+
+// push puts the pair of roots a, b into the heap when its similarity
+// reaches the threshold, and returns the similarity.
+func (l *threadLinkage) push(a, b int32) float64 {
+	sim := l.similarity(a, b)
+	if sim >= l.cfg.Threshold {
+		a, b = min(a, b), max(a, b)
+		l.pairs.push(threadPair{sim, a, b, l.version[a], l.version[b]})
+	}
+	return sim
 }
 
 // threadHeap is a binary heap of pairs: the highest similarity first, ties
@@ -399,39 +385,27 @@ func (h *threadHeap) push(p threadPair) {
 	*h = s
 }
 
-// init orders the heap from pairs in any order.
-func (h threadHeap) init() {
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i)
-	}
-}
-
 func (h *threadHeap) pop() threadPair {
 	s := *h
 	top, n := s[0], len(s)-1
 	s[0] = s[n]
-	*h = s[:n]
-	h.down(0)
-	return top
-}
-
-// down moves the pair at i down to its place.
-func (h threadHeap) down(i int) {
-	n := len(h)
-	for {
+	s = s[:n]
+	for i := 0; ; {
 		c := 2*i + 1
 		if c >= n {
-			return
+			break
 		}
-		if r := c + 1; r < n && h[r].before(h[c]) {
+		if r := c + 1; r < n && s[r].before(s[c]) {
 			c = r
 		}
-		if !h[c].before(h[i]) {
-			return
+		if !s[c].before(s[i]) {
+			break
 		}
-		h[i], h[c] = h[c], h[i]
+		s[i], s[c] = s[c], s[i]
 		i = c
 	}
+	*h = s
+	return top
 }
 
 // merge joins root b into root a: their centroids are summed, their spans
@@ -471,15 +445,9 @@ func (l *threadLinkage) merge(a, b int32) {
 		l.seen[r] = -1
 	}
 	l.scatter(a)
-	sims := l.similarities(a, merged)
 	kept := merged[:0]
-	for k, r := range merged {
-		sim := sims[k]
-		if sim >= l.cfg.Threshold {
-			x, y := min(a, r), max(a, r)
-			l.pairs.push(threadPair{sim, x, y, l.version[x], l.version[y]})
-		}
-		if sim >= l.minKept {
+	for _, r := range merged {
+		if l.push(a, r) >= l.minKept {
 			kept = append(kept, r)
 		}
 	}
@@ -488,59 +456,20 @@ func (l *threadLinkage) merge(a, b int32) {
 	l.nbrs[a] = kept
 }
 
-// similarities returns the similarity of root a, scattered, to each of
-// roots, in l.sims. A storyline that has taken in many stories has many
-// neighbours to compare with at each merge, and those comparisons only
-// read: past parallelMerge of them they are split between two goroutines,
-// the linkage's and one more (BenchmarkStorylines).
-func (l *threadLinkage) similarities(a int32, roots []int32) []float64 {
-	l.sims = slices.Grow(l.sims[:0], len(roots))[:len(roots)]
-	sims := l.sims
-	half := 0
-	var wg sync.WaitGroup
-	if l.cfg.Workers > 1 && len(roots) >= parallelMerge {
-		half = len(roots) / 2
-		wg.Go(func() {
-			for k, r := range roots[:half] {
-				sims[k] = l.similarityWith(l.dense, a, r)
-			}
-		})
-	}
-	for k, r := range roots[half:] {
-		sims[half+k] = l.similarityWith(l.dense, a, r)
-	}
-	wg.Wait()
-	return sims
-}
-
-// parallelMerge is how many neighbours a merge compares with before it
-// splits the comparisons between two goroutines (a variable so that tests
-// can have small linkages split them).
-var parallelMerge = 256
-
-// scatter writes v into dense, by term.
-func scatter(dense []float32, v vectorize.Vector) {
-	for k, t := range v.Terms {
-		dense[t] = v.Weights[k]
-	}
-}
-
-// unscatter clears the terms of v in dense again.
-func unscatter(dense []float32, v vectorize.Vector) {
-	for _, t := range v.Terms {
-		dense[t] = 0
-	}
-}
-
-// scatter writes root a's centroid into dense (see similarityWith).
+// scatter writes root a's centroid into dense (see dot).
 func (l *threadLinkage) scatter(a int32) {
-	scatter(l.dense, l.sum[a])
+	v := l.sum[a]
+	for k, t := range v.Terms {
+		l.dense[t] = v.Weights[k]
+	}
 	l.scattered = a
 }
 
 // unscatter clears dense again.
 func (l *threadLinkage) unscatter() {
-	unscatter(l.dense, l.sum[l.scattered])
+	for _, t := range l.sum[l.scattered].Terms {
+		l.dense[t] = 0
+	}
 	l.scattered = -1
 }
 

@@ -171,14 +171,9 @@ func randomThreads(rng *rand.Rand, n int) []Thread {
 	return threads
 }
 
-// TestStorylinesMatchReference holds the linkage to the plain algorithm,
-// on one goroutine and on two, with merges that split their comparisons
-// past a few neighbours.
 func TestStorylinesMatchReference(t *testing.T) {
-	defer func(n int) { parallelMerge = n }(parallelMerge)
-	parallelMerge = 4
 	rng := rand.New(rand.NewPCG(3, 5))
-	for round := range 40 {
+	for round := range 30 {
 		n := 5 + rng.IntN(40)
 		threads := randomThreads(rng, n)
 		var pairs [][2]int32
@@ -188,7 +183,7 @@ func TestStorylinesMatchReference(t *testing.T) {
 				pairs = append(pairs, [2]int32{int32(i), int32(j)})
 			}
 		}
-		cfg := StorylineConfig{Threshold: 0.2 + 0.4*rng.Float64(), Window: time.Duration(10+rng.IntN(50)) * 24 * time.Hour, Workers: 1 + round%4/2}
+		cfg := StorylineConfig{Threshold: 0.2 + 0.4*rng.Float64(), Window: time.Duration(10+rng.IntN(50)) * 24 * time.Hour}
 		if round%2 == 1 {
 			cfg.Terms = 4 + rng.IntN(8) // fewer than two stories' terms
 		}
