@@ -11,7 +11,9 @@
 //
 // Each candidate pair's cosine is calibrated for text length and for how far
 // apart in time the two articles were published (see calibrate), so that one
-// threshold serves headlines and full articles, dated and undated. Stories
+// threshold serves headlines and full articles, dated and undated; a pair
+// with a long article must also share two terms, since one word a long text
+// uses in passing would be decisive for a headline (see longTerms). Stories
 // are formed by average-linkage agglomeration over the sparse graph of
 // calibrated similarities: two groups merge while the mean over all their
 // cross pairs, counting pairs that are not candidates or lie outside the
