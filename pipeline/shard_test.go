@@ -22,14 +22,7 @@ import (
 // what Run gives: the same rows and counts.
 func TestShardStepsAsRun(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "corpus.jsonl")
-	f, err := os.Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := synth.WriteJSONL(f, synth.New(synth.Config{Articles: 3000, Seed: 3, Days: 10})); err != nil {
-		t.Fatal(err)
-	}
+	f, in := synthCorpus(t, dir, synth.Config{Articles: 3000, Seed: 3, Days: 10})
 	// A row that cannot be read, and one article given twice.
 	f.WriteString("{not json\n")
 	f.WriteString(`{"id":"syn-7","title":"again","text":"the same id"}` + "\n")
@@ -126,14 +119,7 @@ func at(lines []string, i int) string {
 // the storyline Run gives it, and that the storylines hold what Run's do.
 func TestShardStorylinesAsRun(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "corpus.jsonl")
-	f, err := os.Create(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := synth.WriteJSONL(f, synth.New(synth.Config{Articles: 3000, Seed: 4, Days: 40})); err != nil {
-		t.Fatal(err)
-	}
+	f, in := synthCorpus(t, dir, synth.Config{Articles: 3000, Seed: 4, Days: 40})
 	f.Close()
 	ctx := context.Background()
 	cfg := Config{Inputs: []string{in}, Out: filepath.Join(dir, "run")}
@@ -261,4 +247,19 @@ func columns(rows []string, cols []int) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// synthCorpus writes a synthetic corpus of cfg to dir/corpus.jsonl and
+// returns the file, still open for more rows, and its path.
+func synthCorpus(t *testing.T, dir string, cfg synth.Config) (*os.File, string) {
+	t.Helper()
+	in := filepath.Join(dir, "corpus.jsonl")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.WriteJSONL(f, synth.New(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	return f, in
 }
