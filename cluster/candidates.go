@@ -96,9 +96,8 @@ func candidateBlocks(ctx context.Context, items []Item, s Search) ([][]Edge, err
 		hi := min(lo+blockSize, len(items))
 		idx.add(lo, hi, workers)
 		// Workers take runs of searchRun items in turn: items differ in
-		// cost (query terms with long postings, undated items), and a block
-		// split in equal halves left one core idle while the other
-		// finished.
+		// cost (query terms with long postings, undated items), so equal
+		// halves of a block would not end together.
 		err := parallel.Runs(ctx, hi-lo, workers, searchRun, func(w, from, to int) {
 			for i := lo + from; i < lo+to; i++ {
 				found[i-lo] = scratch[w].search(idx, i, s, found[i-lo][:0])
@@ -265,9 +264,8 @@ func (sc *searcher) sharesTwo(v *vectorize.Vector) bool {
 // and the first that could be scanned, in a loop that does nothing else
 // (see preloadVectors): the search's loop reads them one query term after
 // another, between scans, and with the reads done ahead their misses
-// overlap (the cluster stage of make bench at a million articles, where
-// the postings outgrow the cache; BenchmarkCandidatesArticles10k is too
-// small to show it).
+// overlap (the cluster stage of make bench, where the postings outgrow
+// the cache; BenchmarkCandidatesArticles10k is too small to show it).
 func (sc *searcher) preloadPostings(x *index, v vectorize.Vector, maxPostings int) {
 	var sum int32
 	for _, k := range sc.qterms {
@@ -282,11 +280,11 @@ func (sc *searcher) preloadPostings(x *index, v vectorize.Vector, maxPostings in
 // preloadVectors reads every cache line of the candidates' vectors, and
 // their length factors, in a loop that does nothing else, before the exact
 // cosines read them again (it keeps a sum of what it read only so that the
-// reads are not left out). Most candidates' vectors are not in the
-// cache. In the cosines' loop the core waited for one candidate's vector,
-// then the next: loading only the next candidate's ahead did not help.
-// In a loop of reads alone it has many lines on their way at once, and the
-// cosines find the vectors in the cache (the cluster stage of make bench).
+// reads are not left out). The candidates lie anywhere in the window, so
+// their vectors are seldom in the cache, and in the cosines' loop each
+// vector's reads wait on the last one's; in a loop of reads alone many
+// lines are on their way at once, and the cosines find the vectors in the
+// cache (the cluster stage of make bench).
 func (sc *searcher) preloadVectors(x *index, touched []int32) {
 	var sum int32
 	for _, j := range touched {
@@ -310,8 +308,8 @@ func (sc *searcher) preloadVectors(x *index, touched []int32) {
 // That pass also counts the products by bucket (see bucketOf); only
 // those in the buckets that hold the k largest go through the heap of the
 // best so far: taken in the order they were touched, the products would
-// replace the heap's worst often enough that sifting it would be a
-// noticeable part of the search (BenchmarkCandidatesArticles10k).
+// keep replacing the heap's worst, each time sifting it
+// (BenchmarkCandidatesArticles10k).
 func (sc *searcher) best(touched []int32, k int) []int32 {
 	acc := sc.acc
 	if k <= 0 {

@@ -41,8 +41,8 @@ type Config struct {
 	// them to empty in the items given) once the candidates are found,
 	// and get them back for the summaries: it is called once, after the
 	// linkage, and returns the vectors in item order. The linkage needs
-	// only the edges, and it is the peak of a run's memory, of which the
-	// weights would be a large part (make bench's peak RSS).
+	// only the edges, and it is the peak of a run's memory, where the
+	// weights would come on top (make bench's peak RSS).
 	Reweigh func() ([]vectorize.Vector, error)
 }
 
@@ -88,9 +88,9 @@ func (c *Config) EnsureDefaults() *Config {
 // in passing join them: in a dense window some unrelated text always has
 // the headline's rarest word, and the headline then brings its story into
 // that text's. Reports of one event share more than a word: the
-// headline's names and key words recur in the text. It keeps B³ F1 at a
-// million synthetic articles near that at 100,000, and leaves every dev
-// set as it was (make bench, make eval; docs/QUALITY.md).
+// headline's names and key words recur in the text. make bench (the
+// synthetic corpora's density) and make eval (the dev sets) measure it;
+// docs/QUALITY.md.
 const longTerms = 40
 
 // search is the candidate search of c (with its defaults set).

@@ -149,13 +149,12 @@ func (b *Background) Distinctive(own, all *Accumulator, n int, minScore float64)
 		odds, rest := (y+a)*(nRest+priorMass-yr-a), (yr+a)*(nOwn+priorMass-y-a)
 		if odds <= rest {
 			// The outlet's odds are no higher than the others': delta and
-			// z are not positive. Most terms end here, without the logs.
+			// z are not positive, which needs no logs.
 			continue
 		}
 		// delta is the log of odds/rest, and z = delta/sd reaches minScore
-		// only if odds/rest reaches exp(minScore×sd) ≥ 1 + minScore×sd:
-		// most of the remaining terms end here, still without the logs
-		// (BenchmarkDistinctive).
+		// only if odds/rest reaches exp(minScore×sd) ≥ 1 + minScore×sd, a
+		// test without the logs (BenchmarkDistinctive).
 		sd := math.Sqrt(1/(y+a) + 1/(yr+a))
 		if odds < rest*(1+minScore*sd) {
 			continue

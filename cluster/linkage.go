@@ -499,9 +499,8 @@ func (l *linkage) merge(a, b int32) {
 // reports would always look far tighter than its tie to the English ones
 // on the same event.
 //
-// It keeps B³ F1 from falling as the window gets denser on synthetic
-// corpora, and keeps distinct events of one kind apart on the development
-// sets (make eval, make bench; docs/QUALITY.md).
+// make bench (the synthetic corpora's density) and make eval (events of
+// one kind in the dev sets) measure it; docs/QUALITY.md.
 func (l *linkage) separated(a int32, e neighbour) bool {
 	b := e.id
 	if l.nodes[a].size < 2 || l.nodes[b].size < 2 || l.groups[a].lang != l.groups[b].lang || l.groups[a].lang == mixed {

@@ -97,12 +97,12 @@ func (l *linkage) resolve(a int32, lists ...[]neighbour) {
 
 // preload reads the node of every entry of the lists, in a loop that does
 // nothing else, before resolve reads them again. The entries name groups
-// all over the corpus, so most of these reads miss the cache. In resolve's
-// loop, where each read is followed by the branches of find and of the
-// folding, the core waited for one node after another; in a loop of reads
-// alone it has many on their way at once, and resolve finds them in the
-// cache. The sum of what is read is kept only so that the reads are not
-// left out (BenchmarkAverageLink50k).
+// all over the corpus, so these reads go to memory. In resolve's loop,
+// where each read is followed by the branches of find and of the folding,
+// the reads wait one after another; in a loop of reads alone many are on
+// their way at once, and resolve finds them in the cache. The sum of what
+// is read is kept only so that the reads are not left out
+// (BenchmarkAverageLink50k).
 func (l *linkage) preload(lists [][]neighbour) {
 	var sum int32
 	for _, list := range lists {

@@ -16,7 +16,7 @@ import (
 // fileResult is what reading one input produced.
 type fileResult struct {
 	// articles in chunks of articleChunk: a slice grown by copying would
-	// move every article about twice more, under the collector's write
+	// move the articles again at each growth, under the collector's write
 	// barriers (the read stage of make bench).
 	articles [][]data.Article
 	rejects  []table.RejectRow

@@ -94,14 +94,14 @@ func newTermStems(ctx context.Context, vec *vectorize.Result, workers int) (*ter
 
 // minPhraseUses is how many uses a two-word phrase needs among the
 // articles sampled (see phraseSample) to be counted: rarer pairs are
-// mostly chance, and counting every pair of a large run costs more memory
-// than the rest of it.
+// mostly chance, and a count of every pair grows with every pair of words
+// a run meets.
 const minPhraseUses = 3
 
 // phraseSample is how many articles, evenly spread, the phrase vocabulary
 // is drawn from: all of them in a smaller run. It bounds the map of every
-// pair of words met, which over a large run outgrew the rest of the run's
-// memory (docs/PERFORMANCE.md, tried and dropped).
+// pair of words met, which grows with the run (docs/PERFORMANCE.md, tried
+// and dropped).
 const phraseSample = 20_000
 
 // runPhrases are the run's two-word phrases (see vectorize.EachPhrase):

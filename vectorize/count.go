@@ -66,9 +66,9 @@ type localMerge struct {
 // lookups sweep the vocabulary's table from its start to its end; in the
 // chunk's order each lookup would go to a slot anywhere in the table, a
 // cache miss once the vocabulary outgrows the cache (the vectorise stage
-// of make bench at a million articles). The ids do not depend on the
-// order: terms are only looked up here, and those not found are added
-// after, in the chunk's order (TestCountsFollowTokens).
+// of make bench). The ids do not depend on the order: terms are only
+// looked up here, and those not found are added after, in the chunk's
+// order (TestCountsFollowTokens).
 func (lm *localMerge) known(vocab *wordTable, terms *termList) []int32 {
 	n := terms.len()
 	ids := make([]int32, n)

@@ -26,7 +26,8 @@ type Config struct {
 	Workers int
 	// ReleaseText clears each document's Text in docs once it is analysed,
 	// so that a caller who holds the texts only there frees them while the
-	// vectors are built (texts are most of what a run holds then).
+	// vectors are built: the texts are not needed again, and would stay
+	// beside the vectors (make bench's peak RSS).
 	ReleaseText bool
 	// KeepCounts keeps each document's raw term counts in Result.Counts,
 	// for comparisons of word use (they cost as much memory as the vectors).

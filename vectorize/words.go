@@ -7,13 +7,13 @@ import (
 )
 
 // A wordTable maps tokens to term ids: the chunk vocabularies, the merged
-// vocabulary and the stop words. A token of up to 16 bytes, most of any
-// language's words, is held in its slot as two integers, so that looking it
+// vocabulary and the stop words. A token of up to 16 bytes, the length of
+// common words, is held in its slot as two integers, so that looking it
 // up reads one slot of an open-addressing table; longer tokens go to a Go
 // map. In a Go map[string]int32 a lookup reads the table's control word,
 // then the slot, then the key's bytes elsewhere in memory, three cache
-// misses where this table has one; token lookups are the largest part of
-// vectorising (BenchmarkVectorizeArticles10k, BenchmarkTokens).
+// misses where this table has one; a lookup is made for every token
+// (BenchmarkVectorizeArticles10k, BenchmarkTokens).
 //
 // Tokens never contain a zero byte (they are letters and digits), so the
 // zero padding tells "ab" from "ab\x00", and an all-zero slot is empty.

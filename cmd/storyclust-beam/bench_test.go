@@ -82,9 +82,9 @@ func BenchmarkBackfill(b *testing.B) {
 }
 
 // BenchmarkShard times the steps a worker runs on one shard, on a week of
-// 100,000 synthetic articles (about five million a year): counting its
-// document frequencies, clustering it, sending its stories' threads to the
-// storyline linkage, and building its tables.
+// 100,000 synthetic articles: counting its document frequencies,
+// clustering it, sending its stories' threads to the storyline linkage,
+// and building its tables.
 func BenchmarkShard(b *testing.B) {
 	const articles = 100_000
 	g := synth.New(synth.Config{Articles: articles, Seed: 1, Days: 7})
